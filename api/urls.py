@@ -1,0 +1,3 @@
+"""URL routes of the REST API and the health endpoint."""
+
+urlpatterns: list = []

@@ -1,0 +1,216 @@
+"""The AWS cost history: accounts, daily costs, forecasts, tag costs, recommendations, metric snapshots, runs."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+# Cost Explorer returns amounts as strings with up to 10 decimals; 14 integer digits is far above any bill.
+MONEY = {"max_digits": 24, "decimal_places": 10}
+
+account_id_validator = RegexValidator(r"^\d{12}$", "An AWS account id is exactly 12 digits.")
+
+
+class AwsAccount(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE"
+        SUSPENDED = "SUSPENDED"
+        PENDING_CLOSURE = "PENDING_CLOSURE"
+        UNKNOWN = "UNKNOWN"
+
+    account_id = models.CharField(max_length=12, primary_key=True, validators=[account_id_validator])
+    name = models.CharField(max_length=255, blank=True)
+    email = models.EmailField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNKNOWN)
+    is_payer = models.BooleanField(default=False)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["account_id"]
+        verbose_name = "AWS account"
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.name}".strip()
+
+
+class CostData(models.Model):
+    """One day of one service's cost in one account; region "" is the all-regions row."""
+
+    date = models.DateField()
+    account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="costs")
+    service = models.CharField(max_length=255)
+    region = models.CharField(max_length=64, blank=True, default="")
+    unblended_cost = models.DecimalField(**MONEY)
+    amortized_cost = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, default="USD")
+    estimated = models.BooleanField(default=False)
+    collected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "account_id", "service", "region"]
+        verbose_name = "daily cost"
+        verbose_name_plural = "daily costs"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "account", "service", "region"], name="uniq_cost_day"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "date"], name="cost_account_date"),
+            models.Index(fields=["service", "date"], name="cost_service_date"),
+            models.Index(fields=["estimated", "date"], name="cost_estimated_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.account_id} {self.service} {self.region or 'all regions'}"
+
+
+class CostForecast(models.Model):
+    """A Cost Explorer forecast for one period; scope "" is the whole organization, else an account id."""
+
+    ORGANIZATION = ""
+
+    scope = models.CharField(max_length=12, blank=True, default=ORGANIZATION)
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="Exclusive, as in Cost Explorer.")
+    granularity = models.CharField(max_length=10, default="MONTHLY")
+    metric = models.CharField(max_length=32, default="UNBLENDED_COST")
+    mean = models.DecimalField(**MONEY)
+    lower_bound = models.DecimalField(**MONEY, null=True, blank=True)
+    upper_bound = models.DecimalField(**MONEY, null=True, blank=True)
+    prediction_interval = models.PositiveSmallIntegerField(default=80)
+    currency = models.CharField(max_length=3, default="USD")
+    generated_on = models.DateField(help_text="Day of the forecast; one per scope, period and day.")
+    generated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-generated_at", "scope", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "period_start", "period_end", "granularity", "metric", "generated_on"],
+                name="uniq_forecast_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["scope", "period_start", "-generated_at"], name="forecast_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.scope or 'organization'} {self.period_start}..{self.period_end}"
+
+
+class TagCost(models.Model):
+    """One day of one service's cost for one tag value; tag value "" is the untagged cost."""
+
+    date = models.DateField()
+    tag_key = models.CharField(max_length=128)
+    tag_value = models.CharField(max_length=256, blank=True, default="")
+    service = models.CharField(max_length=255)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, default="USD")
+    estimated = models.BooleanField(default=False)
+    collected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "tag_key", "tag_value", "service"]
+        verbose_name = "cost by tag"
+        verbose_name_plural = "costs by tag"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "tag_key", "tag_value", "service"], name="uniq_tag_cost_day"),
+        ]
+        indexes = [models.Index(fields=["tag_key", "tag_value", "date"], name="tag_key_value_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.tag_key}={self.tag_value or '(untagged)'} {self.service}"
+
+
+class OptimizationRecommendation(models.Model):
+    class Type(models.TextChoices):
+        RIGHTSIZING = "rightsizing"
+        SAVINGS_PLANS = "savings_plans"
+        RESERVED_INSTANCES = "reserved_instances"
+        COMPUTE_OPTIMIZER = "compute_optimizer"
+
+    type = models.CharField(max_length=32, choices=Type.choices)
+    category = models.CharField(max_length=64, help_text="e.g. MODIFY, TERMINATE, COMPUTE_SP, OVER_PROVISIONED")
+    account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="recommendations")
+    resource_id = models.CharField(max_length=512)
+    details = models.JSONField(default=dict, blank=True)
+    estimated_monthly_savings = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3, default="USD")
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-estimated_monthly_savings"]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "account", "resource_id"], name="uniq_recommendation"),
+        ]
+        indexes = [models.Index(fields=["type", "active"], name="recommendation_type_active")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.category} {self.resource_id}"
+
+
+class MetricData(models.Model):
+    """A gauge value as of a collection, for /metrics to serve from any process."""
+
+    name = models.CharField(max_length=128)
+    value = models.DecimalField(**MONEY)
+    labels = models.JSONField(default=dict, blank=True)
+    timestamp = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "-timestamp"]
+        verbose_name = "metric snapshot value"
+        indexes = [models.Index(fields=["name", "-timestamp"], name="metric_name_time")]
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.labels} = {self.value}"
+
+
+class CollectionRun(models.Model):
+    class Kind(models.TextChoices):
+        COSTS = "costs"
+        FORECAST = "forecast"
+        TAGS = "tags"
+        OPTIMIZATION = "optimization"
+        ACCOUNTS = "accounts"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule"
+        COMMAND = "command"
+        BACKFILL = "backfill"
+        API = "api"
+        ADMIN = "admin"
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        PARTIAL = "partial"
+        FAILED = "failed"
+        SKIPPED = "skipped"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    source = models.CharField(max_length=16, default="aws", help_text="aws, or demo for synthetic data.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True, help_text="Exclusive, as in Cost Explorer.")
+    rows_written = models.PositiveIntegerField(default=0)
+    ce_requests = models.PositiveIntegerField(default=0, help_text="Billed Cost Explorer requests.")
+    ce_cost_usd = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    aws_requests = models.JSONField(default=dict, blank=True, help_text="AWS requests by operation.")
+    task_id = models.CharField(max_length=255, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["kind", "status", "-started_at"], name="run_kind_status"),
+            models.Index(fields=["started_at"], name="run_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.status} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,94 @@
+"""Reads of daily cost history, aggregated by the database: the one source for /api/costs and /metrics."""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from collection.models import CostData
+
+GROUP_FIELDS = {"service": "service", "account": "account_id", "region": "region"}
+METRIC_FIELDS = {"unblended": "unblended_cost", "amortized": "amortized_cost"}
+GRANULARITIES = ("daily", "monthly")
+
+
+def cost_queryset(
+    *,
+    start: date,
+    end: date,
+    account_id: str | None = None,
+    service: str | None = None,
+    region: str | None = None,
+    by_region: bool = False,
+) -> QuerySet[CostData]:
+    """Daily rows in [start, end) (end exclusive, as in Cost Explorer).
+
+    Rows with region "" hold the all-regions total; per-region rows exist only when region
+    breakdown is collected. Mixing them would count a cost twice, so a query reads per-region
+    rows only when it filters or groups by region.
+    """
+    qs = CostData.objects.filter(date__gte=start, date__lt=end)
+    qs = qs.exclude(region="") if (by_region or region) else qs.filter(region="")
+    if account_id:
+        qs = qs.filter(account_id=account_id)
+    if service:
+        qs = qs.filter(service=service)
+    if region:
+        qs = qs.filter(region=region)
+    return qs
+
+
+def cost_breakdown(
+    *,
+    start: date,
+    end: date,
+    granularity: str | None = "daily",
+    group_by: Sequence[str] = (),
+    metric: str = "unblended",
+    account_id: str | None = None,
+    service: str | None = None,
+    region: str | None = None,
+) -> QuerySet:
+    """Cost per period (None: the whole window) and per group, summed in SQL.
+
+    Each row is a dict with `period` (when granular), the group fields (`service`, `account_id`,
+    `region`), `amount` (Decimal) and `currency`.
+    """
+    if granularity not in (*GRANULARITIES, None):
+        raise ValueError(f"unknown granularity {granularity!r}")
+    unknown = set(group_by) - set(GROUP_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown group_by {sorted(unknown)}")
+    qs = cost_queryset(
+        start=start,
+        end=end,
+        account_id=account_id,
+        service=service,
+        region=region,
+        by_region="region" in group_by,
+    )
+    keys = [GROUP_FIELDS[g] for g in group_by]
+    if granularity == "daily":
+        qs = qs.annotate(period=F("date"))
+        keys.insert(0, "period")
+    elif granularity == "monthly":
+        qs = qs.annotate(period=TruncMonth("date"))
+        keys.insert(0, "period")
+    keys.append("currency")
+    return qs.values(*keys).annotate(amount=Sum(METRIC_FIELDS[metric])).order_by(*keys)
+
+
+def cost_total(
+    *,
+    start: date,
+    end: date,
+    metric: str = "unblended",
+    account_id: str | None = None,
+    service: str | None = None,
+    region: str | None = None,
+) -> Decimal:
+    """Total cost of the window under the same filters as `cost_breakdown`."""
+    qs = cost_queryset(start=start, end=end, account_id=account_id, service=service, region=region)
+    return qs.aggregate(total=Sum(METRIC_FIELDS[metric]))["total"] or Decimal("0")

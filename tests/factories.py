@@ -1,0 +1,92 @@
+"""factory_boy factories for the cost history models."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from collection import models
+
+
+class AwsAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AwsAccount
+        django_get_or_create = ("account_id",)
+
+    account_id = factory.Sequence(lambda n: f"{100000000000 + n:012d}")
+    name = factory.Sequence(lambda n: f"account-{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.name}@example.com")
+    status = models.AwsAccount.Status.ACTIVE
+
+
+class CostDataFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CostData
+
+    date = factory.LazyFunction(lambda: timezone.now().date())
+    account = factory.SubFactory(AwsAccountFactory)
+    service = "Amazon Elastic Compute Cloud - Compute"
+    region = ""
+    unblended_cost = Decimal("12.34")
+    amortized_cost = Decimal("11.00")
+
+
+class CostForecastFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CostForecast
+
+    period_start = factory.LazyFunction(lambda: timezone.now().date())
+    period_end = factory.LazyAttribute(lambda o: o.period_start + dt.timedelta(days=30))
+    mean = Decimal("1000.50")
+    lower_bound = Decimal("900.00")
+    upper_bound = Decimal("1100.00")
+    generated_on = factory.LazyFunction(lambda: timezone.now().date())
+    generated_at = factory.LazyFunction(timezone.now)
+
+
+class TagCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.TagCost
+
+    date = factory.LazyFunction(lambda: timezone.now().date())
+    tag_key = "team"
+    tag_value = "platform"
+    service = "Amazon Simple Storage Service"
+    amount = Decimal("5.25")
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.OptimizationRecommendation
+
+    type = models.OptimizationRecommendation.Type.RIGHTSIZING
+    category = "MODIFY"
+    account = factory.SubFactory(AwsAccountFactory)
+    resource_id = factory.Sequence(lambda n: f"i-{n:017x}")
+    details = factory.LazyFunction(lambda: {"current": "m5.2xlarge", "target": "m5.xlarge"})
+    estimated_monthly_savings = Decimal("42.10")
+    last_seen = factory.LazyFunction(timezone.now)
+
+
+class MetricDataFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.MetricData
+
+    name = "aws_cost_total"
+    value = Decimal("12.34")
+    labels = factory.LazyFunction(lambda: {"service": "AWS Lambda", "account_id": "123456789012"})
+    timestamp = factory.LazyFunction(timezone.now)
+
+
+class CollectionRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CollectionRun
+
+    kind = models.CollectionRun.Kind.COSTS
+    trigger = models.CollectionRun.Trigger.SCHEDULE
+    status = models.CollectionRun.Status.SUCCEEDED
+    finished_at = factory.LazyFunction(timezone.now)
+    rows_written = 10
+    ce_requests = 2
+    ce_cost_usd = Decimal("0.02")

@@ -1,0 +1,65 @@
+"""Cost aggregation in the database: windows, groups, granularity, region handling."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from collection.selectors import cost_breakdown, cost_total
+from tests.factories import AwsAccountFactory, CostDataFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def costs():
+    a, b = AwsAccountFactory(account_id="111111111111"), AwsAccountFactory(account_id="222222222222")
+    for day, acct, service, region, amount in [
+        (dt.date(2026, 9, 30), a, "EC2", "", "1.10"),
+        (dt.date(2026, 10, 1), a, "EC2", "", "2.25"),
+        (dt.date(2026, 10, 1), a, "EC2", "us-east-1", "2.00"),
+        (dt.date(2026, 10, 1), a, "EC2", "eu-west-1", "0.25"),
+        (dt.date(2026, 10, 2), a, "S3", "", "0.0000001234"),
+        (dt.date(2026, 10, 2), b, "EC2", "", "10.00"),
+        (dt.date(2026, 11, 1), b, "EC2", "", "99.00"),
+    ]:
+        CostDataFactory(
+            date=day,
+            account=acct,
+            service=service,
+            region=region,
+            unblended_cost=Decimal(amount),
+            amortized_cost=Decimal(amount) / 2,
+        )
+
+
+def test_window_end_is_exclusive_and_all_region_rows_are_not_double_counted(costs):
+    total = cost_total(start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 1))
+    assert total == Decimal("12.2500001234")
+
+
+def test_monthly_by_service(costs):
+    rows = list(
+        cost_breakdown(start=dt.date(2026, 9, 1), end=dt.date(2026, 12, 1), granularity="monthly", group_by=["service"])
+    )
+    october = {r["service"]: r["amount"] for r in rows if r["period"] == dt.date(2026, 10, 1)}
+    assert october == {"EC2": Decimal("12.25"), "S3": Decimal("0.0000001234")}
+
+
+def test_group_by_region_reads_region_rows(costs):
+    rows = list(
+        cost_breakdown(start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 2), granularity=None, group_by=["region"])
+    )
+    assert {r["region"]: r["amount"] for r in rows} == {"us-east-1": Decimal("2.00"), "eu-west-1": Decimal("0.25")}
+
+
+def test_amortized_metric_and_account_filter(costs):
+    total = cost_total(
+        start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 1), metric="amortized", account_id="222222222222"
+    )
+    assert total == Decimal("54.50")
+
+
+def test_unknown_group_is_rejected(costs):
+    with pytest.raises(ValueError, match="group_by"):
+        cost_breakdown(start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 1), group_by=["colour"])
