@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/venv.sh requirements/base.txt
 export DEBUG=${DEBUG:-true}
+mkdir -p "${COSTMONITOR_DATA_DIR:-data}"
 PY=.venv/bin/python
 $PY manage.py migrate --no-input
 $PY manage.py ensure_admin
