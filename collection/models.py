@@ -183,6 +183,7 @@ class CollectionRun(models.Model):
         ADMIN = "admin"
 
     class Status(models.TextChoices):
+        QUEUED = "queued"
         RUNNING = "running"
         SUCCEEDED = "succeeded"
         PARTIAL = "partial"

@@ -82,7 +82,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: django-redis when REDIS_URL (or the design's REDIS_HOST/REDIS_PORT) is set, else in-process.
+# Cache: django-redis when REDIS_URL (or the design's REDIS_HOST/REDIS_PORT) is set, else files in DATA_DIR
+# (local, yet shared by the web server and the worker so a collection's invalidation reaches every reader).
 REDIS_URL = env.str("REDIS_URL", default="")
 if not REDIS_URL and env.str("REDIS_HOST", default=""):
     REDIS_URL = f"redis://{env.str('REDIS_HOST')}:{env.int('REDIS_PORT', default=6379)}/0"
@@ -106,7 +107,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
             "TIMEOUT": CACHE_TTL,
             "KEY_PREFIX": "costmonitor",
         }
@@ -146,3 +148,6 @@ API_TIMEOUT = env.int("API_TIMEOUT", default=30)
 
 # Celery: Redis when configured, else kombu's filesystem transport so a fresh machine needs no broker.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+
+# Mask account ids (1234****5678) in API responses and metric labels too, not only in logs.
+MASK_ACCOUNT_IDS = env.bool("MASK_ACCOUNT_IDS", default=False)

@@ -45,7 +45,7 @@ def test_embedded_defaults_without_urls(monkeypatch):
     try:
         assert fresh.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
         assert fresh.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-        assert fresh.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+        assert fresh.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
         assert fresh.CELERY_BROKER_URL == "filesystem://"
     finally:
         monkeypatch.undo()

@@ -1,5 +1,5 @@
 """Write-side functions: collections and what they record. `run_collection` is the one entry point."""
 
-from .runs import run_collection
+from .runs import enqueue_collection, run_collection
 
-__all__ = ["run_collection"]
+__all__ = ["enqueue_collection", "run_collection"]

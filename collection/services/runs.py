@@ -13,10 +13,17 @@ def run_collection(
     end: date | None = None,
     dry_run: bool = False,
     task_id: str = "",
+    run_id: int | None = None,
 ) -> CollectionRun:
     """Run one collection of `kind` now and return its finished `CollectionRun`.
 
+    `run_id` names a `queued` run created by `enqueue_collection`, which this call then carries out.
     AWS and data errors end in the run's status and error fields, never as an exception;
     an unknown kind or trigger raises ValueError.
     """
     raise NotImplementedError("the collection engine lands with the collection issue")
+
+
+def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
+    """Record a `queued` run of `kind` and hand it to a Celery worker; return the run (its id for a 202)."""
+    raise NotImplementedError("the scheduler lands with the scheduling issue")

@@ -1,0 +1,27 @@
+"""Per-dataset cache versions: a finished collection bumps its dataset, so no reader sees older data."""
+
+from django.core.cache import cache
+
+DATASETS = ("costs", "forecast", "tags", "optimization", "accounts", "runs", "metrics")
+
+
+def _key(dataset: str) -> str:
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}")
+    return f"aws:version:{dataset}"
+
+
+def dataset_version(*, dataset: str) -> int:
+    """The current version of `dataset`, part of every cache key of its reads."""
+    # A cache that is down (IGNORE_EXCEPTIONS) answers None: version 0 then, and reads go uncached anyway.
+    return cache.get_or_set(_key(dataset), 1, timeout=None) or 0
+
+
+def bump_dataset_versions(*, datasets: list[str] | tuple[str, ...]) -> None:
+    """Invalidate every cached read of `datasets` at once."""
+    for dataset in datasets:
+        key = _key(dataset)
+        try:
+            cache.incr(key)
+        except ValueError:  # key missing (evicted or never read): any new value differs from cached keys'
+            cache.set(key, 2, timeout=None)

@@ -1,0 +1,22 @@
+"""Dataset versions invalidate cached reads when a collection finishes."""
+
+import pytest
+
+from collection.cache_versions import bump_dataset_versions, dataset_version
+
+
+def test_bump_changes_the_version_of_that_dataset_only():
+    costs, tags = dataset_version(dataset="costs"), dataset_version(dataset="tags")
+    bump_dataset_versions(datasets=["costs"])
+    assert dataset_version(dataset="costs") != costs
+    assert dataset_version(dataset="tags") == tags
+
+
+def test_bump_without_a_prior_read_still_changes_the_version():
+    bump_dataset_versions(datasets=["forecast"])
+    assert dataset_version(dataset="forecast") == 2
+
+
+def test_unknown_dataset_is_an_error():
+    with pytest.raises(ValueError, match="dataset"):
+        dataset_version(dataset="nope")
