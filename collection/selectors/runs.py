@@ -1,0 +1,39 @@
+"""Reads of the collection history: what ran, what it cost, when each kind last succeeded."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from collection.models import CollectionRun
+
+SUCCESSFUL = (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL)
+
+
+def month_start(*, today: date | None = None) -> date:
+    today = today or timezone.now().date()
+    return today.replace(day=1)
+
+
+def ce_spend(*, since: date) -> dict:
+    """Billed Cost Explorer requests and their USD since `since` (UTC day), over every run."""
+    totals = CollectionRun.objects.filter(started_at__date__gte=since).aggregate(
+        requests=Sum("ce_requests"), usd=Sum("ce_cost_usd")
+    )
+    return {"requests": totals["requests"] or 0, "usd": totals["usd"] or Decimal("0.00")}
+
+
+def ce_spend_this_month(*, today: date | None = None) -> dict:
+    """`ce_spend` since the first of the current month: what CE_MONTHLY_REQUEST_BUDGET is checked against."""
+    return ce_spend(since=month_start(today=today))
+
+
+def last_success_by_kind() -> dict[str, datetime]:
+    """When each kind of collection last finished successfully (succeeded or partial)."""
+    rows = (
+        CollectionRun.objects.filter(status__in=SUCCESSFUL, finished_at__isnull=False)
+        .values("kind")
+        .annotate(last=Max("finished_at"))
+    )
+    return {row["kind"]: row["last"] for row in rows}

@@ -1,0 +1,29 @@
+"""Collection history reads: CE spend this month and last success per kind."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from collection.models import CollectionRun
+from collection.selectors import ce_spend_this_month, last_success_by_kind
+from tests.factories import CollectionRunFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ce_spend_counts_this_month_only():
+    CollectionRunFactory(ce_requests=3, ce_cost_usd=Decimal("0.03"))
+    CollectionRunFactory(ce_requests=2, ce_cost_usd=Decimal("0.02"), status=CollectionRun.Status.FAILED)
+    old = CollectionRunFactory(ce_requests=50, ce_cost_usd=Decimal("0.50"))
+    CollectionRun.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(days=40))
+    assert ce_spend_this_month() == {"requests": 5, "usd": Decimal("0.05")}
+
+
+def test_last_success_ignores_failures_and_running():
+    done = timezone.now() - dt.timedelta(hours=2)
+    CollectionRunFactory(kind="costs", finished_at=done)
+    CollectionRunFactory(kind="costs", status=CollectionRun.Status.FAILED)
+    CollectionRunFactory(kind="tags", status=CollectionRun.Status.RUNNING, finished_at=None)
+    assert last_success_by_kind() == {"costs": done}
