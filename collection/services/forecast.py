@@ -65,12 +65,14 @@ def get_cost_forecast(*, ctx: CollectionContext, force: bool = False) -> Outcome
     start, end = ctx.today, next_month(next_month(ctx.today))
     seen_key = f"ce:forecast-seen:{ctx.source}"
     forecast_today = CostForecast.objects.filter(scope=CostForecast.ORGANIZATION, generated_on=ctx.today).exists()
-    fingerprint = totals_fingerprint(ctx=ctx) if forecast_today and not force else None
-    if fingerprint is not None and cache.get(seen_key) == fingerprint:
+    # A forecast changes when the costs behind it change (or the day does): compare with the shared probe.
+    fingerprint = totals_fingerprint(ctx=ctx, fetch=forecast_today and not force)
+    if forecast_today and not force and fingerprint is not None and cache.get(seen_key) == fingerprint:
         return Outcome(notes=["costs unchanged since today's forecast"])
     scopes = [CostForecast.ORGANIZATION]
     if settings.FORECAST_PER_ACCOUNT:
         scopes += list(AwsAccount.objects.values_list("account_id", flat=True))
     written = sum(fetch_forecast(ctx=ctx, scope=scope, start=start, end=end) for scope in scopes)
-    cache.set(seen_key, fingerprint or totals_fingerprint(ctx=ctx), timeout=24 * 3600)
+    if fingerprint is not None:
+        cache.set(seen_key, fingerprint, timeout=24 * 3600)
     return Outcome(rows=written, window=(start, end))

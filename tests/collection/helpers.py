@@ -30,3 +30,24 @@ def inject_cost_pages(pages: list[dict]) -> None:
     """Queue GetCostAndUsage answers in moto: each request with new parameters takes the next page."""
     response = requests.post(MOTO_CE_RESULTS, json={"results": pages}, timeout=5)
     assert response.status_code == 201
+
+
+def stub(client_hooks: list, service: str, calls: list[tuple[str, dict | str]]) -> None:
+    """Answer `service` calls in order with botocore's Stubber: a dict is a response, a str an error code.
+
+    Stubber checks every response against the service model, so the shapes are AWS's own.
+    """
+    from botocore.stub import Stubber
+
+    def hook(created_service, client) -> None:
+        if created_service != service:
+            return
+        stubber = Stubber(client)
+        for method, answer in calls:
+            if isinstance(answer, str):
+                stubber.add_client_error(method, service_error_code=answer, http_status_code=400)
+            else:
+                stubber.add_response(method, answer)
+        stubber.activate()
+
+    client_hooks.append(hook)

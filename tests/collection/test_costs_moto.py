@@ -99,7 +99,9 @@ def test_throttling_in_the_middle_of_pagination_is_retried(moto, client_hooks):
             raise ClientError(error, "GetCostAndUsage")
 
     client_hooks.append(
-        lambda service, client: client.meta.events.register("before-parameter-build.ce.GetCostAndUsage", throttle_second_page_once)
+        lambda service, client: client.meta.events.register(
+            "before-parameter-build.ce.GetCostAndUsage", throttle_second_page_once
+        )
     )
     run = collect()
     assert run.status == "succeeded", run.error_message
@@ -111,7 +113,10 @@ def test_throttling_in_the_middle_of_pagination_is_retried(moto, client_hooks):
     ("broken", "detail"),
     [
         (
-            {"Keys": [B, S3], "Metrics": {m: {"Amount": "n/a", "Unit": "USD"} for m in ("UnblendedCost", "AmortizedCost")}},
+            {
+                "Keys": [B, S3],
+                "Metrics": {m: {"Amount": "n/a", "Unit": "USD"} for m in ("UnblendedCost", "AmortizedCost")},
+            },
             "not an amount",
         ),
         ({"Keys": [B, S3]}, "lacks Metrics"),
