@@ -4,12 +4,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Max
 
-from collection.models import AwsAccount, CostForecast
+from collection.models import AwsAccount, CostData, CostForecast
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
 from collection.services.pagination import each_page
-from collection.services.probe import totals_fingerprint
 from collection.services.upserts import upsert
 from collection.services.windows import next_month
 
@@ -61,18 +61,17 @@ def fetch_forecast(*, ctx: CollectionContext, scope: str, start: date, end: date
 
 
 def get_cost_forecast(*, ctx: CollectionContext, force: bool = False) -> Outcome:
-    """Forecast the organization (and each account with FORECAST_PER_ACCOUNT) unless nothing changed today."""
+    """Forecast the organization (and each account with FORECAST_PER_ACCOUNT) unless nothing changed."""
     start, end = ctx.today, next_month(next_month(ctx.today))
+    # A forecast follows the costs behind it: fetch again when the day changes or the costs collection has
+    # stored new data since (costs rows are rewritten only when Cost Explorer changed them). No CE request to know.
     seen_key = f"ce:forecast-seen:{ctx.source}"
-    forecast_today = CostForecast.objects.filter(scope=CostForecast.ORGANIZATION, generated_on=ctx.today).exists()
-    # A forecast changes when the costs behind it change (or the day does): compare with the shared probe.
-    fingerprint = totals_fingerprint(ctx=ctx, fetch=forecast_today and not force)
-    if forecast_today and not force and fingerprint is not None and cache.get(seen_key) == fingerprint:
-        return Outcome(notes=["costs unchanged since today's forecast"])
+    fingerprint = f"{ctx.today}|{CostData.objects.aggregate(t=Max('updated_at'))['t']}"
+    if not force and cache.get(seen_key) == fingerprint:
+        return Outcome(notes=["costs unchanged since the last forecast today"])
     scopes = [CostForecast.ORGANIZATION]
     if settings.FORECAST_PER_ACCOUNT:
         scopes += list(AwsAccount.objects.values_list("account_id", flat=True))
     written = sum(fetch_forecast(ctx=ctx, scope=scope, start=start, end=end) for scope in scopes)
-    if fingerprint is not None:
-        cache.set(seen_key, fingerprint, timeout=24 * 3600)
+    cache.set(seen_key, fingerprint, timeout=24 * 3600)
     return Outcome(rows=written, window=(start, end))

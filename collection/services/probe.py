@@ -2,10 +2,9 @@
 
 Cost Explorer refreshes its data up to three times a day, so most scheduled runs find nothing new; one
 cheap request (daily org totals and Estimated flags) then replaces the detailed, multi-page queries.
-The probe is shared by the costs, tags and forecast collections for CE_PROBE_MAX_AGE seconds.
+The probe is shared by the costs and tags collections for CE_PROBE_MAX_AGE seconds.
 """
 
-import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -52,11 +51,8 @@ def _fetch(*, ctx: CollectionContext, start: date, end: date) -> Totals:
     return totals
 
 
-def day_totals(*, ctx: CollectionContext, fetch: bool = True) -> Totals | None:
-    """CE's daily totals over `probe_window`, from the shared probe when a fresh one covers it.
-
-    With fetch=False, only a fresh shared probe answers (None otherwise): no request is made.
-    """
+def day_totals(*, ctx: CollectionContext) -> Totals:
+    """CE's daily totals over `probe_window`, from the shared probe when a fresh one covers it."""
     start, end = probe_window(today=ctx.today)
     key = f"ce:probe:{ctx.source}"
     cached = cache.get(key)
@@ -64,8 +60,6 @@ def day_totals(*, ctx: CollectionContext, fetch: bool = True) -> Totals | None:
         age = (ctx.now - cached["at"]).total_seconds()
         if 0 <= age < settings.CE_PROBE_MAX_AGE:
             return cached["totals"]
-    if not fetch:
-        return None
     totals = _fetch(ctx=ctx, start=start, end=end)
     cache.set(key, {"start": start, "end": end, "at": ctx.now, "totals": totals}, timeout=settings.CE_PROBE_MAX_AGE)
     return totals
@@ -83,12 +77,3 @@ def changed_window(*, ctx: CollectionContext, stored: QuerySet, amount_field: st
         if abs(total - ours.get(day, Decimal(0))) > TOLERANCE or (day in ours and (day in estimated) != is_estimated)
     ]
     return (min(changed), max(changed) + timedelta(days=1)) if changed else None
-
-
-def totals_fingerprint(*, ctx: CollectionContext, fetch: bool = True) -> str | None:
-    """A short digest of the probe, for collections (forecast) that only need to know whether anything changed."""
-    totals = day_totals(ctx=ctx, fetch=fetch)
-    if totals is None:
-        return None
-    text = "|".join(f"{d}={t}:{e}" for d, (t, e) in sorted(totals.items()))
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

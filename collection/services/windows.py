@@ -40,10 +40,10 @@ def earliest_available(*, today: date) -> date:
 
 def validate_window(*, start: date, end: date, today: date) -> None:
     """ValueError with a clear message unless [start, end) is a non-empty window Cost Explorer can answer."""
-    if end <= start:
-        raise ValueError(f"end {end} must be after start {start} (end is exclusive)")
     if start > today:
         raise ValueError(f"start {start} is in the future")
+    if end <= start:
+        raise ValueError(f"end {end} must be after start {start} (end is exclusive)")
     if end > today + timedelta(days=1):
         raise ValueError(f"end {end} is in the future; the latest allowed end is {today + timedelta(days=1)}")
     limit = earliest_available(today=today)
