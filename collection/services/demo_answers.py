@@ -48,6 +48,17 @@ class DemoAnswers(DemoAccountAnswers):
             for s in bill.services
         ]
 
+    def _page(self, days: list[date], group_by: list[dict], account: str | None, offset: int):
+        """(day, keys, amount) of groups offset…offset+page_size; every day has as many groups, so only the
+        days this page covers are computed."""
+        per_day = len(self._groups(days[0], group_by, account)) if days else 0
+        if not per_day:
+            return
+        for index in range(offset // per_day, min(len(days), -(-(offset + self.page_size) // per_day))):
+            for position, (keys, amount) in enumerate(self._groups(days[index], group_by, account)):
+                if offset <= index * per_day + position < offset + self.page_size:
+                    yield days[index], keys, amount
+
     def ce_get_cost_and_usage(self, *, TimePeriod, Granularity, Metrics, GroupBy=(), Filter=None, NextPageToken=None):
         days = self.bill.days(*_window(TimePeriod))
         account = _filter_account(Filter)
@@ -62,10 +73,9 @@ class DemoAnswers(DemoAccountAnswers):
                 for d in days
             ]
             return {"ResultsByTime": results, "DimensionValueAttributes": [], "GroupDefinitions": []}
-        flat = [(d, keys, amount) for d in days for keys, amount in self._groups(d, list(GroupBy), account)]
-        offset = int(NextPageToken or 0)
-        page, results = flat[offset : offset + self.page_size], {}
-        for d, keys, amount in page:
+        offset, results = int(NextPageToken or 0), {}
+        group_count = len(days) * len(self._groups(days[0], list(GroupBy), account)) if days else 0
+        for d, keys, amount in self._page(days, list(GroupBy), account, offset):
             entry = results.setdefault(
                 d,
                 {
@@ -82,7 +92,7 @@ class DemoAnswers(DemoAccountAnswers):
             response["DimensionValueAttributes"] = [
                 {"Value": a, "Attributes": {"description": name}} for a, name in self.bill.accounts
             ]
-        if offset + self.page_size < len(flat):
+        if offset + self.page_size < group_count:
             response["NextPageToken"] = str(offset + self.page_size)
         return response
 

@@ -1,5 +1,6 @@
 """The deterministic synthetic bill behind the demo source: accounts, real service names, tags, weekly seasonality."""
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,6 +37,7 @@ REFRESH_HOURS = 8
 RESTATED_DAYS = 3
 
 
+@functools.lru_cache(maxsize=2**20)
 def _unit(*parts: object) -> Decimal:
     """A stable pseudo-random number in [0, 1) from `parts` (the same in every process, unlike hash())."""
     digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
