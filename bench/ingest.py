@@ -15,9 +15,10 @@ from django.db import connection, transaction
 
 from collection.aws import RequestCounter
 from collection.models import AwsAccount, CostData
-from collection.services.costs import UNIQUE, UPDATE, cost_rows
+from collection.services.copy_upsert import upsert_rows
+from collection.services.costs import FIELDS, UNIQUE, UPDATE, cost_rows
 from collection.services.demo_source import DemoClients
-from collection.services.upserts import ensure_accounts, upsert
+from collection.services.upserts import ensure_accounts
 
 DAYS = 60
 NOW = dt.datetime(2026, 3, 17, 6, 0, tzinfo=dt.UTC)
@@ -46,13 +47,13 @@ def ours(all_pages: list[dict]) -> tuple[int, float]:
     with transaction.atomic():
         for page in all_pages:
             parsed, names = cost_rows(page)
-            ensure_accounts({row.account_id for row in parsed} | names.keys(), names=names)
-            rows += upsert(CostData, parsed, unique=UNIQUE, update=UPDATE)
+            ensure_accounts({row[1] for row in parsed} | names.keys(), names=names)
+            rows += upsert_rows(CostData, fields=FIELDS, rows=parsed, unique=UNIQUE, update=UPDATE)
     return rows, time.perf_counter() - began
 
 
 def raw_copy(all_pages: list[dict]) -> tuple[int, float]:
-    records = [(*(getattr(row, c) for c in COLUMNS), NOW, NOW) for page in all_pages for row in cost_rows(page)[0]]
+    records = [(*row, NOW, NOW) for page in all_pages for row in cost_rows(page)[0]]
     began = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         table = CostData._meta.db_table

@@ -9,19 +9,21 @@ from django.utils import timezone
 from collection.models import AwsAccount, CostData
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
+from collection.services.copy_upsert import upsert_rows
 from collection.services.pagination import each_page
 from collection.services.probe import changed_window
-from collection.services.upserts import ensure_accounts, upsert
+from collection.services.upserts import ensure_accounts
 from collection.services.windows import first_run_window
 
 OP = "GetCostAndUsage"
 METRICS = ["UnblendedCost", "AmortizedCost"]
+FIELDS = ["date", "account", "service", "region", "unblended_cost", "amortized_cost", "currency", "estimated"]
 UNIQUE = ["date", "account", "service", "region"]
 UPDATE = ["unblended_cost", "amortized_cost", "currency", "estimated", "updated_at"]
 
 
-def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[CostData], dict[str, str]]:
-    """CostData rows of one page (LINKED_ACCOUNT+SERVICE groups, or SERVICE+REGION for `account`), and names."""
+def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], dict[str, str]]:
+    """FIELDS tuples of one page (LINKED_ACCOUNT+SERVICE groups, or SERVICE+REGION for `account`), and names."""
     names = {
         parsing.field(d, "Value", operation=OP): d.get("Attributes", {}).get("description", "")
         for d in page.get("DimensionValueAttributes", [])
@@ -29,20 +31,21 @@ def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[CostData]
     rows = []
     for result in parsing.field(page, "ResultsByTime", operation=OP):
         day = parsing.day(parsing.field(result, "TimePeriod", "Start", operation=OP), operation=OP)
+        estimated = bool(result.get("Estimated", False))
         for group in parsing.field(result, "Groups", operation=OP):
             first, second = parsing.field(group, "Keys", 0, operation=OP), parsing.field(group, "Keys", 1, operation=OP)
             unblended = parsing.field(group, "Metrics", "UnblendedCost", operation=OP)
             amortized = parsing.field(group, "Metrics", "AmortizedCost", "Amount", operation=OP)
             rows.append(
-                CostData(
-                    date=day,
-                    account_id=account or first,
-                    service=second if account is None else first,
-                    region="" if account is None else second,
-                    unblended_cost=parsing.amount(parsing.field(unblended, "Amount", operation=OP), operation=OP),
-                    amortized_cost=parsing.amount(amortized, operation=OP),
-                    currency=parsing.field(unblended, "Unit", operation=OP),
-                    estimated=bool(result.get("Estimated", False)),
+                (
+                    day,
+                    account or first,
+                    second if account is None else first,
+                    "" if account is None else second,
+                    parsing.amount(parsing.field(unblended, "Amount", operation=OP), operation=OP),
+                    parsing.amount(amortized, operation=OP),
+                    parsing.field(unblended, "Unit", operation=OP),
+                    estimated,
                 )
             )
     return rows, names
@@ -63,8 +66,8 @@ def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str 
 
     def handle(page: dict) -> int:
         rows, names = cost_rows(page, account=account)
-        ensure_accounts({row.account_id for row in rows} | names.keys(), names=names)
-        return upsert(CostData, rows, unique=UNIQUE, update=UPDATE)
+        ensure_accounts({row[1] for row in rows} | names.keys(), names=names)
+        return upsert_rows(CostData, fields=FIELDS, rows=rows, unique=UNIQUE, update=UPDATE)
 
     written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
     stale = CostData.objects.filter(date__gte=start, date__lt=end, updated_at__lt=stamp)

@@ -8,9 +8,9 @@ INSTANCE_TYPES = ("m5.4xlarge", "m5.2xlarge", "c5.2xlarge", "r5.xlarge", "t3.lar
 PAGE = 5
 
 
-def _page(items: list, token: str | None) -> tuple[list, str | None]:
+def _page(items: list, token: str | None, size: int | None = None) -> tuple[list, str | None]:
     offset = int(token or 0)
-    following = offset + PAGE
+    following = offset + (size or PAGE)
     return items[offset:following], (str(following) if following < len(items) else None)
 
 
@@ -40,7 +40,7 @@ class DemoAccountAnswers:
             for n in range(i % 3 + 1)
         ]
 
-    def ce_get_rightsizing_recommendation(self, *, Service, NextPageToken=None, **_):
+    def ce_get_rightsizing_recommendation(self, *, Service, NextPageToken=None, PageSize=None, **_):
         recs = []
         for account, instance, current, savings in self._instances():
             target = INSTANCE_TYPES[INSTANCE_TYPES.index(current) + 1]
@@ -66,7 +66,7 @@ class DemoAccountAnswers:
                     },
                 }
             )
-        page, token = _page(recs, NextPageToken)
+        page, token = _page(recs, NextPageToken, PageSize)
         return {"RightsizingRecommendations": page, **({"NextPageToken": token} if token else {})}
 
     def ce_get_savings_plans_purchase_recommendation(self, *, SavingsPlansType, TermInYears, PaymentOption, **_):

@@ -17,6 +17,8 @@ from collection.services.recommendations import (
 )
 
 Type = OptimizationRecommendation.Type
+# Each page is a billed request: ask for large pages (the API documents no maximum; 100 is accepted).
+RIGHTSIZING_PAGE = 100
 SP_OPTIONS = {"SavingsPlansType": "COMPUTE_SP", "TermInYears": "ONE_YEAR", "PaymentOption": "NO_UPFRONT"}
 
 
@@ -55,7 +57,7 @@ def collect_optimization_recommendations(*, ctx: CollectionContext, force: bool 
         ctx,
         service="ce",
         operation="get_rightsizing_recommendation",
-        params={"Service": "AmazonEC2"},
+        params={"Service": "AmazonEC2", "PageSize": RIGHTSIZING_PAGE},
         rows=rightsizing_rows,
     )
     outcome.rows += store_recommendations(Type.RIGHTSIZING, rightsizing)
