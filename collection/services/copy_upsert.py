@@ -35,7 +35,8 @@ def upsert_rows(
     ]
     if connection.vendor != "postgresql":
         now = timezone.now()
-        objs = [model(**dict(zip(fields, row, strict=True)), **dict.fromkeys(stamps, now)) for row in rows]
+        attnames = [model._meta.get_field(name).attname for name in fields]
+        objs = [model(**dict(zip(attnames, row, strict=True)), **dict.fromkeys(stamps, now)) for row in rows]
         return upsert(model, objs, unique=unique, update=update)
     table = connection.ops.quote_name(model._meta.db_table)
     stage = connection.ops.quote_name(f"stage_{model._meta.db_table}")

@@ -33,7 +33,7 @@ def test_ce_requests_per_collection_are_pinned(clock):
     assert spend("tags") == {"ce:GetTags": 1, "ce:GetCostAndUsage": 5}
     assert spend("forecast") == {"ce:GetCostForecast": 1}
     assert spend("optimization") == {
-        "ce:GetRightsizingRecommendation": 2,
+        "ce:GetRightsizingRecommendation": 1,
         "ce:GetSavingsPlansPurchaseRecommendation": 1,
     }
     assert spend("accounts") == {}
@@ -52,7 +52,7 @@ def test_ce_requests_per_collection_are_pinned(clock):
     assert spend("forecast") == {"ce:GetCostForecast": 1}
     clock["now"] += dt.timedelta(hours=4)
     assert spend("optimization") == {
-        "ce:GetRightsizingRecommendation": 2,
+        "ce:GetRightsizingRecommendation": 1,
         "ce:GetSavingsPlansPurchaseRecommendation": 1,
     }
 
