@@ -7,3 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
 ]
+
+# Errors Django raises itself (outside DRF views) still leave /api/ and /health as envelopes.
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"
