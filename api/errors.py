@@ -23,8 +23,12 @@ class InternalError(exceptions.APIException):
 
 def _validation_details(detail, field: str | None = None) -> list[dict]:
     """Flatten DRF's nested validation detail into `[{"field", "code", "message"}]`."""
-    if isinstance(detail, dict):
-        return [item for key, value in detail.items() for item in _validation_details(value, key)]
+    if isinstance(detail, dict):  # int keys index a list parameter's items: the field is still the parameter
+        return [
+            item
+            for key, value in detail.items()
+            for item in _validation_details(value, field if isinstance(key, int) else key)
+        ]
     if isinstance(detail, list):
         return [item for value in detail for item in _validation_details(value, field)]
     return [{"field": field, "code": detail.code, "message": str(detail)}]
