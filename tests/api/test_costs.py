@@ -56,9 +56,17 @@ def test_monthly_by_service_is_aggregated_in_the_database(api_client, costs):
 
 
 def test_two_groups_filters_and_amortized_metric(api_client, costs):
-    data = get(api_client, "start=2025-10-01&end=2025-10-31&group_by=account&group_by=region&region=us-east-1&metric=amortized")
+    data = get(
+        api_client, "start=2025-10-01&end=2025-10-31&group_by=account&group_by=region&region=us-east-1&metric=amortized"
+    )
     assert data["rows"] == [
-        {"period": "2025-10-01", "account_id": "111111111111", "region": "us-east-1", "amount": "1.0000000000", "currency": "USD"}
+        {
+            "period": "2025-10-01",
+            "account_id": "111111111111",
+            "region": "us-east-1",
+            "amount": "1.0000000000",
+            "currency": "USD",
+        }
     ]
     assert data["group_by"] == ["account", "region"]
     assert get(api_client, "start=2025-10-01&end=2025-10-31&account_id=222222222222")["total"] == "10.0000000000"
