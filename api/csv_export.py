@@ -6,16 +6,24 @@ from collections.abc import Iterable, Sequence
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
+from api.envelope import EnvelopeJSONRenderer
+
 
 class CSVRenderer(BaseRenderer):
-    """Lets content negotiation accept `?format=csv`; the view streams the body itself (`stream_csv`)."""
+    """Lets content negotiation accept `?format=csv`; the view streams the body itself (`stream_csv`).
+
+    Whatever else reaches this renderer (an OPTIONS description) has no rows: it leaves as the JSON envelope.
+    """
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        raise NotImplementedError("CSV responses are streamed by the view with stream_csv")
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return EnvelopeJSONRenderer().render(data, "application/json", renderer_context)
 
 
 class _Echo:

@@ -3,14 +3,14 @@
 from collections.abc import Sequence
 
 from django.core.paginator import Paginator
-from rest_framework import serializers
+from rest_framework import exceptions
 
 
 def paginate(items: Sequence, *, page: int, page_size: int) -> tuple[list, dict]:
-    """`(items of the page, {"page", "page_size", "total_count", "total_pages"})`; a page past the end is a 400."""
+    """`(items of the page, {"page", "page_size", "total_count", "total_pages"})`; past the end is a 404, as in DRF."""
     paginator = Paginator(items, page_size)
     if page > paginator.num_pages:
-        raise serializers.ValidationError({"page": f"There are only {paginator.num_pages} pages."}, code="out_of_range")
+        raise exceptions.NotFound(f"Page {page} is past the last page, {paginator.num_pages}.")
     current = paginator.page(page)
     meta = {"page": page, "page_size": page_size, "total_count": paginator.count, "total_pages": paginator.num_pages}
     return list(current.object_list), meta

@@ -95,7 +95,10 @@ class OptimizationParams(PageParams):
     type = serializers.ChoiceField(choices=OptimizationRecommendation.Type.values, required=False)
     category = serializers.CharField(required=False, max_length=64)
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
-    min_savings = serializers.DecimalField(max_digits=24, decimal_places=10, min_value=0, required=False)
+    # coerce_to_string=False documents a number: the decimal string pattern would also admit "".
+    min_savings = serializers.DecimalField(
+        max_digits=24, decimal_places=10, min_value=0, required=False, coerce_to_string=False
+    )
     active = serializers.BooleanField(default=True)
     ordering = ordering_field(
         "estimated_monthly_savings", "last_seen", "account_id", "type", default="-estimated_monthly_savings"

@@ -3,7 +3,7 @@
 import functools
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 
 ERRORS = {
@@ -44,7 +44,8 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
 def envelope_serializer(data_serializer: type[serializers.Serializer], many: bool = False) -> type:
     """The success envelope around `data_serializer`, a named component of the schema."""
     name = data_serializer.__name__.removesuffix("Serializer")
-    return type(
+    # many=False: a list action still answers one envelope object, which spectacular would wrap in an array.
+    envelope_class = type(
         f"{name}{'List' if many else ''}EnvelopeSerializer",
         (serializers.Serializer,),
         {
@@ -55,6 +56,7 @@ def envelope_serializer(data_serializer: type[serializers.Serializer], many: boo
             "error": serializers.JSONField(allow_null=True, help_text="Always null."),
         },
     )
+    return extend_schema_serializer(many=False)(envelope_class)
 
 
 CSV_FORMAT = OpenApiParameter(
