@@ -124,7 +124,7 @@ class RunRequest(serializers.Serializer):
 def parse_query(params_class: type[serializers.Serializer], request) -> dict:
     """Validated query parameters (400 on any bad one); list parameters accept repeats and commas."""
     data = {}
-    for name, field in params_class().fields.items():
+    for name, field in params_class._declared_fields.items():  # the class's fields: no per-request deep copy
         if name not in request.query_params:
             continue
         if isinstance(field, serializers.ListField):
