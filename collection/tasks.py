@@ -13,12 +13,14 @@ from collection.models import CollectionRun
 THROTTLING_ERROR_CODES = frozenset(
     {"LimitExceededException", "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
 )
-THROTTLING_BACKOFF_SECONDS = 60
-THROTTLING_BACKOFF_MAX_SECONDS = 3600
+# Retry delays: full jitter over 0..BACKOFF_SECONDS * 2**retries, so workers throttled together spread out.
+BACKOFF_SECONDS = 10
+BACKOFF_MAX_SECONDS = 15 * 60
 
 
 class CollectionTask(Task):
-    """A collection task: retried with backoff when AWS throttles, and never failing without a failed run."""
+    """A collection task: retried with backoff when AWS throttles or a dead worker's lock is still held,
+    and never failing without a failed run."""
 
     kind: str
     max_retries = 5
@@ -33,25 +35,30 @@ class CollectionTask(Task):
             error_message=str(exc) or repr(exc),
         )
 
-    def collect(self, *, run_id: int | None, trigger: str, start: str | None, end: str | None) -> dict[str, int | str]:
+    def collect(
+        self, *, run_id: int | None, trigger: str, start: str | None, end: str | None, after_worker_lost: bool
+    ) -> dict[str, int | str]:
+        arguments = {"trigger": trigger, "start": start, "end": end}
         run = services.run_collection(
             kind=self.kind,
-            trigger=trigger,
             start=dt.date.fromisoformat(start) if start else None,
             end=dt.date.fromisoformat(end) if end else None,
             task_id=self.request.id,
             run_id=services.take_over_delivery(task_id=self.request.id, run_id=run_id),
+            trigger=trigger,
         )
         throttled = run.status == CollectionRun.Status.FAILED and run.error_code in THROTTLING_ERROR_CODES
-        if throttled and self.request.retries < self.max_retries:
-            # The throttled run stays in the history as failed; the retry records a run of its own.
+        # Delivered again after its worker died, the task may find that worker's single-flight lock still
+        # held until it expires: it waits that out rather than leave the collection undone.
+        locked_out = run.status == CollectionRun.Status.SKIPPED and (
+            after_worker_lost or self.request.delivery_info.get("redelivered", False)
+        )
+        if (throttled or locked_out) and self.request.retries < self.max_retries:
+            # The run stays in the history as failed or skipped; the retry records a run of its own.
             countdown = get_exponential_backoff_interval(
-                factor=THROTTLING_BACKOFF_SECONDS,
-                retries=self.request.retries,
-                maximum=THROTTLING_BACKOFF_MAX_SECONDS,
-                full_jitter=True,
+                factor=BACKOFF_SECONDS, retries=self.request.retries, maximum=BACKOFF_MAX_SECONDS, full_jitter=True
             )
-            raise self.retry(kwargs={"trigger": trigger, "start": start, "end": end}, countdown=countdown)
+            raise self.retry(kwargs={**arguments, "after_worker_lost": locked_out}, countdown=countdown)
         return {"run_id": run.pk, "status": run.status}
 
 
@@ -65,8 +72,9 @@ def _collection_task(kind: str) -> CollectionTask:
         trigger: str = CollectionRun.Trigger.SCHEDULE,
         start: str | None = None,
         end: str | None = None,
+        after_worker_lost: bool = False,
     ) -> dict[str, int | str]:
-        return self.collect(run_id=run_id, trigger=trigger, start=start, end=end)
+        return self.collect(run_id=run_id, trigger=trigger, start=start, end=end, after_worker_lost=after_worker_lost)
 
     return collect
 

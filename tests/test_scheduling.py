@@ -198,3 +198,12 @@ def test_a_task_failing_mid_run_closes_its_run(monkeypatch):
     assert tasks.collect_costs.apply(kwargs={"run_id": queued.pk, "trigger": "api"}, task_id="t-4").failed()
     queued.refresh_from_db()
     assert (queued.status, queued.error_code, queued.error_message) == ("failed", "MemoryError", "out of memory")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("after_worker_lost", "attempts"), [(False, 1), (True, 1 + tasks.collect_costs.max_retries)])
+def test_a_skipped_delivery_waits_out_a_dead_workers_lock(fake_run_collection, after_worker_lost, attempts):
+    calls, outcome = fake_run_collection
+    outcome.update(status="skipped")
+    tasks.collect_costs.apply(kwargs={"trigger": "schedule", "after_worker_lost": after_worker_lost}).get()
+    assert len(calls) == attempts
