@@ -2,17 +2,31 @@
 
 import datetime as dt
 import shutil
+import subprocess
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.management import get_commands
 from django.db import connection
+from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
 
 from collection.masking import public_account_id
 from collection.selectors import cost_breakdown, month_start
 from tests.metrics.promql import ALERTS, dashboard_queries
-from tests.metrics.servers import free_port, get, manage, process, prometheus_query, server_env, status, wait_until
+from tests.metrics.servers import (
+    ROOT,
+    free_port,
+    get,
+    manage,
+    process,
+    prometheus_query,
+    server_env,
+    status,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.integration,
@@ -83,3 +97,22 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
                 wait_until(lambda q=query: prometheus_query(base, q), timeout=20)
             rules = wait_until(lambda: prometheus_query(base, "costmonitor:collection_interval_seconds"))
             assert len(rules) == 4
+
+
+@pytest.mark.skipif("collect_costs" not in get_commands(), reason="collect_costs lands with the collection issue")
+def test_a_collection_by_command_in_one_process_shows_on_metrics_of_another(transactional_db):
+    port = free_port()
+    env = server_env(COST_SOURCE="demo")
+    with process(manage("runserver", "--noreload", f"127.0.0.1:{port}"), env, f"http://127.0.0.1:{port}/metrics"):
+        assert "aws_cost_total{" not in get(f"http://127.0.0.1:{port}/metrics").decode()
+        subprocess.run(manage("collect_costs", "--kind", "costs"), cwd=ROOT, env=env, check=True, timeout=120)  # noqa: S603
+        body = get(f"http://127.0.0.1:{port}/metrics").decode()
+    scraped = {
+        (s.labels["account_id"], s.labels["service"]): s.value
+        for family in text_string_to_metric_families(body)
+        for s in family.samples
+        if s.name == "aws_cost_total"
+    }
+    expected = database_totals(timezone.now().date())
+    assert expected
+    assert scraped == pytest.approx(expected)
