@@ -52,9 +52,8 @@ def fake_run_collection(monkeypatch):
     return calls, outcome
 
 
-# The scheduler closes connections it finds inside a transaction, as a test's atomic block is; so these tests
-# commit, and serialized_rollback restores the migrated schedule for the tests after them.
-scheduler_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The scheduler closes connections it finds inside a transaction, as a test's atomic block is; so these tests commit.
+scheduler_db = pytest.mark.usefixtures("transactional_db", "default_schedule")
 
 
 def scheduler_entries() -> dict:

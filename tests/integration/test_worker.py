@@ -22,7 +22,7 @@ from costmonitor.celery import app
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not settings.CELERY_BROKER_URL.startswith("redis://") or connection.vendor != "postgresql",
         reason="needs PostgreSQL and a Redis broker (CELERY_BROKER_URL), as in CI",
