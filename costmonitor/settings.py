@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "api.metrics.middleware.ApiMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,8 +147,36 @@ LOGGING = {
 AWS_REGION = env.str("AWS_REGION", default="us-east-1")
 API_TIMEOUT = env.int("API_TIMEOUT", default=30)
 
-# Celery: Redis when configured, else kombu's filesystem transport so a fresh machine needs no broker.
+# Celery (scheduling; see the README's "Scheduling"). Redis when configured, else kombu's filesystem
+# transport in DATA_DIR so a fresh machine needs no broker. https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _BROKER_DIR = DATA_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "control_folder": str(_BROKER_DIR / "control"),
+    }
+else:
+    # An unacknowledged task (its worker died) is handed out again after this many seconds; it must exceed
+    # the hard time limit, or a slow but healthy run would be delivered twice.
+    # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Acknowledge after the run, and give a task back when its worker process dies, so nothing is lost;
+# collections are idempotent upserts, so a repeat is harmless. One task per worker process at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Outcomes live in CollectionRun rows, so no result backend is needed.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Mask account ids (1234****5678) in API responses and metric labels too, not only in logs.
 MASK_ACCOUNT_IDS = env.bool("MASK_ACCOUNT_IDS", default=False)
@@ -197,3 +226,15 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "collection.models.CollectionRun.Status",
     },
 }
+
+# Metrics and alerting (see the README's "Metrics and alerting"; api/metrics/).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")  # bearer token required on /metrics when set
+METRICS_DAILY_DAYS = env.int("METRICS_DAILY_DAYS", default=7)  # days of aws_cost_daily series
+if not 1 <= METRICS_DAILY_DAYS <= 62:
+    raise ImproperlyConfigured(f"METRICS_DAILY_DAYS must be between 1 and 62, got {METRICS_DAILY_DAYS}.")
+MONTHLY_BUDGET_USD = env.float("MONTHLY_BUDGET_USD", default=0.0)  # 0: no budget gauge, no ForecastOverBudget
+if MONTHLY_BUDGET_USD < 0:
+    raise ImproperlyConfigured(f"MONTHLY_BUDGET_USD must not be negative, got {MONTHLY_BUDGET_USD}.")
+METRICS_ON_MAIN_PORT = env.bool("METRICS_ON_MAIN_PORT", default=True)  # false: only `serve_metrics` serves it
+METRICS_ADDR = env.str("METRICS_ADDR", default="0.0.0.0")  # noqa: S104 - the metrics port is meant for scrapers
+METRICS_PORT = env.int("METRICS_PORT", default=8080)

@@ -3,9 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.metrics.views import metrics_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 # Errors Django raises itself (outside DRF views) still leave /api/ and /health as envelopes.
