@@ -1,8 +1,16 @@
 """Shared fixtures: users, API clients and a populated cost history."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
 
+from collection.models import CollectionRun
+from collection.selectors.gauges import next_month_start
+from collection.services.snapshot import write_metric_snapshot
 from tests import factories
 
 
@@ -91,3 +99,76 @@ def client_hooks(monkeypatch):
 
     monkeypatch.setattr(AwsClients, "client", client)
     return hooks
+
+
+@pytest.fixture
+def api_user(django_user_model):
+    return django_user_model.objects.create_user(username="reader", password="r3ader-pass!")
+
+
+@pytest.fixture
+def api_client(api_user):
+    """A DRF client authenticated with a non-staff user's API token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=api_user).key}")
+    return client
+
+
+@pytest.fixture
+def staff_api_client(staff_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    return client
+
+
+@pytest.fixture
+def fake_enqueue(monkeypatch):
+    """Replaces the scheduler's enqueue_collection with one that only records a queued run."""
+    from collection import services
+    from collection.models import CollectionRun
+
+    calls = []
+
+    def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
+        calls.append({"kind": kind, "trigger": trigger})
+        return CollectionRun.objects.create(kind=kind, trigger=trigger, status=CollectionRun.Status.QUEUED)
+
+    monkeypatch.setattr(services, "enqueue_collection", enqueue_collection)
+    return calls
+
+
+@pytest.fixture
+def metrics_history(transactional_db):
+    """A committed history with a value for every gauge, and the snapshot of every kind written.
+
+    Committed (transactional_db), so servers started in other processes read it too.
+    """
+    today = timezone.now().date()
+    payer = factories.AwsAccountFactory(account_id="123456789012", name="payer")
+    member = factories.AwsAccountFactory(account_id="210987654321", name="member")
+    for days_ago in range(9):
+        day = today - dt.timedelta(days=days_ago)
+        factories.CostDataFactory(account=payer, date=day, service="EC2", unblended_cost=Decimal("10.5"))
+        factories.CostDataFactory(account=member, date=day, service="S3", unblended_cost=Decimal("2.25"))
+    factories.CostForecastFactory(period_start=today, period_end=next_month_start(today=today), mean=Decimal("900"))
+    factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
+    factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
+    factories.RecommendationFactory(account=payer)
+    run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
+    CollectionRun.objects.filter(pk=run.pk).update(started_at=run.finished_at - dt.timedelta(minutes=3))
+    factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
+    for kind in ("costs", "forecast", "tags", "optimization"):
+        write_metric_snapshot(kind=kind)
+    return {"payer": payer, "member": member, "today": today}
+
+
+@pytest.fixture
+def default_schedule(db):
+    """The beat schedule as `migrate` creates it, re-applied because a transactional test may have flushed it."""
+    call_command("migrate", "collection", "0001_initial", verbosity=0)
+    call_command("migrate", "collection", verbosity=0)

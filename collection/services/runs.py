@@ -122,8 +122,3 @@ def run_collection(
             message = f"another {kind} collection is running; this one was skipped"
             return _finish(run, status=Status.SKIPPED, code="AlreadyRunning", message=message)
         return _execute(run, start=start, end=end)
-
-
-def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
-    """Record a `queued` run of `kind` and hand it to a Celery worker; return the run (its id for a 202)."""
-    raise NotImplementedError("the scheduler lands with the scheduling issue")

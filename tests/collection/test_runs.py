@@ -89,3 +89,16 @@ def test_auto_source_is_demo_without_credentials(settings, monkeypatch, tmp_path
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     assert source_name() == "aws"
+
+
+def test_the_lock_is_a_lease_renewed_while_held_and_freed_when_its_holder_stops(settings):
+    import time
+
+    from django.core.cache import cache
+
+    with single_flight(kind="tags", ttl=1) as held:
+        assert held
+        time.sleep(1.6)  # beyond the ttl: only the renewals keep it
+        with single_flight(kind="tags", ttl=1) as second:
+            assert not second
+    assert cache.get("collect:lock:tags") is None
