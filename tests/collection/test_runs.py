@@ -91,7 +91,7 @@ def test_auto_source_is_demo_without_credentials(settings, monkeypatch, tmp_path
     assert source_name() == "aws"
 
 
-def test_the_lock_is_a_lease_renewed_while_held_and_freed_when_its_holder_stops(settings):
+def test_the_lock_is_a_lease_renewed_while_held_and_freed_when_its_holder_stops(db):
     import time
 
     from django.core.cache import cache
