@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from collection.services.demo_accounts import DemoAccountAnswers
-from collection.services.demo_data import REGIONS, TAGS, TEN_PLACES, DemoBill
+from collection.services.demo_data import MAIN_REGION, MAIN_REGION_SHARE, OTHER_REGION, TAGS, TEN_PLACES, DemoBill
 from collection.services.windows import month_periods
 
 
@@ -30,11 +30,12 @@ class DemoAnswers(DemoAccountAnswers):
         if keys == ["LINKED_ACCOUNT", "SERVICE"]:
             return [([a, s], bill.unblended(day, a, s)) for a, _ in bill.accounts for s in bill.services]
         if keys == ["SERVICE", "REGION"]:
-            return [
-                ([s, region], (bill.unblended(day, account, s) * share).quantize(TEN_PLACES))
-                for s in bill.services
-                for region, share in REGIONS
-            ]
+            groups = []
+            for s in bill.services:
+                amount = bill.unblended(day, account, s)
+                main = (amount * MAIN_REGION_SHARE).quantize(TEN_PLACES)  # regions add up to the total exactly
+                groups += [([s, MAIN_REGION], main), ([s, OTHER_REGION], amount - main)]
+            return groups
         tag_key = keys[0]
         return [
             (

@@ -31,7 +31,7 @@ SERVICES = (
 )
 ACCOUNT_NAMES = ("payer", "production", "staging", "data", "sandbox")
 TAGS = {"team": ("platform", "data", "web", ""), "env": ("prod", "staging", "")}
-REGIONS = (("us-east-1", Decimal("0.7")), ("eu-west-1", Decimal("0.3")))
+MAIN_REGION, OTHER_REGION, MAIN_REGION_SHARE = "us-east-1", "eu-west-1", Decimal("0.7")
 # Cost Explorer refreshes its data up to three times a day; recent days are restated at each refresh.
 REFRESH_HOURS = 8
 RESTATED_DAYS = 3
