@@ -1,5 +1,6 @@
 """The MetricData snapshot that a finished collection writes for /metrics to serve from any process."""
 
+import logging
 from datetime import datetime
 
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from collection.selectors.metrics import snapshot_cache_key
 from collection.signals import metric_snapshot_published
 
 BATCH_SIZE = 5000
+logger = logging.getLogger(__name__)
 
 
 def write_metric_snapshot(*, kind: str, now: datetime | None = None) -> int:
@@ -47,4 +49,7 @@ def _publish() -> None:
     previous = dataset_version(dataset="metrics")
     bump_dataset_versions(datasets=["metrics"])
     cache.delete_many([snapshot_cache_key(version=previous, masked=masked) for masked in (False, True)])
-    metric_snapshot_published.send_robust(sender=MetricData, version=dataset_version(dataset="metrics"))
+    published = metric_snapshot_published.send_robust(sender=MetricData, version=dataset_version(dataset="metrics"))
+    for receiver, result in published:
+        if isinstance(result, Exception):  # the data is committed; the next scrape renders it instead
+            logger.warning("rendering the new metric snapshot failed in %s: %s", receiver.__qualname__, result)
