@@ -225,12 +225,14 @@ API_CACHE_TTLS = {
     "optimization": env.int("API_CACHE_TTL_OPTIMIZATION", default=14400),
     "accounts": env.int("API_CACHE_TTL_ACCOUNTS", default=3600),
 }
+# Seconds a token's user stays cached (api.authentication); changes drop it sooner. 0: every request queries.
+API_AUTH_CACHE_SECONDS = env.int("API_AUTH_CACHE_SECONDS", default=300)
 # /health reports "degraded" when a kind that has succeeded before has not succeeded for this long.
 HEALTH_STALE_AFTER = env.int("HEALTH_STALE_AFTER", default=2 * 24 * 3600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header is what makes a missing credential a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
