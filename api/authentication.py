@@ -8,6 +8,7 @@ while the cache is unreachable. https://www.django-rest-framework.org/api-guide/
 """
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,12 +19,20 @@ from rest_framework.authtoken.models import Token
 
 from api.cache_metrics import record_cache_error
 
+if TYPE_CHECKING:  # api.hot_read imports this module
+    from api.hot_read import HotRead
+
 UNCACHED_FIELDS = {"password"}
 
 
+def token_digest(key: str) -> str:
+    """Names token `key` in the cache; a digest, so the cache never holds a usable token."""
+    return hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
 def token_cache_key(key: str) -> str:
-    """Where the user of token `key` is cached; a digest, so the cache never holds a usable token."""
-    return f"aws:auth:token:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+    """Where the user of token `key` is cached."""
+    return f"aws:auth:token:{token_digest(key)}"
 
 
 def _cached_fields() -> list[str]:
@@ -31,14 +40,23 @@ def _cached_fields() -> list[str]:
 
 
 class CachedTokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>`, as DRF's TokenAuthentication, with the lookup cached."""
+    """`Authorization: Token <key>`, as DRF's TokenAuthentication, with the lookup cached.
+
+    A request read by `api.hot_read` brings the cached user along (`request.hot_read`).
+    """
+
+    hot_read: "HotRead | None" = None
+
+    def authenticate(self, request):
+        self.hot_read = getattr(request, "hot_read", None)
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key):
         if settings.API_AUTH_CACHE_SECONDS <= 0:
             return super().authenticate_credentials(key)
         cache_key = token_cache_key(key)
         try:
-            values = cache.get(cache_key)
+            values = self._cached(cache_key)
         except Exception as exc:  # a cache that raises when down: authenticate from the database
             record_cache_error(operation="auth", error=exc)
             return super().authenticate_credentials(key)
@@ -54,3 +72,11 @@ class CachedTokenAuthentication(authentication.TokenAuthentication):
         token = Token(key=key, user=user)
         token._state.adding, token._state.db = False, DEFAULT_DB_ALIAS
         return user, token
+
+    def _cached(self, cache_key: str) -> tuple | None:
+        hot = self.hot_read
+        if hot is None or hot.token_key != cache_key:
+            return cache.get(cache_key)
+        if hot.error is not None:
+            raise hot.error
+        return hot.user

@@ -2,8 +2,9 @@
 
 A finished collection calls `bump_dataset_versions`; an entry remembers the version it was computed
 under, so after a bump the next read misses and recomputes (overwriting the entry). The version and
-the entry are read in one round trip. The cache being down is never an error: the read is answered
-from the database and counted in `costmonitor_cache_errors_total`.
+the entry are read in one round trip, or brought along by `api.hot_read` with the request's user. The
+cache being down is never an error: the read is answered from the database and counted in
+`costmonitor_cache_errors_total`.
 """
 
 import hashlib
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from api.cache_metrics import record_cache_error
+from api.hot_read import HotRead
 from collection.cache_versions import dataset_version, version_key
 
 
@@ -34,11 +36,11 @@ def _version(dataset: str) -> int:
         return -1
 
 
-def _read(dataset: str, key: str) -> tuple[int, Any]:
+def _read(dataset: str, key: str, hot: HotRead | None) -> tuple[int, Any]:
     """`(dataset version, entry or None)`; a version <= 0 means the cache is unusable."""
     versioned = version_key(dataset=dataset)
     try:
-        found = cache.get_many([versioned, key])
+        found = _found(versioned, key, hot)
     except Exception as exc:
         record_cache_error(operation="version", error=exc)
         return -1, None
@@ -47,9 +49,23 @@ def _read(dataset: str, key: str) -> tuple[int, Any]:
     return found[versioned], found.get(key)
 
 
-def cached_read(*, dataset: str, key: str, compute: Callable[[], Any]) -> tuple[Any, bool, float | None]:
-    """`(payload, cached, cache_age_seconds)` for `key`, computing and storing the payload on a miss."""
-    version, entry = _read(dataset, key)
+def _found(versioned: str, key: str, hot: HotRead | None) -> dict:
+    """The version and the entry that are in the cache, as `get_many` answers; from `hot` if it read `key`."""
+    if hot is None or hot.entry_key != key:
+        return cache.get_many([versioned, key])
+    if hot.error is not None:
+        raise hot.error
+    return {k: v for k, v in ((versioned, hot.version), (key, hot.entry)) if v is not None}
+
+
+def cached_read(
+    *, dataset: str, key: str, compute: Callable[[], Any], hot_read: HotRead | None = None
+) -> tuple[Any, bool, float | None]:
+    """`(payload, cached, cache_age_seconds)` for `key`, computing and storing the payload on a miss.
+
+    `hot_read`: what `api.hot_read` read for the request, if it was read that way.
+    """
+    version, entry = _read(dataset, key, hot_read)
     if version == 0:  # django-redis with IGNORE_EXCEPTIONS answers None (see cache_versions) when Redis is down
         record_cache_error(operation="version")
     if version <= 0:

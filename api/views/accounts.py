@@ -1,23 +1,24 @@
 """/api/accounts: the AWS accounts known from Organizations and the cost history."""
 
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions
 
 from api.caching import cache_key
 from api.pagination import paginate
 from api.params import AccountParams, parse_query
 from api.schema import envelope_schema
 from api.serializers import AccountSerializer
-from api.views.base import cached_response, enveloped
+from api.views.base import CachedListViewSet, enveloped
 from collection.selectors import account_queryset
 
 
-class AccountViewSet(viewsets.ViewSet):
+class AccountViewSet(CachedListViewSet):
+    dataset, params_class = "accounts", AccountParams
     lookup_field = "account_id"
     lookup_value_regex = r"\d{12}"
 
     @envelope_schema(AccountSerializer, many=True, params=AccountParams, summary="Accounts")
     def list(self, request):
-        params = parse_query(AccountParams, request)
+        params = parse_query(self.params_class, request)
 
         def compute():
             accounts = account_queryset(status=params.get("status"), is_payer=params["is_payer"])
@@ -26,8 +27,10 @@ class AccountViewSet(viewsets.ViewSet):
             )
             return AccountSerializer(items, many=True).data, page
 
-        key = cache_key(prefix="accounts", parts=(params.get("status"),), query=params)
-        return cached_response(dataset="accounts", key=key, compute=compute)
+        return self.cached_list(request, params, compute)
+
+    def entry_key(self, params: dict) -> str:
+        return cache_key(prefix="accounts", parts=(params.get("status"),), query=params)
 
     @envelope_schema(AccountSerializer, summary="One account")
     def retrieve(self, request, account_id: str):

@@ -1,21 +1,20 @@
 """/api/costs: cost per day or month, grouped by up to two of service, account and region."""
 
-from rest_framework import viewsets
-
 from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
 from api.params import CostParams, parse_query
 from api.schema import envelope_schema
 from api.serializers import CostRowSerializer, CostsSerializer
-from api.views.base import CSV_RENDERERS, cached_response, wants_csv
+from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
 from collection.selectors import GROUP_FIELDS, cost_breakdown, cost_total
 
 FILTERS = ("account_id", "service", "region")
 
 
-class CostViewSet(viewsets.ViewSet):
+class CostViewSet(CachedListViewSet):
     renderer_classes = CSV_RENDERERS
+    dataset, params_class = "costs", CostParams
 
     @staticmethod
     def rows(params: dict, window: dict, filters: dict):
@@ -28,7 +27,7 @@ class CostViewSet(viewsets.ViewSet):
 
     @envelope_schema(CostsSerializer, params=CostParams, csv=True, summary="Cost per period and group")
     def list(self, request):
-        params = parse_query(CostParams, request)
+        params = parse_query(self.params_class, request)
         filters = {name: params.get(name) for name in FILTERS}
         window = {"start": params["start"], "end": params["end_exclusive"], "metric": params["metric"]}
         groups = [GROUP_FIELDS[g] for g in params["group_by"]]
@@ -45,7 +44,9 @@ class CostViewSet(viewsets.ViewSet):
             data = {**params, "total": cost_total(**window, **filters), "rows": page_rows}
             return CostsSerializer(data).data, page
 
-        key = cache_key(
+        return self.cached_list(request, params, compute)
+
+    def entry_key(self, params: dict) -> str:
+        return cache_key(
             prefix="cost", parts=(params.get("account_id"), f"{params['start']}..{params['end']}"), query=params
         )
-        return cached_response(dataset="costs", key=key, compute=compute)

@@ -1,26 +1,25 @@
 """/api/optimization: rightsizing, Savings Plans and Compute Optimizer recommendations, savings per type."""
 
-from rest_framework import viewsets
-
 from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
 from api.params import OptimizationParams, parse_query
 from api.schema import envelope_schema
 from api.serializers import OptimizationSerializer, RecommendationSerializer
-from api.views.base import CSV_RENDERERS, cached_response, wants_csv
+from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
 from collection.selectors import recommendation_queryset, savings_by_type
 
 FILTERS = ("type", "category", "account_id", "min_savings", "active")
 CSV_COLUMNS = [f for f in RecommendationSerializer.Meta.fields if f != "details"]
 
 
-class OptimizationViewSet(viewsets.ViewSet):
+class OptimizationViewSet(CachedListViewSet):
     renderer_classes = CSV_RENDERERS
+    dataset, params_class = "optimization", OptimizationParams
 
     @envelope_schema(OptimizationSerializer, params=OptimizationParams, csv=True, summary="Recommendations")
     def list(self, request):
-        params = parse_query(OptimizationParams, request)
+        params = parse_query(self.params_class, request)
         filters = {name: params.get(name) for name in FILTERS}
         recommendations = recommendation_queryset(**filters).order_by(params["ordering"], "id")
         if wants_csv(request):
@@ -35,5 +34,7 @@ class OptimizationViewSet(viewsets.ViewSet):
             data = {"summary": savings_by_type(**filters), "recommendations": items}
             return OptimizationSerializer(data).data, page
 
-        key = cache_key(prefix="optimization", parts=(params.get("type"),), query=params)
-        return cached_response(dataset="optimization", key=key, compute=compute)
+        return self.cached_list(request, params, compute)
+
+    def entry_key(self, params: dict) -> str:
+        return cache_key(prefix="optimization", parts=(params.get("type"),), query=params)

@@ -1,23 +1,22 @@
 """/api/tags: cost per tag key and value over a window, with the untagged share of each key."""
 
-from rest_framework import viewsets
-
 from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
 from api.params import TagParams, parse_query
 from api.schema import envelope_schema
 from api.serializers import TagRowSerializer, TagsSerializer
-from api.views.base import CSV_RENDERERS, cached_response, wants_csv
+from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
 from collection.selectors import tag_cost_breakdown, untagged_share
 
 
-class TagViewSet(viewsets.ViewSet):
+class TagViewSet(CachedListViewSet):
     renderer_classes = CSV_RENDERERS
+    dataset, params_class = "tags", TagParams
 
     @envelope_schema(TagsSerializer, params=TagParams, csv=True, summary="Cost by tag")
     def list(self, request):
-        params = parse_query(TagParams, request)
+        params = parse_query(self.params_class, request)
         filters = {
             "start": params["start"],
             "end": params["end_exclusive"],
@@ -38,8 +37,10 @@ class TagViewSet(viewsets.ViewSet):
             data = {**params, "untagged": untagged_share(**filters), "rows": page_rows}
             return TagsSerializer(data).data, page
 
+        return self.cached_list(request, params, compute)
+
+    def entry_key(self, params: dict) -> str:
         tag_value = params.get("tag_value")
-        key = cache_key(
+        return cache_key(
             prefix="tags", parts=(params.get("tag_key"), "untagged" if tag_value == "" else tag_value), query=params
         )
-        return cached_response(dataset="tags", key=key, compute=compute)
