@@ -1,6 +1,6 @@
 """A cached API answer in one Redis round trip: token → user, dataset version, cache entry and throttle count.
 
-Before authenticating, a view whose cache key depends only on its query (`views.base.HotReadViewSet`)
+Before authenticating, a view whose cache key depends only on its query (`api.views.base.CachedListViewSet`)
 calls `prefetch`; it keeps what it found on the request as `request.hot_read`, where the token
 authentication, the throttle and `caching.cached_read` take their part instead of asking the cache
 themselves (a part whose key differs, or a request without `hot_read`, asks as before). Only
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django_redis.client import DefaultClient, HerdClient
 from redis.commands.core import Script
 from rest_framework import exceptions
@@ -61,7 +61,8 @@ def prefetch(request, *, dataset: str, entry_key: Callable[[], str]) -> None:
     `entry_key()` names the cached answer; a query it refuses (a bad parameter) is left to the view,
     which answers it after authentication as usual.
     """
-    client = getattr(cache, "client", None)
+    backend = caches[DEFAULT_CACHE_ALIAS]  # once: each attribute of the `cache` proxy looks the backend up again
+    client = getattr(backend, "client", None)
     # HerdClient wraps each value in its own packing, which a raw read would not undo.
     if not isinstance(client, DefaultClient) or isinstance(client, HerdClient):
         return
@@ -78,7 +79,7 @@ def prefetch(request, *, dataset: str, entry_key: Callable[[], str]) -> None:
         entry_key=key,
         counter_key=throttle.counter_key(throttle.token_key(token), now=time.time()),
     )
-    keys = [cache.make_key(k) for k in (hot.token_key, version_key(dataset=dataset), hot.entry_key, hot.counter_key)]
+    keys = [backend.make_key(k) for k in (hot.token_key, version_key(dataset=dataset), hot.entry_key, hot.counter_key)]
     try:
         found = _SCRIPT(keys=keys, args=[throttle.duration], client=client.get_client(write=True))
     except Exception as exc:  # Redis down or refusing: every part answers without the cache
