@@ -4,7 +4,7 @@ from rest_framework import exceptions
 
 from api.caching import cache_key
 from api.pagination import paginate
-from api.params import AccountParams, parse_query
+from api.params import AccountParams
 from api.schema import envelope_schema
 from api.serializers import AccountSerializer
 from api.views.base import CachedListViewSet, enveloped
@@ -18,7 +18,7 @@ class AccountViewSet(CachedListViewSet):
 
     @envelope_schema(AccountSerializer, many=True, params=AccountParams, summary="Accounts")
     def list(self, request):
-        params = parse_query(self.params_class, request)
+        params = self.query(request)
 
         def compute():
             accounts = account_queryset(status=params.get("status"), is_payer=params["is_payer"])
@@ -27,7 +27,7 @@ class AccountViewSet(CachedListViewSet):
             )
             return AccountSerializer(items, many=True).data, page
 
-        return self.cached_list(request, params, compute)
+        return self.cached_list(request, compute)
 
     def entry_key(self, params: dict) -> str:
         return cache_key(prefix="accounts", parts=(params.get("status"),), query=params)

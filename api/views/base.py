@@ -32,19 +32,31 @@ class CachedListViewSet(viewsets.ViewSet):
 
     dataset: str
     params_class: type[serializers.Serializer]
+    _query: dict | None = None
+    _entry_key: str | None = None
 
     def entry_key(self, params: dict) -> str:
         raise NotImplementedError
 
+    def query(self, request) -> dict:
+        """The request's validated query parameters, parsed once per request (DRF makes a view per request)."""
+        if self._query is None:
+            self._query = parse_query(self.params_class, request)
+        return self._query
+
+    def query_entry_key(self, request) -> str:
+        """`entry_key` of the request's query, computed once per request."""
+        if self._entry_key is None:
+            self._entry_key = self.entry_key(self.query(request))
+        return self._entry_key
+
     def perform_authentication(self, request) -> None:
         if self.action == "list" and not wants_csv(request):
-            hot_read.prefetch(
-                request, dataset=self.dataset, entry_key=lambda: self.entry_key(parse_query(self.params_class, request))
-            )
+            hot_read.prefetch(request, dataset=self.dataset, entry_key=lambda: self.query_entry_key(request))
         super().perform_authentication(request)
 
-    def cached_list(self, request, params: dict, compute: Callable[[], tuple[dict, dict]]) -> Response:
-        """Answer from the cache when it holds `params`' entry, else from `compute()` → `(data, page metadata)`.
+    def cached_list(self, request, compute: Callable[[], tuple[dict, dict]]) -> Response:
+        """Answer from the cache when it holds the query's entry, else from `compute()` → `(data, page metadata)`.
 
         The cache keeps `data` rendered, so a hit is answered without serializing it again.
         """
@@ -55,7 +67,7 @@ class CachedListViewSet(viewsets.ViewSet):
 
         (data, page), cached, age = cached_read(
             dataset=self.dataset,
-            key=self.entry_key(params),
+            key=self.query_entry_key(request),
             compute=rendered,
             hot_read=getattr(request, "hot_read", None),
         )

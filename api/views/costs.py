@@ -3,7 +3,7 @@
 from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
-from api.params import CostParams, parse_query
+from api.params import CostParams
 from api.schema import envelope_schema
 from api.serializers import CostRowSerializer, CostsSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
@@ -27,7 +27,7 @@ class CostViewSet(CachedListViewSet):
 
     @envelope_schema(CostsSerializer, params=CostParams, csv=True, summary="Cost per period and group")
     def list(self, request):
-        params = parse_query(self.params_class, request)
+        params = self.query(request)
         filters = {name: params.get(name) for name in FILTERS}
         window = {"start": params["start"], "end": params["end_exclusive"], "metric": params["metric"]}
         groups = [GROUP_FIELDS[g] for g in params["group_by"]]
@@ -44,7 +44,7 @@ class CostViewSet(CachedListViewSet):
             data = {**params, "total": cost_total(**window, **filters), "rows": page_rows}
             return CostsSerializer(data).data, page
 
-        return self.cached_list(request, params, compute)
+        return self.cached_list(request, compute)
 
     def entry_key(self, params: dict) -> str:
         return cache_key(

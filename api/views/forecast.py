@@ -2,7 +2,7 @@
 
 from api.caching import cache_key
 from api.pagination import paginate
-from api.params import ForecastParams, parse_query
+from api.params import ForecastParams
 from api.schema import envelope_schema
 from api.serializers import ForecastSerializer
 from api.views.base import CachedListViewSet
@@ -14,14 +14,14 @@ class ForecastViewSet(CachedListViewSet):
 
     @envelope_schema(ForecastSerializer, many=True, params=ForecastParams, summary="Latest forecasts")
     def list(self, request):
-        params = parse_query(self.params_class, request)
+        params = self.query(request)
 
         def compute():
             forecasts = latest_forecasts(account_id=params.get("account_id"))
             items, page = paginate(forecasts, page=params["page"], page_size=params["page_size"])
             return ForecastSerializer(items, many=True).data, page
 
-        return self.cached_list(request, params, compute)
+        return self.cached_list(request, compute)
 
     def entry_key(self, params: dict) -> str:
         return cache_key(prefix="forecast", parts=(params.get("account_id"), "latest"), query=params)

@@ -3,7 +3,7 @@
 from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
-from api.params import OptimizationParams, parse_query
+from api.params import OptimizationParams
 from api.schema import envelope_schema
 from api.serializers import OptimizationSerializer, RecommendationSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
@@ -19,7 +19,7 @@ class OptimizationViewSet(CachedListViewSet):
 
     @envelope_schema(OptimizationSerializer, params=OptimizationParams, csv=True, summary="Recommendations")
     def list(self, request):
-        params = parse_query(self.params_class, request)
+        params = self.query(request)
         filters = {name: params.get(name) for name in FILTERS}
         recommendations = recommendation_queryset(**filters).order_by(params["ordering"], "id")
         if wants_csv(request):
@@ -34,7 +34,7 @@ class OptimizationViewSet(CachedListViewSet):
             data = {"summary": savings_by_type(**filters), "recommendations": items}
             return OptimizationSerializer(data).data, page
 
-        return self.cached_list(request, params, compute)
+        return self.cached_list(request, compute)
 
     def entry_key(self, params: dict) -> str:
         return cache_key(prefix="optimization", parts=(params.get("type"),), query=params)

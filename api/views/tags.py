@@ -3,7 +3,7 @@
 from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
-from api.params import TagParams, parse_query
+from api.params import TagParams
 from api.schema import envelope_schema
 from api.serializers import TagRowSerializer, TagsSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
@@ -16,7 +16,7 @@ class TagViewSet(CachedListViewSet):
 
     @envelope_schema(TagsSerializer, params=TagParams, csv=True, summary="Cost by tag")
     def list(self, request):
-        params = parse_query(self.params_class, request)
+        params = self.query(request)
         filters = {
             "start": params["start"],
             "end": params["end_exclusive"],
@@ -37,7 +37,7 @@ class TagViewSet(CachedListViewSet):
             data = {**params, "untagged": untagged_share(**filters), "rows": page_rows}
             return TagsSerializer(data).data, page
 
-        return self.cached_list(request, params, compute)
+        return self.cached_list(request, compute)
 
     def entry_key(self, params: dict) -> str:
         tag_value = params.get("tag_value")
