@@ -26,7 +26,11 @@ def use_django_logging(**_kwargs: Any) -> None:
 def bind_task_context(*, task_id: str, task: Any, kwargs: dict | None = None, **_extra: Any) -> None:
     kwargs = kwargs or {}
     context = {"task_id": task_id, "task": task.name}
-    context.update({key: kwargs[key] for key in ("kind", "run_id", "trigger") if key in kwargs})
+    # Collection tasks carry their kind as a task attribute, the run id and trigger as keyword arguments.
+    kind = getattr(task, "kind", None) or kwargs.get("kind")
+    if kind:
+        context["kind"] = kind
+    context.update({key: kwargs[key] for key in ("run_id", "trigger") if kwargs.get(key) is not None})
     _tokens[task_id] = structlog.contextvars.bind_contextvars(**context)
     logger.info("task started")
 

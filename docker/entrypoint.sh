@@ -8,6 +8,9 @@ role=${1:-web}
 
 case "$role" in
   web)
+    # Several gunicorn workers share their metrics through this directory (gunicorn.conf.py empties it at start).
+    : "${PROMETHEUS_MULTIPROC_DIR:=${TMPDIR:-/tmp}/costmonitor-prometheus}"
+    export PROMETHEUS_MULTIPROC_DIR
     exec gunicorn --config gunicorn.conf.py costmonitor.wsgi:application "$@"
     ;;
   worker)
