@@ -5,6 +5,7 @@ import sys
 from typing import Any
 
 import structlog
+from django.core.exceptions import ImproperlyConfigured
 
 from collection.masking import mask_sensitive_data, mask_text
 
@@ -53,7 +54,7 @@ def configure_logging(*, level: str, fmt: str, debug: bool) -> dict:
     https://www.structlog.org/en/stable/standard-library.html#rendering-using-structlog-based-formatters-within-logging
     """
     if fmt not in FORMATS:
-        raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {fmt!r}")
     shared = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,

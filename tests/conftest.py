@@ -40,3 +40,24 @@ def history(db):
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
     }
+
+
+@pytest.fixture
+def log_lines():
+    """The JSON log lines emitted during the test, parsed, through the same formatter and masking filter as stderr."""
+    import io
+    import json
+    import logging
+
+    root = logging.getLogger()
+    console = next(h for h in root.handlers if h.formatter is not None and h.filters)
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(console.formatter)
+    for log_filter in console.filters:
+        handler.addFilter(log_filter)
+    root.addHandler(handler)
+    try:
+        yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
