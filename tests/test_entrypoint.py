@@ -1,0 +1,155 @@
+"""The image's entrypoint roles, run outside Docker with the same commands: migrate, web, worker, beat, commands."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def role_env(tmp_path_factory):
+    """The environment a container gets: a freshly migrated database of its own, the venv's programs on PATH."""
+    data = tmp_path_factory.mktemp("role-data")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DATABASE_URL": f"sqlite:///{data / 'roles.sqlite3'}",
+        "COSTMONITOR_DATA_DIR": str(data),
+        "LOG_FORMAT": "json",
+        "BIND_HOST": "127.0.0.1",
+    }
+    migrate = run_role(env, "migrate")
+    assert migrate.returncode == 0, migrate.stderr
+    return env
+
+
+def run_role(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["sh", str(ENTRYPOINT), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def start_role(env: dict, *args: str, log: Path) -> subprocess.Popen:
+    with log.open("w") as out:
+        return subprocess.Popen(["sh", str(ENTRYPOINT), *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until(check, *, timeout: float = 30, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_migrate_role_migrates_and_manage_commands_pass_through(role_env):
+    plan = run_role(role_env, "showmigrations", "--plan")
+    assert plan.returncode == 0, plan.stderr
+    assert "[X]  collection.0001_initial" in plan.stdout
+    assert "[ ]" not in plan.stdout
+    assert run_role(role_env, "manage", "check").returncode == 0
+
+
+def test_web_role_serves_and_cleans_the_metrics_directory(role_env, tmp_path):
+    metrics_dir = tmp_path / "prometheus"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_99999.db").write_bytes(b"stale")
+    port, metrics_port = free_port(), free_port()
+    env = {**role_env, "PORT": str(port), "METRICS_PORT": str(metrics_port), "GUNICORN_WORKERS": "2"}
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    log = tmp_path / "web.log"
+    web = start_role(env, "web", log=log)
+    try:
+
+        def login_page() -> int:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2) as response:
+                    return response.status
+            except OSError:
+                return 0
+
+        wait_until(lambda: login_page() == 200, what="the web role to serve /admin/login/")
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/admin/login/", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        stop(web)
+    assert not (metrics_dir / "counter_99999.db").exists()
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert any(line["message"].startswith("Listening at") for line in lines)
+    assert any(line["message"] == "request" and line["context"]["endpoint"] == "/admin/login/" for line in lines)
+
+
+def celery(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["celery", "-A", "costmonitor", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_worker_role_processes_a_task_and_answers_ping(role_env, tmp_path):
+    name = f"roletest-{uuid.uuid4().hex[:8]}@localhost"
+    log = tmp_path / "worker.log"
+    worker = start_role(role_env, "worker", "--hostname", name, "--concurrency", "1", "--pool", "solo", log=log)
+    try:
+        sent = celery(role_env, "call", "celery.accumulate", "--args", "[1]")
+        assert sent.returncode == 0, sent.stderr
+        task_id = sent.stdout.strip()
+
+        def finished() -> bool:
+            lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+            return any(
+                line["message"] == "task finished" and line["context"].get("task_id") == task_id for line in lines
+            )
+
+        wait_until(finished, timeout=60, what="the worker to process a task")
+        # The compose healthcheck's command; kombu's filesystem transport has no broadcast, so Redis only.
+        if role_env.get("REDIS_URL"):
+            wait_until(
+                lambda: "pong" in celery(role_env, "inspect", "ping", "--destination", name, "--timeout", "2").stdout,
+                what="the worker to answer celery inspect ping",
+            )
+    finally:
+        stop(worker)
+
+
+def test_beat_role_starts_with_the_database_scheduler(role_env, tmp_path):
+    log = tmp_path / "beat.log"
+    beat = start_role(role_env, "beat", log=log)
+    try:
+        wait_until(lambda: "DatabaseScheduler" in log.read_text(), what="beat to start its scheduler")
+    finally:
+        stop(beat)
+    assert "django_celery_beat.schedulers.DatabaseScheduler" in log.read_text()
