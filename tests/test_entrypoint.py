@@ -2,26 +2,19 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, free_port, run, wait_until
+
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +35,7 @@ def role_env(tmp_path_factory):
 
 
 def run_role(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["sh", str(ENTRYPOINT), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    return run(["sh", str(ENTRYPOINT), *args], env=env)
 
 
 def start_role(env: dict, *args: str, log: Path) -> subprocess.Popen:
@@ -59,15 +50,6 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def wait_until(check, *, timeout: float = 30, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_migrate_role_migrates_and_manage_commands_pass_through(role_env):
@@ -108,15 +90,7 @@ def test_web_role_serves_and_cleans_the_metrics_directory(role_env, tmp_path):
 
 
 def celery(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["celery", "-A", "costmonitor", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run(["celery", "-A", "costmonitor", *args], env=env, timeout=60)
 
 
 def test_worker_role_processes_a_task_and_answers_ping(role_env, tmp_path):

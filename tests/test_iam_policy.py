@@ -53,7 +53,8 @@ def test_a_new_aws_call_without_a_policy_change_is_caught(tmp_path):
 
 def test_dependent_actions_come_with_their_operation(tmp_path):
     (tmp_path / "optimizer.py").write_text(
-        "def collect(session):\n    session.client(service_name='compute-optimizer').get_ec2_instance_recommendations()\n"
+        "def collect(session):\n"
+        "    session.client(service_name='compute-optimizer').get_ec2_instance_recommendations()\n"
     )
     assert required_actions(root=tmp_path) == {
         "compute-optimizer:GetEC2InstanceRecommendations",

@@ -5,14 +5,12 @@ import logging
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import structlog
 
 from costmonitor.celery import app as celery_app
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import run
 
 
 def _lines(log_lines, message):
@@ -91,15 +89,7 @@ def test_task_lines_carry_task_id_run_id_and_kind(log_lines):
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     script = "import logging; logging.getLogger('probe').warning('from account 123456789012')"
-    return subprocess.run(
-        [sys.executable, "manage.py", *args, "-c", script],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run([sys.executable, "manage.py", *args, "-c", script], env={**os.environ, **env}, timeout=60)
 
 
 def test_command_lines_name_the_command_and_go_to_stderr():

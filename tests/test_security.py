@@ -5,14 +5,13 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import costmonitor.settings as settings_module
+from tests.processes import ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_KEY = "a-production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
@@ -39,15 +38,7 @@ def reload_settings(monkeypatch):
 
 
 def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env, timeout=60)
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
