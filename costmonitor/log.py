@@ -14,9 +14,23 @@ _TOP_LEVEL = {"timestamp", "level", "event"}
 FORMATS = ("json", "console", "auto")
 
 
+def _plain(value: Any) -> Any:
+    """JSON-ready values: objects (a request, an exception) as their text, so that text is masked too."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | float):
+        return value
+    if isinstance(value, int):
+        masked = mask_text(str(value))  # an account id logged as a number
+        return value if masked == str(value) else masked
+    return value if isinstance(value, str) else str(value)
+
+
 def mask_event(_logger: Any, _name: str, event_dict: dict) -> dict:
     """structlog processor: no account id or AWS key leaves the process in clear, whatever logged it."""
-    return mask_sensitive_data(event_dict)
+    return mask_sensitive_data(_plain(event_dict))
 
 
 def design_shape(_logger: Any, _name: str, event_dict: dict) -> dict:
@@ -43,9 +57,11 @@ class MaskingFilter(logging.Filter):
 def _renderer(fmt: str, *, debug: bool) -> list:
     if fmt == "auto":
         fmt = "console" if debug and sys.stderr.isatty() else "json"
+    # Tracebacks are rendered to text first, so they are masked like everything else.
+    masked = [structlog.processors.format_exc_info, mask_event]
     if fmt == "console":
-        return [mask_event, structlog.dev.ConsoleRenderer()]
-    return [structlog.processors.format_exc_info, mask_event, design_shape, structlog.processors.JSONRenderer()]
+        return [*masked, structlog.dev.ConsoleRenderer()]
+    return [*masked, design_shape, structlog.processors.JSONRenderer()]
 
 
 def configure_logging(*, level: str, fmt: str, debug: bool) -> dict:
@@ -53,6 +69,8 @@ def configure_logging(*, level: str, fmt: str, debug: bool) -> dict:
 
     https://www.structlog.org/en/stable/standard-library.html#rendering-using-structlog-based-formatters-within-logging
     """
+    # Python warnings (deprecations, library notices) become log records too, formatted and masked like the rest.
+    logging.captureWarnings(True)
     if fmt not in FORMATS:
         raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {fmt!r}")
     shared = [

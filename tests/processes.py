@@ -32,3 +32,19 @@ def wait_until(check: Callable[[], bool], *, timeout: float = 30, what: str) -> 
             return
         time.sleep(0.2)
     pytest.fail(f"timed out waiting for {what}")
+
+
+def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start `args` in the background in the repository root, stdout and stderr into `log`."""
+    with log.open("w") as out:
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, as `docker stop` sends, then SIGKILL if it does not exit in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

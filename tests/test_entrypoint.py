@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import ROOT, free_port, run, wait_until
+from tests.processes import ROOT, free_port, run, start, stop, wait_until
 
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
 
@@ -39,17 +39,7 @@ def run_role(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def start_role(env: dict, *args: str, log: Path) -> subprocess.Popen:
-    with log.open("w") as out:
-        return subprocess.Popen(["sh", str(ENTRYPOINT), *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    return start(["sh", str(ENTRYPOINT), *args], env=env, log=log)
 
 
 def test_migrate_role_migrates_and_manage_commands_pass_through(role_env):

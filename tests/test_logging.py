@@ -70,6 +70,22 @@ def test_third_party_and_structlog_lines_are_masked(log_lines):
     assert "2109****4321" in text
 
 
+def test_objects_and_tracebacks_are_masked_too(log_lines):
+    class Request:
+        def __repr__(self) -> str:
+            return "<Request GET /api/costs?account=123456789012>"
+
+    try:
+        raise ValueError("no access to 210987654321")
+    except ValueError:
+        logging.getLogger("django.request").exception("failed", extra={"request": Request()})
+
+    (line,) = _lines(log_lines, "failed")
+    assert line["context"]["request"] == "<Request GET /api/costs?account=1234****9012>"
+    assert "ValueError: no access to 2109****4321" in line["context"]["exception"]
+    assert "210987654321" not in json.dumps(line)
+
+
 @celery_app.task(name="tests.logging_probe", kind="costs")
 def logging_probe(run_id=None):
     structlog.get_logger("tests.probe").info("probe ran")
