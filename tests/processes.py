@@ -4,6 +4,8 @@ import os
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,3 +50,17 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def http_status(url: str, **headers: str) -> int:
+    """The status of GET `url` (an error status too); 0 while nothing answers."""
+    if not url.startswith("http://"):
+        raise ValueError(f"not a plain http URL: {url}")
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - checked above
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - checked above
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0

@@ -4,13 +4,12 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.processes import ROOT, free_port, run, start, stop, wait_until
+from tests.processes import ROOT, free_port, http_status, run, start, stop, wait_until
 
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
 
@@ -60,17 +59,11 @@ def test_web_role_serves_and_cleans_the_metrics_directory(role_env, tmp_path):
     log = tmp_path / "web.log"
     web = start_role(env, "web", log=log)
     try:
-
-        def login_page() -> int:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2) as response:
-                    return response.status
-            except OSError:
-                return 0
-
-        wait_until(lambda: login_page() == 200, what="the web role to serve /admin/login/")
-        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/admin/login/", timeout=5) as response:
-            assert response.status == 200
+        wait_until(
+            lambda: http_status(f"http://127.0.0.1:{port}/admin/login/") == 200,
+            what="the web role to serve /admin/login/",
+        )
+        assert http_status(f"http://127.0.0.1:{metrics_port}/admin/login/") == 200
     finally:
         stop(web)
     assert not (metrics_dir / "counter_99999.db").exists()

@@ -4,13 +4,11 @@ import json
 import os
 import re
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.processes import ROOT, free_port, run, start, stop, wait_until
+from tests.processes import ROOT, free_port, http_status, run, start, stop, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -50,14 +48,7 @@ def test_a_full_session_logs_only_masked_ids_and_keys(tmp_path):
     try:
 
         def get(path: str, **headers: str) -> int:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    return response.status
-            except urllib.error.HTTPError as error:
-                return error.code
-            except OSError:
-                return 0
+            return http_status(f"http://127.0.0.1:{port}{path}", **headers)
 
         wait_until(lambda: get("/health") == 200, what="the web role to answer /health")
         auth = {"Authorization": f"Token {token.stdout.strip()}", "User-Agent": "probe AKIAIOSFODNN7EXAMPLE"}
