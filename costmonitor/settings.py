@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "costmonitor.request_logging.RequestContextMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "api.metrics.middleware.ApiMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,3 +169,15 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesyste
 
 # Mask account ids (1234****5678) in API responses and metric labels too, not only in logs.
 MASK_ACCOUNT_IDS = env.bool("MASK_ACCOUNT_IDS", default=False)
+
+# Metrics and alerting (see the README's "Metrics and alerting"; api/metrics/).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")  # bearer token required on /metrics when set
+METRICS_DAILY_DAYS = env.int("METRICS_DAILY_DAYS", default=7)  # days of aws_cost_daily series
+if not 1 <= METRICS_DAILY_DAYS <= 62:
+    raise ImproperlyConfigured(f"METRICS_DAILY_DAYS must be between 1 and 62, got {METRICS_DAILY_DAYS}.")
+MONTHLY_BUDGET_USD = env.float("MONTHLY_BUDGET_USD", default=0.0)  # 0: no budget gauge, no ForecastOverBudget
+if MONTHLY_BUDGET_USD < 0:
+    raise ImproperlyConfigured(f"MONTHLY_BUDGET_USD must not be negative, got {MONTHLY_BUDGET_USD}.")
+METRICS_ON_MAIN_PORT = env.bool("METRICS_ON_MAIN_PORT", default=True)  # false: only `serve_metrics` serves it
+METRICS_ADDR = env.str("METRICS_ADDR", default="0.0.0.0")  # noqa: S104 - the metrics port is meant for scrapers
+METRICS_PORT = env.int("METRICS_PORT", default=8080)

@@ -1,8 +1,15 @@
 """Shared fixtures: users, API clients and a populated cost history."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
+from collection.models import CollectionRun
+from collection.selectors.gauges import next_month_start
+from collection.services.snapshot import write_metric_snapshot
 from tests import factories
 
 
@@ -61,3 +68,27 @@ def log_lines():
         yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
     finally:
         root.removeHandler(handler)
+
+
+def metrics_history(transactional_db):
+    """A committed history with a value for every gauge, and the snapshot of every kind written.
+
+    Committed (transactional_db), so servers started in other processes read it too.
+    """
+    today = timezone.now().date()
+    payer = factories.AwsAccountFactory(account_id="123456789012", name="payer")
+    member = factories.AwsAccountFactory(account_id="210987654321", name="member")
+    for days_ago in range(9):
+        day = today - dt.timedelta(days=days_ago)
+        factories.CostDataFactory(account=payer, date=day, service="EC2", unblended_cost=Decimal("10.5"))
+        factories.CostDataFactory(account=member, date=day, service="S3", unblended_cost=Decimal("2.25"))
+    factories.CostForecastFactory(period_start=today, period_end=next_month_start(today=today), mean=Decimal("900"))
+    factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
+    factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
+    factories.RecommendationFactory(account=payer)
+    run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
+    CollectionRun.objects.filter(pk=run.pk).update(started_at=run.finished_at - dt.timedelta(minutes=3))
+    factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
+    for kind in ("costs", "forecast", "tags", "optimization"):
+        write_metric_snapshot(kind=kind)
+    return {"payer": payer, "member": member, "today": today}
