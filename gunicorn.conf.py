@@ -1,4 +1,4 @@
-"""gunicorn settings from the environment: the API on PORT, /metrics also on METRICS_PORT, structured logs.
+"""gunicorn settings from the environment: the API on PORT, /metrics on METRICS_PORT (costmonitor.web), JSON logs.
 
 https://docs.gunicorn.org/en/stable/settings.html
 """

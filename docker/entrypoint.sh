@@ -11,7 +11,7 @@ case "$role" in
     # Several gunicorn workers share their metrics through this directory (gunicorn.conf.py empties it at start).
     : "${PROMETHEUS_MULTIPROC_DIR:=${TMPDIR:-/tmp}/costmonitor-prometheus}"
     export PROMETHEUS_MULTIPROC_DIR
-    exec gunicorn --config gunicorn.conf.py costmonitor.wsgi:application "$@"
+    exec gunicorn --config gunicorn.conf.py costmonitor.web:application "$@"
     ;;
   worker)
     exec celery -A costmonitor worker "$@"

@@ -70,6 +70,7 @@ def log_lines():
         root.removeHandler(handler)
 
 
+@pytest.fixture
 def metrics_history(transactional_db):
     """A committed history with a value for every gauge, and the snapshot of every kind written.
 

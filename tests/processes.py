@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(args: list[str], *, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `args` in the repository root to completion, capturing text output."""
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - the tests' own commands
         args, cwd=ROOT, env=env or dict(os.environ), capture_output=True, text=True, timeout=timeout, check=False
     )
 
@@ -39,7 +39,7 @@ def wait_until(check: Callable[[], bool], *, timeout: float = 30, what: str) -> 
 def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
     """Start `args` in the background in the repository root, stdout and stderr into `log`."""
     with log.open("w") as out:
-        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
 
 
 def stop(process: subprocess.Popen) -> None:

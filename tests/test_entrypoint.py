@@ -49,7 +49,7 @@ def test_migrate_role_migrates_and_manage_commands_pass_through(role_env):
     assert run_role(role_env, "manage", "check").returncode == 0
 
 
-def test_web_role_serves_and_cleans_the_metrics_directory(role_env, tmp_path):
+def test_web_role_serves_api_and_metrics_ports_and_cleans_the_metrics_directory(role_env, tmp_path):
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()
     (metrics_dir / "counter_99999.db").write_bytes(b"stale")
@@ -63,7 +63,9 @@ def test_web_role_serves_and_cleans_the_metrics_directory(role_env, tmp_path):
             lambda: http_status(f"http://127.0.0.1:{port}/admin/login/") == 200,
             what="the web role to serve /admin/login/",
         )
-        assert http_status(f"http://127.0.0.1:{metrics_port}/admin/login/") == 200
+        # The metrics port serves /metrics and nothing else.
+        assert http_status(f"http://127.0.0.1:{metrics_port}/metrics") == 200
+        assert http_status(f"http://127.0.0.1:{metrics_port}/admin/login/") == 404
     finally:
         stop(web)
     assert not (metrics_dir / "counter_99999.db").exists()

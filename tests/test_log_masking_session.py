@@ -41,9 +41,9 @@ def test_a_full_session_logs_only_masked_ids_and_keys(tmp_path):
     token = run([*entrypoint, "create_api_token", "admin"], env=env)
     logs.append(token.stderr)
 
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     log_file = tmp_path / "web.log"
-    web_env = {**env, "PORT": str(port), "METRICS_PORT": str(free_port()), "GUNICORN_ACCESS_LOG": "true"}
+    web_env = {**env, "PORT": str(port), "METRICS_PORT": str(metrics_port), "GUNICORN_ACCESS_LOG": "true"}
     web = start([*entrypoint, "web"], env=web_env, log=log_file)
     try:
 
@@ -55,7 +55,7 @@ def test_a_full_session_logs_only_masked_ids_and_keys(tmp_path):
         for path in ("/api/costs", "/api/accounts", "/api/optimization", "/api/runs", "/api/tags", "/api/forecast"):
             assert get(path, **auth) == 200, path
         assert get("/api/costs?account=123456789012&start=nonsense", **auth) == 400
-        get("/metrics")
+        assert http_status(f"http://127.0.0.1:{metrics_port}/metrics") == 200
     finally:
         stop(web)
     logs.append(log_file.read_text())
