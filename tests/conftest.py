@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from collection.models import CollectionRun
@@ -93,3 +94,10 @@ def metrics_history(transactional_db):
     for kind in ("costs", "forecast", "tags", "optimization"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
+
+
+@pytest.fixture
+def default_schedule(db):
+    """The beat schedule as `migrate` creates it, re-applied because a transactional test may have flushed it."""
+    call_command("migrate", "collection", "0001_initial", verbosity=0)
+    call_command("migrate", "collection", verbosity=0)

@@ -1,5 +1,12 @@
 """Write-side functions: collections and what they record. `run_collection` is the one entry point."""
 
-from .runs import enqueue_collection, run_collection
+from .runs import run_collection
+from .scheduling import collection_task_name, enqueue_collection, record_task_failure, take_over_delivery
 
-__all__ = ["enqueue_collection", "run_collection"]
+__all__ = [
+    "collection_task_name",
+    "enqueue_collection",
+    "record_task_failure",
+    "run_collection",
+    "take_over_delivery",
+]

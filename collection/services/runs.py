@@ -22,8 +22,3 @@ def run_collection(
     an unknown kind or trigger raises ValueError.
     """
     raise NotImplementedError("the collection engine lands with the collection issue")
-
-
-def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
-    """Record a `queued` run of `kind` and hand it to a Celery worker; return the run (its id for a 202)."""
-    raise NotImplementedError("the scheduler lands with the scheduling issue")
