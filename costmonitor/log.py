@@ -60,7 +60,7 @@ def _renderer(fmt: str, *, debug: bool) -> list:
     # Tracebacks are rendered to text first, so they are masked like everything else.
     masked = [structlog.processors.format_exc_info, mask_event]
     if fmt == "console":
-        return [*masked, structlog.dev.ConsoleRenderer()]
+        return [*masked, structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())]
     return [*masked, design_shape, structlog.processors.JSONRenderer()]
 
 
