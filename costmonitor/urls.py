@@ -10,3 +10,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("metrics", metrics_view, name="metrics"),
 ]
+
+# Errors Django raises itself (outside DRF views) still leave /api/ and /health as envelopes.
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

@@ -72,6 +72,47 @@ def log_lines():
 
 
 @pytest.fixture
+def api_user(django_user_model):
+    return django_user_model.objects.create_user(username="reader", password="r3ader-pass!")
+
+
+@pytest.fixture
+def api_client(api_user):
+    """A DRF client authenticated with a non-staff user's API token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=api_user).key}")
+    return client
+
+
+@pytest.fixture
+def staff_api_client(staff_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    return client
+
+
+@pytest.fixture
+def fake_enqueue(monkeypatch):
+    """Replaces the scheduler's enqueue_collection with one that only records a queued run."""
+    from collection import services
+    from collection.models import CollectionRun
+
+    calls = []
+
+    def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
+        calls.append({"kind": kind, "trigger": trigger})
+        return CollectionRun.objects.create(kind=kind, trigger=trigger, status=CollectionRun.Status.QUEUED)
+
+    monkeypatch.setattr(services, "enqueue_collection", enqueue_collection)
+    return calls
+
+
+@pytest.fixture
 def metrics_history(transactional_db):
     """A committed history with a value for every gauge, and the snapshot of every kind written.
 

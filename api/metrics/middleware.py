@@ -18,7 +18,8 @@ ERRORS = Counter("api_errors_total", "REST API responses with status 4xx or 5xx"
 def route_of(request: HttpRequest) -> str:
     """The URL pattern that served the request, e.g. /api/costs/<int:pk>, never the raw path."""
     match = getattr(request, "resolver_match", None)
-    if match is None or not match.route:
+    # "api-unknown" is the catch-all that answers unknown /api/ paths with the 404 envelope: still unmatched.
+    if match is None or not match.route or match.url_name == "api-unknown":
         return UNMATCHED
     return "/" + match.route.replace("^", "").replace("$", "")
 
