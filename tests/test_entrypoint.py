@@ -55,6 +55,7 @@ def test_web_role_serves_api_and_metrics_ports_and_cleans_the_metrics_directory(
     (metrics_dir / "counter_99999.db").write_bytes(b"stale")
     port, metrics_port = free_port(), free_port()
     env = {**role_env, "PORT": str(port), "METRICS_PORT": str(metrics_port), "GUNICORN_WORKERS": "2"}
+    env["ALLOWED_HOSTS"] = "cost.example.com,127.0.0.1"
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     log = tmp_path / "web.log"
     web = start_role(env, "web", log=log)
@@ -63,12 +64,17 @@ def test_web_role_serves_api_and_metrics_ports_and_cleans_the_metrics_directory(
             lambda: http_status(f"http://127.0.0.1:{port}/admin/login/") == 200,
             what="the web role to serve /admin/login/",
         )
+        # The image's HEALTHCHECK command (it sends the first allowed host name).
+        assert run([sys.executable, "docker/healthcheck.py"], env=env).returncode == 0
         # The metrics port serves /metrics and nothing else.
         assert http_status(f"http://127.0.0.1:{metrics_port}/metrics") == 200
         assert http_status(f"http://127.0.0.1:{metrics_port}/admin/login/") == 404
     finally:
         stop(web)
     assert not (metrics_dir / "counter_99999.db").exists()
+    stopped = run([sys.executable, "docker/healthcheck.py"], env=env)
+    assert stopped.returncode == 1
+    assert "unhealthy" in stopped.stderr
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     assert any(line["message"].startswith("Listening at") for line in lines)
     assert any(line["message"] == "request" and line["context"]["endpoint"] == "/admin/login/" for line in lines)
