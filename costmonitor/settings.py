@@ -198,6 +198,29 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Mask account ids (1234****5678) in API responses and metric labels too, not only in logs.
 MASK_ACCOUNT_IDS = env.bool("MASK_ACCOUNT_IDS", default=False)
 
+# Collection engine (collection/aws.py, collection/services/): source, spend, windows. See README "Collection".
+COST_SOURCE = env.str("COST_SOURCE", default="auto")  # aws | demo | auto (aws when boto3 finds credentials)
+if COST_SOURCE not in {"auto", "aws", "demo"}:
+    raise ImproperlyConfigured(f"COST_SOURCE must be auto, aws or demo, not {COST_SOURCE!r}.")
+AWS_ROLE_ARN = env.str("AWS_ROLE_ARN", default="")
+AWS_EXTERNAL_ID = env.str("AWS_EXTERNAL_ID", default="")
+AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=5)
+AWS_RETRY_DELAY_SCALE = env.float("AWS_RETRY_DELAY_SCALE", default=1.0)
+CE_MONTHLY_REQUEST_BUDGET = env.int("CE_MONTHLY_REQUEST_BUDGET", default=None)
+CE_HISTORY_MONTHS = env.int("CE_HISTORY_MONTHS", default=13)
+CE_PROBE_MAX_AGE = env.int("CE_PROBE_MAX_AGE", default=1800)
+COST_TAG_KEYS = env.list("COST_TAG_KEYS", default=[])
+COST_HISTORY_DAYS = env.int("COST_HISTORY_DAYS", default=90)
+COST_RESTATEMENT_DAYS = env.int("COST_RESTATEMENT_DAYS", default=3)
+COST_REGION_BREAKDOWN = env.bool("COST_REGION_BREAKDOWN", default=False)
+FORECAST_PER_ACCOUNT = env.bool("FORECAST_PER_ACCOUNT", default=False)
+RECOMMENDATION_REFRESH_HOURS = env.int("RECOMMENDATION_REFRESH_HOURS", default=12)
+COLLECTION_LOCK_TTL = env.int("COLLECTION_LOCK_TTL", default=30)
+for _name in ("AWS_MAX_ATTEMPTS", "CE_HISTORY_MONTHS", "COST_HISTORY_DAYS", "COLLECTION_LOCK_TTL"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive integer.")
+if CE_MONTHLY_REQUEST_BUDGET is not None and CE_MONTHLY_REQUEST_BUDGET < 0:
+    raise ImproperlyConfigured("CE_MONTHLY_REQUEST_BUDGET must be 0 or more (unset: no budget).")
 # --- REST API (api/): auth, envelope, pagination, throttling, caching, OpenAPI. See the README's "REST API".
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)

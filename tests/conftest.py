@@ -50,6 +50,57 @@ def history(db):
     }
 
 
+# --- Collection engine (collection/aws.py, collection/services/) ---
+
+
+@pytest.fixture
+def demo_source(settings):
+    """Collections read the deterministic demo Cost Explorer: no credentials, no network."""
+    settings.COST_SOURCE = "demo"
+    settings.AWS_RETRY_DELAY_SCALE = 0
+    return settings
+
+
+@pytest.fixture
+def aws_source(settings, monkeypatch):
+    """Collections use real boto3 clients on fake credentials; pair with moto's mock_aws or client_hooks stubs."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    settings.COST_SOURCE = "aws"
+    settings.AWS_RETRY_DELAY_SCALE = 0
+    settings.AWS_ROLE_ARN = ""
+    return settings
+
+
+@pytest.fixture
+def client_hooks(monkeypatch):
+    """A list of callables `hook(service, client)` run on every boto3 client a collection creates.
+
+    Tests use it to activate a botocore Stubber or to register fault-injecting event handlers.
+    """
+    from collection.aws import AwsClients
+
+    hooks = []
+    original = AwsClients.client
+
+    def client(self, service):
+        fresh = service not in self._clients
+        created = original(self, service)
+        if fresh:
+            for hook in hooks:
+                hook(service, created)
+        return created
+
+    monkeypatch.setattr(AwsClients, "client", client)
+    return hooks
+
+
 @pytest.fixture
 def log_lines():
     """The JSON log lines emitted during the test, parsed, through the same formatter and masking filter as stderr."""
