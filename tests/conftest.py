@@ -103,6 +103,27 @@ def client_hooks(monkeypatch):
 
 
 @pytest.fixture
+def log_lines():
+    """The JSON log lines emitted during the test, parsed, through the same formatter and masking filter as stderr."""
+    import io
+    import json
+    import logging
+
+    root = logging.getLogger()
+    console = next(h for h in root.handlers if h.formatter is not None and h.filters)
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(console.formatter)
+    for log_filter in console.filters:
+        handler.addFilter(log_filter)
+    root.addHandler(handler)
+    try:
+        yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+
+
+@pytest.fixture
 def api_user(django_user_model):
     return django_user_model.objects.create_user(username="reader", password="r3ader-pass!")
 
