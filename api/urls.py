@@ -1,3 +1,36 @@
-"""URL routes of the REST API and the health endpoint."""
+"""URL routes of the REST API, its OpenAPI schema and docs, and the health endpoint."""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import permissions
+from rest_framework.routers import DefaultRouter
+
+from api.views.accounts import AccountViewSet
+from api.views.costs import CostViewSet
+from api.views.forecast import ForecastViewSet
+from api.views.health import HealthView
+from api.views.not_found import UnknownPathView
+from api.views.optimization import OptimizationViewSet
+from api.views.runs import RunViewSet
+from api.views.tags import TagViewSet
+
+router = DefaultRouter()
+# /api/costs and /api/costs/ both answer; the constructor only takes a bool, hence the attribute.
+router.trailing_slash = "/?"
+router.register("costs", CostViewSet, basename="costs")
+router.register("forecast", ForecastViewSet, basename="forecast")
+router.register("tags", TagViewSet, basename="tags")
+router.register("optimization", OptimizationViewSet, basename="optimization")
+router.register("accounts", AccountViewSet, basename="accounts")
+router.register("runs", RunViewSet, basename="runs")
+
+# The schema and its UI describe the API, not its data: readable without credentials.
+PUBLIC = {"permission_classes": [permissions.AllowAny], "authentication_classes": [], "throttle_classes": []}
+
+urlpatterns = [
+    path("health", HealthView.as_view(), name="health"),
+    path("api/schema/", SpectacularAPIView.as_view(**PUBLIC), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", **PUBLIC), name="swagger-ui"),
+    path("api/", include(router.urls)),
+    re_path(r"^api/", UnknownPathView.as_view(), name="api-unknown"),
+]

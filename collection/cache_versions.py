@@ -14,7 +14,13 @@ def _key(dataset: str) -> str:
 def dataset_version(*, dataset: str) -> int:
     """The current version of `dataset`, part of every cache key of its reads."""
     # A cache that is down (IGNORE_EXCEPTIONS) answers None: version 0 then, and reads go uncached anyway.
-    return cache.get_or_set(_key(dataset), 1, timeout=None) or 0
+    # Not get_or_set: its final get falls back to the default, which would hide the outage.
+    key = _key(dataset)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key)
+    return version or 0
 
 
 def bump_dataset_versions(*, datasets: list[str] | tuple[str, ...]) -> None:

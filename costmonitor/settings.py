@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "api.metrics.middleware.ApiMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -146,8 +147,117 @@ LOGGING = {
 AWS_REGION = env.str("AWS_REGION", default="us-east-1")
 API_TIMEOUT = env.int("API_TIMEOUT", default=30)
 
-# Celery: Redis when configured, else kombu's filesystem transport so a fresh machine needs no broker.
+# Celery (scheduling; see the README's "Scheduling"). Redis when configured, else kombu's filesystem
+# transport in DATA_DIR so a fresh machine needs no broker. https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _BROKER_DIR = DATA_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "control_folder": str(_BROKER_DIR / "control"),
+    }
+else:
+    # An unacknowledged task (its worker died) is handed out again after this many seconds; it must exceed
+    # the hard time limit, or a slow but healthy run would be delivered twice.
+    # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Acknowledge after the run, and give a task back when its worker process dies, so nothing is lost;
+# collections are idempotent upserts, so a repeat is harmless. One task per worker process at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Outcomes live in CollectionRun rows, so no result backend is needed.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Mask account ids (1234****5678) in API responses and metric labels too, not only in logs.
 MASK_ACCOUNT_IDS = env.bool("MASK_ACCOUNT_IDS", default=False)
+
+# Collection engine (collection/aws.py, collection/services/): source, spend, windows. See README "Collection".
+COST_SOURCE = env.str("COST_SOURCE", default="auto")  # aws | demo | auto (aws when boto3 finds credentials)
+if COST_SOURCE not in {"auto", "aws", "demo"}:
+    raise ImproperlyConfigured(f"COST_SOURCE must be auto, aws or demo, not {COST_SOURCE!r}.")
+AWS_ROLE_ARN = env.str("AWS_ROLE_ARN", default="")
+AWS_EXTERNAL_ID = env.str("AWS_EXTERNAL_ID", default="")
+AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=5)
+AWS_RETRY_DELAY_SCALE = env.float("AWS_RETRY_DELAY_SCALE", default=1.0)
+CE_MONTHLY_REQUEST_BUDGET = env.int("CE_MONTHLY_REQUEST_BUDGET", default=None)
+CE_HISTORY_MONTHS = env.int("CE_HISTORY_MONTHS", default=13)
+CE_PROBE_MAX_AGE = env.int("CE_PROBE_MAX_AGE", default=1800)
+COST_TAG_KEYS = env.list("COST_TAG_KEYS", default=[])
+COST_HISTORY_DAYS = env.int("COST_HISTORY_DAYS", default=90)
+COST_RESTATEMENT_DAYS = env.int("COST_RESTATEMENT_DAYS", default=3)
+COST_REGION_BREAKDOWN = env.bool("COST_REGION_BREAKDOWN", default=False)
+FORECAST_PER_ACCOUNT = env.bool("FORECAST_PER_ACCOUNT", default=False)
+RECOMMENDATION_REFRESH_HOURS = env.int("RECOMMENDATION_REFRESH_HOURS", default=12)
+COLLECTION_LOCK_TTL = env.int("COLLECTION_LOCK_TTL", default=30)
+for _name in ("AWS_MAX_ATTEMPTS", "CE_HISTORY_MONTHS", "COST_HISTORY_DAYS", "COLLECTION_LOCK_TTL"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a positive integer.")
+if CE_MONTHLY_REQUEST_BUDGET is not None and CE_MONTHLY_REQUEST_BUDGET < 0:
+    raise ImproperlyConfigured("CE_MONTHLY_REQUEST_BUDGET must be 0 or more (unset: no budget).")
+# --- REST API (api/): auth, envelope, pagination, throttling, caching, OpenAPI. See the README's "REST API".
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=100)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
+# Longest cost window one request may ask for: Cost Explorer keeps at most 38 months of history.
+API_MAX_WINDOW_DAYS = env.int("API_MAX_WINDOW_DAYS", default=1160)
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")
+# The design's TTLs per dataset (seconds); /api/runs is never cached, it shows live collection state.
+API_CACHE_TTLS = {
+    "costs": env.int("API_CACHE_TTL_COSTS", default=3600),
+    "forecast": env.int("API_CACHE_TTL_FORECAST", default=7200),
+    "tags": env.int("API_CACHE_TTL_TAGS", default=1800),
+    "optimization": env.int("API_CACHE_TTL_OPTIMIZATION", default=14400),
+    "accounts": env.int("API_CACHE_TTL_ACCOUNTS", default=3600),
+}
+# /health reports "degraded" when a kind that has succeeded before has not succeeded for this long.
+HEALTH_STALE_AFTER = env.int("HEALTH_STALE_AFTER", default=2 * 24 * 3600)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header is what makes a missing credential a 401, not a 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["api.envelope.EnvelopeJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.envelope_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "costmonitor API",
+    "DESCRIPTION": "AWS cost history from Cost Explorer. Every response is wrapped in the standard envelope.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several components have a "status" field with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "SuccessStatusEnum": ["success"],
+        "ErrorStatusEnum": ["error"],
+        "HealthStatusEnum": ["healthy", "degraded"],
+        "AccountStatusEnum": "collection.models.AwsAccount.Status",
+        "RunStatusEnum": "collection.models.CollectionRun.Status",
+    },
+}
+
+# Metrics and alerting (see the README's "Metrics and alerting"; api/metrics/).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")  # bearer token required on /metrics when set
+METRICS_DAILY_DAYS = env.int("METRICS_DAILY_DAYS", default=7)  # days of aws_cost_daily series
+if not 1 <= METRICS_DAILY_DAYS <= 62:
+    raise ImproperlyConfigured(f"METRICS_DAILY_DAYS must be between 1 and 62, got {METRICS_DAILY_DAYS}.")
+MONTHLY_BUDGET_USD = env.float("MONTHLY_BUDGET_USD", default=0.0)  # 0: no budget gauge, no ForecastOverBudget
+if MONTHLY_BUDGET_USD < 0:
+    raise ImproperlyConfigured(f"MONTHLY_BUDGET_USD must not be negative, got {MONTHLY_BUDGET_USD}.")
+METRICS_ON_MAIN_PORT = env.bool("METRICS_ON_MAIN_PORT", default=True)  # false: only `serve_metrics` serves it
+METRICS_ADDR = env.str("METRICS_ADDR", default="0.0.0.0")  # noqa: S104 - the metrics port is meant for scrapers
+METRICS_PORT = env.int("METRICS_PORT", default=8080)

@@ -3,7 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.metrics.views import metrics_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
+    path("metrics", metrics_view, name="metrics"),
 ]
+
+# Errors Django raises itself (outside DRF views) still leave /api/ and /health as envelopes.
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

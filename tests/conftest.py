@@ -1,8 +1,16 @@
 """Shared fixtures: users, API clients and a populated cost history."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
 
+from collection.models import CollectionRun
+from collection.selectors.gauges import next_month_start
+from collection.services.snapshot import write_metric_snapshot
 from tests import factories
 
 
@@ -40,3 +48,127 @@ def history(db):
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
     }
+
+
+# --- Collection engine (collection/aws.py, collection/services/) ---
+
+
+@pytest.fixture
+def demo_source(settings):
+    """Collections read the deterministic demo Cost Explorer: no credentials, no network."""
+    settings.COST_SOURCE = "demo"
+    settings.AWS_RETRY_DELAY_SCALE = 0
+    return settings
+
+
+@pytest.fixture
+def aws_source(settings, monkeypatch):
+    """Collections use real boto3 clients on fake credentials; pair with moto's mock_aws or client_hooks stubs."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    settings.COST_SOURCE = "aws"
+    settings.AWS_RETRY_DELAY_SCALE = 0
+    settings.AWS_ROLE_ARN = ""
+    return settings
+
+
+@pytest.fixture
+def client_hooks(monkeypatch):
+    """A list of callables `hook(service, client)` run on every boto3 client a collection creates.
+
+    Tests use it to activate a botocore Stubber or to register fault-injecting event handlers.
+    """
+    from collection.aws import AwsClients
+
+    hooks = []
+    original = AwsClients.client
+
+    def client(self, service):
+        fresh = service not in self._clients
+        created = original(self, service)
+        if fresh:
+            for hook in hooks:
+                hook(service, created)
+        return created
+
+    monkeypatch.setattr(AwsClients, "client", client)
+    return hooks
+
+
+@pytest.fixture
+def api_user(django_user_model):
+    return django_user_model.objects.create_user(username="reader", password="r3ader-pass!")
+
+
+@pytest.fixture
+def api_client(api_user):
+    """A DRF client authenticated with a non-staff user's API token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=api_user).key}")
+    return client
+
+
+@pytest.fixture
+def staff_api_client(staff_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    return client
+
+
+@pytest.fixture
+def fake_enqueue(monkeypatch):
+    """Replaces the scheduler's enqueue_collection with one that only records a queued run."""
+    from collection import services
+    from collection.models import CollectionRun
+
+    calls = []
+
+    def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
+        calls.append({"kind": kind, "trigger": trigger})
+        return CollectionRun.objects.create(kind=kind, trigger=trigger, status=CollectionRun.Status.QUEUED)
+
+    monkeypatch.setattr(services, "enqueue_collection", enqueue_collection)
+    return calls
+
+
+@pytest.fixture
+def metrics_history(transactional_db):
+    """A committed history with a value for every gauge, and the snapshot of every kind written.
+
+    Committed (transactional_db), so servers started in other processes read it too.
+    """
+    today = timezone.now().date()
+    payer = factories.AwsAccountFactory(account_id="123456789012", name="payer")
+    member = factories.AwsAccountFactory(account_id="210987654321", name="member")
+    for days_ago in range(9):
+        day = today - dt.timedelta(days=days_ago)
+        factories.CostDataFactory(account=payer, date=day, service="EC2", unblended_cost=Decimal("10.5"))
+        factories.CostDataFactory(account=member, date=day, service="S3", unblended_cost=Decimal("2.25"))
+    factories.CostForecastFactory(period_start=today, period_end=next_month_start(today=today), mean=Decimal("900"))
+    factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
+    factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
+    factories.RecommendationFactory(account=payer)
+    run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
+    CollectionRun.objects.filter(pk=run.pk).update(started_at=run.finished_at - dt.timedelta(minutes=3))
+    factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
+    for kind in ("costs", "forecast", "tags", "optimization"):
+        write_metric_snapshot(kind=kind)
+    return {"payer": payer, "member": member, "today": today}
+
+
+@pytest.fixture
+def default_schedule(db):
+    """The beat schedule as `migrate` creates it, re-applied because a transactional test may have flushed it."""
+    call_command("migrate", "collection", "0001_initial", verbosity=0)
+    call_command("migrate", "collection", verbosity=0)

@@ -20,3 +20,14 @@ def test_bump_without_a_prior_read_still_changes_the_version():
 def test_unknown_dataset_is_an_error():
     with pytest.raises(ValueError, match="dataset"):
         dataset_version(dataset="nope")
+
+
+def test_an_unreachable_cache_answers_version_0(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    assert dataset_version(dataset="costs") == 0

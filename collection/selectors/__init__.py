@@ -1,17 +1,37 @@
 """Read-side functions over the cost history; views, /metrics and services read through these."""
 
+from .accounts import account_queryset
 from .costs import GRANULARITIES, GROUP_FIELDS, METRIC_FIELDS, cost_breakdown, cost_queryset, cost_total
-from .runs import ce_spend, ce_spend_this_month, last_success_by_kind, month_start
+from .forecasts import latest_forecasts
+from .gauges import GAUGES_BY_KIND
+from .metrics import metric_snapshot, snapshot_cache_key
+from .optimization import recommendation_queryset, savings_by_type
+from .run_health import collection_health
+from .runs import ce_spend, ce_spend_this_month, last_success_by_kind, month_start, run_queryset
+from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, untagged_share
 
 __all__ = [
+    "GAUGES_BY_KIND",
     "GRANULARITIES",
     "GROUP_FIELDS",
     "METRIC_FIELDS",
+    "UNTAGGED",
+    "account_queryset",
     "ce_spend",
     "ce_spend_this_month",
+    "collection_health",
     "cost_breakdown",
     "cost_queryset",
     "cost_total",
     "last_success_by_kind",
+    "latest_forecasts",
+    "metric_snapshot",
     "month_start",
+    "recommendation_queryset",
+    "run_queryset",
+    "savings_by_type",
+    "snapshot_cache_key",
+    "tag_cost_breakdown",
+    "tag_cost_queryset",
+    "untagged_share",
 ]

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from collection.models import CollectionRun
@@ -37,3 +37,17 @@ def last_success_by_kind() -> dict[str, datetime]:
         .annotate(last=Max("finished_at"))
     )
     return {row["kind"]: row["last"] for row in rows}
+
+
+def run_queryset(
+    *, kind: str | None = None, status: str | None = None, trigger: str | None = None
+) -> QuerySet[CollectionRun]:
+    """Collection runs, newest first, optionally narrowed by kind, status and trigger."""
+    qs = CollectionRun.objects.all()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if trigger:
+        qs = qs.filter(trigger=trigger)
+    return qs

@@ -1,8 +1,90 @@
 """The lifecycle of a collection run: one entry point for tasks, commands, the admin and the API."""
 
+import logging
 from datetime import date
+from decimal import Decimal
 
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from collection.aws import RequestCounter
+from collection.cache_versions import bump_dataset_versions
+from collection.errors import AWSCostCollectorError, BudgetExceeded
+from collection.masking import mask_text
 from collection.models import CollectionRun
+from collection.services.collectors import CHANGED_DATASETS, collect
+from collection.services.context import CollectionContext, Outcome
+from collection.services.estimates import estimate_ce_requests
+from collection.services.locks import single_flight
+from collection.services.snapshot import write_metric_snapshot
+from collection.services.sources import open_source, source_name
+from collection.services.spend_guard import check_budget
+
+logger = logging.getLogger(__name__)
+Status = CollectionRun.Status
+
+
+def _claim(*, run_id: int | None, kind: str, trigger: str, task_id: str) -> CollectionRun | None:
+    """A new running run, or the queued run `run_id` now running; None if that run was already carried out."""
+    if run_id is None:
+        return CollectionRun.objects.create(kind=kind, trigger=trigger, status=Status.RUNNING, task_id=task_id)
+    claimed = CollectionRun.objects.filter(pk=run_id, kind=kind, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now(), **({"task_id": task_id} if task_id else {})
+    )
+    return CollectionRun.objects.get(pk=run_id) if claimed else None
+
+
+def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "", counter=None) -> CollectionRun:
+    run.status, run.error_code, run.error_message = status, code, mask_text(message)
+    if counter is not None:
+        run.ce_requests = counter.ce_requests
+        # Demo requests are counted like real ones but billed nothing.
+        run.ce_cost_usd = counter.ce_cost_usd if run.source == "aws" else Decimal("0.00")
+        run.aws_requests = counter.as_dict()
+    run.finished_at = timezone.now()
+    run.save()
+    datasets = ["runs"]
+    if status in (Status.SUCCEEDED, Status.PARTIAL):
+        write_metric_snapshot(kind=run.kind)
+        datasets = [*CHANGED_DATASETS[run.kind], "runs", "metrics"]
+    bump_dataset_versions(datasets=datasets)
+    log = logger.warning if status == Status.FAILED else logger.info
+    log(
+        "collection %s %s (source=%s%s): %d rows, %d CE requests, USD %s%s",
+        run.kind,
+        status,
+        run.source,
+        " SYNTHETIC DATA" if run.source == "demo" else "",
+        run.rows_written,
+        run.ce_requests,
+        run.ce_cost_usd,
+        f"; {code}: {run.error_message}" if code else "",
+    )
+    return run
+
+
+def _execute(run: CollectionRun, *, start: date | None, end: date | None) -> CollectionRun:
+    needed = 1 if run.kind != CollectionRun.Kind.ACCOUNTS else 0
+    try:
+        counter = RequestCounter(ce_limit=check_budget(needed=needed))
+    except BudgetExceeded as exc:
+        return _finish(run, status=Status.SKIPPED, code=exc.code, message=str(exc))
+    try:
+        ctx = CollectionContext(clients=open_source(counter=counter, now=timezone.now()), now=timezone.now())
+        run.source = ctx.source
+        with transaction.atomic():  # one transaction per run: a failed run leaves the previous data intact
+            outcome: Outcome = collect(kind=run.kind, ctx=ctx, start=start, end=end, force=run.trigger != "schedule")
+    except AWSCostCollectorError as exc:
+        return _finish(run, status=Status.FAILED, code=exc.code, message=str(exc), counter=counter)
+    except Exception as exc:  # a bug must still end the run, or it would stay "running" forever
+        logger.exception("collection %s crashed", run.kind)
+        return _finish(run, status=Status.FAILED, code="InternalError", message=repr(exc), counter=counter)
+    for note in outcome.notes:
+        logger.info("collection %s: %s", run.kind, note)
+    run.rows_written = outcome.rows
+    run.window_start, run.window_end = outcome.window or (start, end)
+    return _finish(run, status=outcome.status, code=outcome.error_code, message=outcome.message, counter=counter)
 
 
 def run_collection(
@@ -21,9 +103,22 @@ def run_collection(
     AWS and data errors end in the run's status and error fields, never as an exception;
     an unknown kind or trigger raises ValueError.
     """
-    raise NotImplementedError("the collection engine lands with the collection issue")
-
-
-def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
-    """Record a `queued` run of `kind` and hand it to a Celery worker; return the run (its id for a 202)."""
-    raise NotImplementedError("the scheduler lands with the scheduling issue")
+    if kind not in CollectionRun.Kind.values:
+        raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(CollectionRun.Kind.values)}")
+    if trigger not in CollectionRun.Trigger.values:
+        raise ValueError(f"unknown trigger {trigger!r}; choose one of {', '.join(CollectionRun.Trigger.values)}")
+    if (start is None) != (end is None) or (start and end and end <= start):
+        raise ValueError("give both start and end (end after start, exclusive), or neither")
+    run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id)
+    if run is None:  # a redelivered task: the run is already done or under way
+        return CollectionRun.objects.get(pk=run_id)
+    run.source, run.window_start, run.window_end = source_name(), start, end
+    if dry_run:
+        estimate = estimate_ce_requests(kind=kind, start=start, end=end)
+        run.rows_written = 0
+        return _finish(run, status=Status.SKIPPED, code="DryRun", message=f"dry run: about {estimate} CE requests")
+    with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL) as acquired:
+        if not acquired:
+            message = f"another {kind} collection is running; this one was skipped"
+            return _finish(run, status=Status.SKIPPED, code="AlreadyRunning", message=message)
+        return _execute(run, start=start, end=end)

@@ -1,0 +1,79 @@
+"""The checks behind /health: database, cache, broker and the age of the last successful collection per kind."""
+
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from kombu import Connection
+
+from collection.models import CollectionRun
+from collection.selectors import last_success_by_kind
+
+# Transports that live in this process or on local disk: nothing to reach, so nothing can be down.
+LOCAL_BROKERS = ("filesystem://", "memory://")
+
+
+def check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True}
+
+
+def check_cache() -> dict:
+    """A write and read back: django-redis with IGNORE_EXCEPTIONS reports an outage only as a miss."""
+    key, token = "aws:health", uuid.uuid4().hex
+    try:
+        cache.set(key, token, timeout=30)
+        ok = cache.get(key) == token
+    except Exception as exc:  # a cache backend may raise anything; /health must still answer
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": ok, "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def check_broker() -> dict:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith(LOCAL_BROKERS):
+        return {"ok": True, "transport": url.split(":", 1)[0]}
+    # https://docs.celeryq.dev/projects/kombu/en/stable/reference/kombu.html#kombu.Connection.ensure_connection
+    try:
+        with Connection(url, connect_timeout=1) as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+            transport = conn.transport_cls
+    except Exception as exc:  # kombu raises transport-specific errors
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "transport": str(transport)}
+
+
+def collection_ages() -> dict:
+    """Per kind: when it last succeeded, how many seconds ago, and whether that is older than HEALTH_STALE_AFTER."""
+    now, last = timezone.now(), last_success_by_kind()
+    ages = {}
+    for kind in CollectionRun.Kind.values:
+        finished = last.get(kind)
+        age = (now - finished).total_seconds() if finished else None
+        ages[kind] = {
+            "last_success": finished,
+            "age_seconds": age,
+            "stale": age is not None and age > settings.HEALTH_STALE_AFTER,
+        }
+    return ages
+
+
+def health_report() -> tuple[str, dict]:
+    """`(state, checks)`: healthy, degraded (cache, broker or a collection is off) or unhealthy (no database)."""
+    started = time.monotonic()
+    checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+    if not checks["database"]["ok"]:
+        return "unhealthy", checks
+    checks["collections"] = collection_ages()
+    degraded = not (checks["cache"]["ok"] and checks["broker"]["ok"]) or any(
+        c["stale"] for c in checks["collections"].values()
+    )
+    checks["duration_seconds"] = round(time.monotonic() - started, 4)
+    return ("degraded" if degraded else "healthy"), checks

@@ -1,0 +1,136 @@
+"""Query parameters of each endpoint, validated by serializers: a bad value is a 400 naming its field."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import serializers
+
+from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
+from collection.selectors import GROUP_FIELDS, METRIC_FIELDS
+
+ACCOUNT_ID = {"regex": r"^\d{12}$", "error_messages": {"invalid": "An AWS account id is exactly 12 digits."}}
+
+
+def ordering_field(*fields: str, default: str) -> serializers.ChoiceField:
+    """`ordering`: one of `fields`, `-` in front for descending."""
+    choices = [f"{sign}{f}" for f in fields for sign in ("", "-")]
+    return serializers.ChoiceField(choices=choices, default=default, help_text="Sort key; prefix - for descending.")
+
+
+class PageParams(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=settings.API_PAGE_SIZE
+    )
+
+
+class WindowParams(PageParams):
+    """`start` and `end` (inclusive) dates; month to date by default."""
+
+    start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD). Default: first of this month.")
+    end = serializers.DateField(required=False, help_text="Last day, inclusive (YYYY-MM-DD). Default: today (UTC).")
+
+    def validate(self, attrs):
+        today = timezone.now().date()
+        start = attrs.setdefault("start", attrs.get("end", today).replace(day=1))
+        end = attrs.setdefault("end", max(today, start))
+        if end < start:
+            raise serializers.ValidationError({"end": "end is before start."}, code="end_before_start")
+        if start > today:
+            raise serializers.ValidationError(
+                {"start": "start is after today: there is no cost data yet."}, code="beyond_data"
+            )
+        if (end - start).days >= settings.API_MAX_WINDOW_DAYS:
+            raise serializers.ValidationError(
+                {"end": f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
+            )
+        attrs["end_exclusive"] = end + dt.timedelta(days=1)
+        return attrs
+
+
+class CostParams(WindowParams):
+    granularity = serializers.ChoiceField(choices=["daily", "monthly"], default="daily")
+    group_by = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(GROUP_FIELDS)),
+        max_length=2,
+        default=list,
+        help_text="Up to two of service, account, region (repeat the parameter or separate with commas).",
+    )
+    account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
+    service = serializers.CharField(required=False, max_length=255)
+    region = serializers.CharField(required=False, max_length=64)
+    metric = serializers.ChoiceField(choices=sorted(METRIC_FIELDS), default="unblended")
+    ordering = ordering_field("period", "amount", *sorted(GROUP_FIELDS), default="period")
+
+    def validate_group_by(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("group_by repeats a field.", code="duplicate")
+        return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        field = attrs["ordering"].lstrip("-")
+        if field in GROUP_FIELDS and field not in attrs["group_by"]:
+            raise serializers.ValidationError(
+                {"ordering": f"Ordering by {field} needs group_by={field}."}, code="not_grouped"
+            )
+        return attrs
+
+
+class ForecastParams(PageParams):
+    account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
+
+
+class TagParams(WindowParams):
+    tag_key = serializers.CharField(required=False, max_length=128)
+    tag_value = serializers.CharField(
+        required=False, allow_blank=True, max_length=256, help_text="An empty value selects the untagged cost."
+    )
+    service = serializers.CharField(required=False, max_length=255)
+    group_by = serializers.ListField(child=serializers.ChoiceField(choices=["service"]), max_length=1, default=list)
+
+
+class OptimizationParams(PageParams):
+    type = serializers.ChoiceField(choices=OptimizationRecommendation.Type.values, required=False)
+    category = serializers.CharField(required=False, max_length=64)
+    account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
+    # coerce_to_string=False documents a number: the decimal string pattern would also admit "".
+    min_savings = serializers.DecimalField(
+        max_digits=24, decimal_places=10, min_value=0, required=False, coerce_to_string=False
+    )
+    active = serializers.BooleanField(default=True)
+    ordering = ordering_field(
+        "estimated_monthly_savings", "last_seen", "account_id", "type", default="-estimated_monthly_savings"
+    )
+
+
+class AccountParams(PageParams):
+    status = serializers.ChoiceField(choices=AwsAccount.Status.values, required=False)
+    is_payer = serializers.BooleanField(required=False, allow_null=True, default=None)
+    ordering = ordering_field("account_id", "name", "last_seen", default="account_id")
+
+
+class RunParams(PageParams):
+    kind = serializers.ChoiceField(choices=CollectionRun.Kind.values, required=False)
+    status = serializers.ChoiceField(choices=CollectionRun.Status.values, required=False)
+    trigger = serializers.ChoiceField(choices=CollectionRun.Trigger.values, required=False)
+
+
+class RunRequest(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CollectionRun.Kind.values)
+
+
+def parse_query(params_class: type[serializers.Serializer], request) -> dict:
+    """Validated query parameters (400 on any bad one); list parameters accept repeats and commas."""
+    data = {}
+    for name, field in params_class._declared_fields.items():  # the class's fields: no per-request deep copy
+        if name not in request.query_params:
+            continue
+        if isinstance(field, serializers.ListField):
+            data[name] = [v for raw in request.query_params.getlist(name) for v in raw.split(",") if v]
+        else:
+            data[name] = request.query_params[name]
+    serializer = params_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

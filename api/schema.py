@@ -1,0 +1,84 @@
+"""OpenAPI description of the envelope: each endpoint's data wrapped, and every error class documented."""
+
+import functools
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+
+ERRORS = {
+    400: "VALIDATION_ERROR (details name each offending field) or PARSE_ERROR.",
+    401: "NOT_AUTHENTICATED or AUTHENTICATION_FAILED: send `Authorization: Token …` or a session.",
+    403: "PERMISSION_DENIED.",
+    404: "NOT_FOUND.",
+    405: "METHOD_NOT_ALLOWED: the API is read-only except POST /api/runs/.",
+    429: "THROTTLED: details.retry_after says when to retry.",
+    500: "INTERNAL_ERROR.",
+}
+
+
+class MetadataSerializer(serializers.Serializer):
+    timestamp = serializers.DateTimeField(help_text="When the response was made, ISO-8601 UTC.")
+    cached = serializers.BooleanField(help_text="Whether `data` came from the cache.")
+    cache_age = serializers.FloatField(allow_null=True, help_text="Seconds since `data` was cached; null if not.")
+    page = serializers.IntegerField(required=False)
+    page_size = serializers.IntegerField(required=False)
+    total_count = serializers.IntegerField(required=False)
+    total_pages = serializers.IntegerField(required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, upper-case error code.")
+    message = serializers.CharField()
+    details = serializers.JSONField(allow_null=True, help_text="For VALIDATION_ERROR: [{field, code, message}].")
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["error"])
+    data = serializers.JSONField(allow_null=True, help_text="Always null.")
+    metadata = MetadataSerializer()
+    error = ErrorSerializer()
+
+
+@functools.cache
+def envelope_serializer(data_serializer: type[serializers.Serializer], many: bool = False) -> type:
+    """The success envelope around `data_serializer`, a named component of the schema."""
+    name = data_serializer.__name__.removesuffix("Serializer")
+    # many=False: a list action still answers one envelope object, which spectacular would wrap in an array.
+    envelope_class = type(
+        f"{name}{'List' if many else ''}EnvelopeSerializer",
+        (serializers.Serializer,),
+        {
+            "__module__": __name__,
+            "status": serializers.ChoiceField(choices=["success"]),
+            "data": data_serializer(many=many),
+            "metadata": MetadataSerializer(),
+            "error": serializers.JSONField(allow_null=True, help_text="Always null."),
+        },
+    )
+    return extend_schema_serializer(many=False)(envelope_class)
+
+
+CSV_FORMAT = OpenApiParameter(
+    "format", str, enum=["json", "csv"], description="csv streams every row of the query as text/csv, unpaginated."
+)
+
+
+def envelope_schema(
+    data: type[serializers.Serializer],
+    *,
+    params: type[serializers.Serializer] | None = None,
+    csv: bool = False,
+    many: bool = False,
+    status_code: int = 200,
+    request: type[serializers.Serializer] | None = None,
+    summary: str = "",
+):
+    """`extend_schema` for an enveloped endpoint: its parameters, its data, CSV when offered, every error."""
+    responses = {(status_code, "application/json"): envelope_serializer(data, many)}
+    if csv:
+        responses[(status_code, "text/csv")] = OpenApiResponse(OpenApiTypes.STR, description="CSV rows.")
+    for code, description in ERRORS.items():
+        responses[(code, "application/json")] = OpenApiResponse(ErrorEnvelopeSerializer, description=description)
+    parameters = [p for p in (params, CSV_FORMAT if csv else None) if p]
+    return extend_schema(summary=summary, parameters=parameters, request=request, responses=responses)

@@ -1,0 +1,156 @@
+"""Response shapes of the API's `data`, one serializer per dataset; account ids leave through `public_account_id`."""
+
+from rest_framework import serializers
+
+from collection.masking import public_account_id
+from collection.models import AwsAccount, CollectionRun, CostForecast, OptimizationRecommendation
+
+MONEY = {"max_digits": 24, "decimal_places": 10}
+
+
+class PublicAccountIdField(serializers.CharField):
+    """An account id, masked (1234****5678) when MASK_ACCOUNT_IDS is on."""
+
+    def to_representation(self, value):
+        return public_account_id(str(value))
+
+
+class WindowSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="Inclusive.")
+
+
+class CostRowSerializer(serializers.Serializer):
+    period = serializers.DateField(required=False, help_text="The day, or the first day of the month.")
+    service = serializers.CharField(required=False)
+    account_id = PublicAccountIdField(required=False)
+    region = serializers.CharField(required=False)
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+
+
+class CostsSerializer(WindowSerializer):
+    granularity = serializers.CharField()
+    group_by = serializers.ListField(child=serializers.CharField())
+    metric = serializers.CharField()
+    total = serializers.DecimalField(**MONEY, help_text="Total of the whole window under the filters.")
+    rows = CostRowSerializer(many=True)
+
+
+class ForecastSerializer(serializers.ModelSerializer):
+    account_id = serializers.SerializerMethodField(help_text="null for the whole organization.")
+
+    class Meta:
+        model = CostForecast
+        fields = [
+            "account_id",
+            "period_start",
+            "period_end",
+            "granularity",
+            "metric",
+            "mean",
+            "lower_bound",
+            "upper_bound",
+            "prediction_interval",
+            "currency",
+            "generated_at",
+        ]
+        extra_kwargs = {"period_end": {"help_text": "Exclusive, as in Cost Explorer."}}
+
+    def get_account_id(self, obj) -> str | None:
+        return public_account_id(obj.scope) if obj.scope else None
+
+
+class TagRowSerializer(serializers.Serializer):
+    tag_key = serializers.CharField()
+    tag_value = serializers.CharField(allow_blank=True, help_text='"" is the untagged cost.')
+    service = serializers.CharField(required=False)
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+
+
+class UntaggedShareSerializer(serializers.Serializer):
+    tag_key = serializers.CharField()
+    total = serializers.DecimalField(**MONEY)
+    untagged = serializers.DecimalField(**MONEY)
+    untagged_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+
+
+class TagsSerializer(WindowSerializer):
+    untagged = UntaggedShareSerializer(many=True, help_text="Per tag key, over the whole window.")
+    rows = TagRowSerializer(many=True)
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    account_id = PublicAccountIdField()
+
+    class Meta:
+        model = OptimizationRecommendation
+        fields = [
+            "id",
+            "type",
+            "category",
+            "account_id",
+            "resource_id",
+            "details",
+            "estimated_monthly_savings",
+            "currency",
+            "first_seen",
+            "last_seen",
+            "active",
+        ]
+
+
+class SavingsSummarySerializer(serializers.Serializer):
+    type = serializers.CharField()
+    currency = serializers.CharField()
+    count = serializers.IntegerField()
+    estimated_monthly_savings = serializers.DecimalField(**MONEY)
+
+
+class OptimizationSerializer(serializers.Serializer):
+    summary = SavingsSummarySerializer(many=True, help_text="Per type, over every matching recommendation.")
+    recommendations = RecommendationSerializer(many=True)
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    account_id = PublicAccountIdField()
+
+    class Meta:
+        model = AwsAccount
+        fields = ["account_id", "name", "email", "status", "is_payer", "first_seen", "last_seen"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CollectionRun
+        fields = [
+            "id",
+            "kind",
+            "trigger",
+            "status",
+            "source",
+            "started_at",
+            "finished_at",
+            "window_start",
+            "window_end",
+            "rows_written",
+            "ce_requests",
+            "ce_cost_usd",
+            "aws_requests",
+            "error_code",
+            "error_message",
+        ]
+
+
+class CeSpendSerializer(serializers.Serializer):
+    requests = serializers.IntegerField()
+    usd = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class RunsSerializer(serializers.Serializer):
+    ce_spend_this_month = CeSpendSerializer(help_text="Billed Cost Explorer requests and USD since the 1st (UTC).")
+    last_success = serializers.DictField(
+        child=serializers.DateTimeField(), help_text="When each kind last finished successfully."
+    )
+    runs = RunSerializer(many=True)

@@ -1,0 +1,37 @@
+"""/api/accounts: the AWS accounts known from Organizations and the cost history."""
+
+from rest_framework import exceptions, viewsets
+
+from api.caching import cache_key
+from api.pagination import paginate
+from api.params import AccountParams, parse_query
+from api.schema import envelope_schema
+from api.serializers import AccountSerializer
+from api.views.base import cached_response, enveloped
+from collection.selectors import account_queryset
+
+
+class AccountViewSet(viewsets.ViewSet):
+    lookup_field = "account_id"
+    lookup_value_regex = r"\d{12}"
+
+    @envelope_schema(AccountSerializer, many=True, params=AccountParams, summary="Accounts")
+    def list(self, request):
+        params = parse_query(AccountParams, request)
+
+        def compute():
+            accounts = account_queryset(status=params.get("status"), is_payer=params["is_payer"])
+            items, page = paginate(
+                accounts.order_by(params["ordering"]), page=params["page"], page_size=params["page_size"]
+            )
+            return AccountSerializer(items, many=True).data, page
+
+        key = cache_key(prefix="accounts", parts=(params.get("status"),), query=params)
+        return cached_response(dataset="accounts", key=key, compute=compute)
+
+    @envelope_schema(AccountSerializer, summary="One account")
+    def retrieve(self, request, account_id: str):
+        account = account_queryset().filter(account_id=account_id).first()
+        if account is None:
+            raise exceptions.NotFound(f"No account {account_id}.")
+        return enveloped(AccountSerializer(account).data)

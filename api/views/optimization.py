@@ -1,0 +1,39 @@
+"""/api/optimization: rightsizing, Savings Plans and Compute Optimizer recommendations, savings per type."""
+
+from rest_framework import viewsets
+
+from api.caching import cache_key
+from api.csv_export import stream_csv
+from api.pagination import paginate
+from api.params import OptimizationParams, parse_query
+from api.schema import envelope_schema
+from api.serializers import OptimizationSerializer, RecommendationSerializer
+from api.views.base import CSV_RENDERERS, cached_response, wants_csv
+from collection.selectors import recommendation_queryset, savings_by_type
+
+FILTERS = ("type", "category", "account_id", "min_savings", "active")
+CSV_COLUMNS = [f for f in RecommendationSerializer.Meta.fields if f != "details"]
+
+
+class OptimizationViewSet(viewsets.ViewSet):
+    renderer_classes = CSV_RENDERERS
+
+    @envelope_schema(OptimizationSerializer, params=OptimizationParams, csv=True, summary="Recommendations")
+    def list(self, request):
+        params = parse_query(OptimizationParams, request)
+        filters = {name: params.get(name) for name in FILTERS}
+        recommendations = recommendation_queryset(**filters).order_by(params["ordering"], "id")
+        if wants_csv(request):
+            return stream_csv(
+                (RecommendationSerializer(r).data for r in recommendations.iterator()),
+                columns=CSV_COLUMNS,
+                filename="optimization.csv",
+            )
+
+        def compute():
+            items, page = paginate(recommendations, page=params["page"], page_size=params["page_size"])
+            data = {"summary": savings_by_type(**filters), "recommendations": items}
+            return OptimizationSerializer(data).data, page
+
+        key = cache_key(prefix="optimization", parts=(params.get("type"),), query=params)
+        return cached_response(dataset="optimization", key=key, compute=compute)

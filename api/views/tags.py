@@ -1,0 +1,45 @@
+"""/api/tags: cost per tag key and value over a window, with the untagged share of each key."""
+
+from rest_framework import viewsets
+
+from api.caching import cache_key
+from api.csv_export import stream_csv
+from api.pagination import paginate
+from api.params import TagParams, parse_query
+from api.schema import envelope_schema
+from api.serializers import TagRowSerializer, TagsSerializer
+from api.views.base import CSV_RENDERERS, cached_response, wants_csv
+from collection.selectors import tag_cost_breakdown, untagged_share
+
+
+class TagViewSet(viewsets.ViewSet):
+    renderer_classes = CSV_RENDERERS
+
+    @envelope_schema(TagsSerializer, params=TagParams, csv=True, summary="Cost by tag")
+    def list(self, request):
+        params = parse_query(TagParams, request)
+        filters = {
+            "start": params["start"],
+            "end": params["end_exclusive"],
+            "tag_key": params.get("tag_key"),
+            "service": params.get("service"),
+        }
+        by_service = "service" in params["group_by"]
+        rows = tag_cost_breakdown(**filters, tag_value=params.get("tag_value"), by_service=by_service)
+        if wants_csv(request):
+            return stream_csv(
+                (TagRowSerializer(row).data for row in rows.iterator()),
+                columns=["tag_key", "tag_value", *(["service"] if by_service else []), "amount", "currency"],
+                filename=f"tags_{params['start']}_{params['end']}.csv",
+            )
+
+        def compute():
+            page_rows, page = paginate(rows, page=params["page"], page_size=params["page_size"])
+            data = {**params, "untagged": untagged_share(**filters), "rows": page_rows}
+            return TagsSerializer(data).data, page
+
+        tag_value = params.get("tag_value")
+        key = cache_key(
+            prefix="tags", parts=(params.get("tag_key"), "untagged" if tag_value == "" else tag_value), query=params
+        )
+        return cached_response(dataset="tags", key=key, compute=compute)

@@ -1,0 +1,185 @@
+"""Benchmark of /api/costs: cached latency against a bare Django JSON view, and the uncached monthly aggregation.
+
+Run: DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/api.py [--days 395 --accounts 50 --services 20]
+It creates a throw-away test database (test_<name>), seeds it with COPY (bulk_create elsewhere), and drops it.
+"""
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costmonitor.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from api.tokens import issue_api_token  # noqa: E402
+from collection.models import AwsAccount, CostData  # noqa: E402
+from collection.selectors import cost_breakdown, cost_total  # noqa: E402
+
+BODY: dict = {}
+
+
+def bare_json(request):
+    """The baseline: Django and its middleware answering the same JSON body; no DRF, auth, cache or database."""
+    return JsonResponse(BODY)
+
+
+def bare_db_json(request):
+    """A second baseline: the same answer computed by a plain Django view from the database, no DRF and no cache."""
+    start, end = dt.date.fromisoformat(request.GET["start"]), dt.date.fromisoformat(request.GET["end"])
+    window = {"start": start, "end": end + dt.timedelta(days=1)}
+    rows = list(cost_breakdown(**window, group_by=["service"]))
+    return JsonResponse({"status": "success", "data": {"total": cost_total(**window), "rows": rows}})
+
+
+urlpatterns = [
+    path("bench/bare", bare_json),
+    path("bench/bare-db", bare_db_json),
+    path("", include("costmonitor.urls")),
+]
+
+
+def seed(*, days: int, accounts: int, services: int) -> tuple[dt.date, dt.date, int]:
+    end = timezone.now().date()
+    start = end - dt.timedelta(days=days - 1)
+    ids = [f"{100000000000 + a:012d}" for a in range(accounts)]
+    AwsAccount.objects.bulk_create(AwsAccount(account_id=i, name=f"account {i}") for i in ids)
+    rng, now = random.Random(7), timezone.now().isoformat()
+    names = [f"Service {s:02d}" for s in range(services)]
+    rows = (
+        (start + dt.timedelta(days=d), account, name, Decimal(rng.randint(1, 10**6)) / 1000)
+        for d in range(days)
+        for account in ids
+        for name in names
+    )
+    if connection.vendor == "postgresql":
+        columns = (
+            "date, account_id, service, region, unblended_cost, amortized_cost, currency, estimated, collected_at, "
+            "updated_at"
+        )
+        buffer = io.StringIO()
+        for day, account, name, amount in rows:
+            buffer.write(f"{day}\t{account}\t{name}\t\t{amount}\t{amount}\tUSD\tf\t{now}\t{now}\n")
+        buffer.seek(0)
+        with (
+            connection.cursor() as cursor,
+            cursor.connection.cursor().copy(f"COPY {CostData._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            while chunk := buffer.read(1 << 20):
+                copy.write(chunk)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CostData._meta.db_table}")
+    else:
+        CostData.objects.bulk_create(
+            (CostData(date=d, account_id=a, service=s, unblended_cost=x, amortized_cost=x) for d, a, s, x in rows),
+            batch_size=5000,
+        )
+    return start, end, CostData.objects.count()
+
+
+def timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def ms(samples: list[float]) -> str:
+    q = statistics.quantiles(samples, n=20) if len(samples) > 1 else samples * 19
+    return f"median {statistics.median(samples) * 1000:8.3f} ms   p95 {q[18] * 1000:8.3f} ms"
+
+
+def run(args) -> None:
+    t0 = time.perf_counter()
+    start, end, count = seed(days=args.days, accounts=args.accounts, services=args.services)
+    print(
+        f"seeded {count:,} daily cost rows ({start}..{end}) in {time.perf_counter() - t0:.1f} s on {connection.vendor}"
+    )
+    user = get_user_model().objects.create_user(username="bench")
+    client = Client(HTTP_AUTHORIZATION=f"Token {issue_api_token(username=user.username)}")
+    url = f"/api/costs?start={end.replace(day=1)}&end={end}&group_by=service"
+    assert client.get(url).json()["metadata"]["cached"] is False
+    BODY.update(client.get(url).json())
+    assert BODY["metadata"]["cached"] is True
+    bare, bare_db, api = [], [], []
+    for _ in range(args.requests):  # interleaved, so drift in the machine affects all alike
+        bare += timed(lambda: client.get("/bench/bare"), 1)
+        bare_db += timed(lambda: client.get(url.replace("/api/costs", "/bench/bare-db")), 1)
+        api += timed(lambda: client.get(url), 1)
+    print(f"month to date by service ({len(BODY['data']['rows'])} rows), {args.requests} requests each:")
+    print(f"  bare JSON view, same body       {ms(bare)}")
+    print(f"  bare Django view, from the DB   {ms(bare_db)}")
+    print(f"  cached /api/costs               {ms(api)}")
+    print(f"  ratio cached / bare same body   {statistics.median(api) / statistics.median(bare):.2f}  (target <= 2)")
+    print(f"  ratio cached / bare from the DB {statistics.median(api) / statistics.median(bare_db):.2f}")
+
+    window = {"start": end - dt.timedelta(days=args.days - 1), "end": end + dt.timedelta(days=1)}
+    aggregate = timed(lambda: list(cost_breakdown(**window, granularity="monthly", group_by=["service"])), args.repeat)
+    groups = len(list(cost_breakdown(**window, granularity="monthly", group_by=["service"])))
+    naive = timed(
+        lambda: sum(
+            1
+            for _ in CostData.objects.filter(region="")
+            .values_list("date", "service", "unblended_cost")
+            .iterator(chunk_size=10000)
+        ),
+        1,
+    )
+    full = f"/api/costs?start={window['start']}&end={end}&granularity=monthly&group_by=service&page_size=1000"
+
+    def uncached_api():
+        cache.clear()
+        assert client.get(full).json()["metadata"]["cached"] is False
+
+    api_uncached = timed(uncached_api, args.repeat)
+    print(f"monthly x service, {groups} groups over {count:,} rows:")
+    print(f"  selector (SQL GROUP BY)  {ms(aggregate)}")
+    print(f"  /api/costs uncached      {ms(api_uncached)}")
+    print(
+        f"  reading the rows into Python once (no aggregation) {naive[0] * 1000:.0f} ms: "
+        f"database aggregation is {naive[0] / statistics.median(aggregate):.1f}x faster"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--days", type=int, default=395, help="about 13 months")
+    parser.add_argument("--accounts", type=int, default=50)
+    parser.add_argument("--services", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=500, help="timed requests per view")
+    parser.add_argument("--repeat", type=int, default=5, help="timed uncached aggregations")
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with override_settings(ROOT_URLCONF=__name__, API_THROTTLE_RATE="1000000/min", DEBUG=False):
+            cache.clear()
+            run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Cost Explorer requests per day on the design's schedule: our incremental strategy against naive re-fetching.
+
+Organization: 50 accounts x 20 services (the demo source, 500 groups a page), tag keys discovered.
+Schedule: costs hourly, forecast every 2 h, tags every 30 min, optimization every 4 h, for 24 h after a first
+(history-filling) run of each. Naive: every run re-fetches its whole window (the last 30 days for costs and
+tags) and its forecast and recommendations. Cost Explorer refreshes 3 times a day (demo: 00:00, 08:00, 16:00).
+Run: python bench/ce_requests.py
+"""
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from unittest import mock
+
+from _setup import bench_database
+from django.db.models import Sum
+from django.utils import timezone
+
+from collection.models import CostData
+from collection.services import run_collection
+from collection.services.demo_data import DemoBill
+from collection.services.demo_source import DemoClients
+
+START = dt.datetime(2026, 3, 17, 6, 0, tzinfo=dt.UTC)
+SCHEDULE = {"costs": 60, "tags": 30, "forecast": 120, "optimization": 240}  # minutes
+ORG = {"n_accounts": 50, "n_services": 20}
+NAIVE_DAYS = 30
+
+
+def simulate(*, naive: bool) -> tuple[dict[str, int], int]:
+    """CE requests per kind over one simulated day, and how many costs runs left a day stale."""
+    clock = {"now": START - dt.timedelta(minutes=5)}
+    spent = dict.fromkeys(SCHEDULE, 0)
+    stale = 0
+    with (
+        mock.patch.object(timezone, "now", side_effect=lambda: clock["now"]),
+        mock.patch(
+            "collection.services.runs.open_source",
+            side_effect=lambda counter, now: DemoClients(counter=counter, now=now, **ORG),
+        ),
+    ):
+        for kind in SCHEDULE:  # the first run fills history; it is not part of the daily figure
+            run_collection(kind=kind, trigger="schedule")
+        events = sorted(
+            (START + dt.timedelta(minutes=m), order, kind)
+            for order, (kind, every) in enumerate(SCHEDULE.items())
+            for m in range(0, 24 * 60, every)
+        )
+        for when, _, kind in events:
+            clock["now"] = when
+            window = {}
+            if naive and kind in ("costs", "tags"):
+                window = {
+                    "start": when.date() - dt.timedelta(days=NAIVE_DAYS),
+                    "end": when.date() + dt.timedelta(days=1),
+                }
+            run = run_collection(kind=kind, trigger="command" if naive else "schedule", **window)
+            assert run.status == "succeeded", run.error_message
+            spent[kind] += run.ce_requests
+            if kind == "costs":
+                stale += _stale_days(when)
+    return spent, stale
+
+
+def _stale_days(now: dt.datetime) -> int:
+    """Days of the last two weeks whose stored total differs from what Cost Explorer (demo) shows now."""
+    bill = DemoBill(now=now, **ORG)
+    days = [now.date() - dt.timedelta(days=i) for i in range(14)]
+    stored = dict(
+        CostData.objects.filter(date__in=days, region="")
+        .values("date")
+        .annotate(t=Sum("unblended_cost"))
+        .values_list("date", "t")
+    )
+    return sum(abs(stored.get(d, 0) - bill.day_total(d)) > Decimal("0.01") for d in days)
+
+
+def main() -> None:
+    logging.disable(logging.WARNING)
+    with bench_database(COST_SOURCE="demo", COST_TAG_KEYS=[], AWS_RETRY_DELAY_SCALE=0):
+        ours, stale = simulate(naive=False)
+    with bench_database(COST_SOURCE="demo", COST_TAG_KEYS=[], AWS_RETRY_DELAY_SCALE=0):
+        naive, _ = simulate(naive=True)
+    print(f"{'kind':<14}{'ours/day':>10}{'naive/day':>11}")
+    for kind in SCHEDULE:
+        print(f"{kind:<14}{ours[kind]:>10}{naive[kind]:>11}")
+    total, naive_total = sum(ours.values()), sum(naive.values())
+    print(f"{'total':<14}{total:>10}{naive_total:>11}")
+    print(f"USD per day: ours {total / 100:.2f}, naive {naive_total / 100:.2f}")
+    print(f"ratio ours/naive: {total / naive_total:.3f}  (target <= 0.1)")
+    print(f"ours: {total} requests/day (target < 96); costs runs that left a day stale: {stale}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The one place that builds boto3 sessions and clients, and counts every AWS request by operation."""
+
+import logging
+from collections import Counter
+from decimal import Decimal
+
+import boto3
+from botocore.config import Config
+from django.conf import settings
+
+from collection.errors import BudgetExceeded
+
+logger = logging.getLogger(__name__)
+
+# Every Cost Explorer API request, each page included, is billed USD 0.01.
+# https://aws.amazon.com/aws-cost-management/aws-cost-explorer/pricing/
+CE_REQUEST_USD = Decimal("0.01")
+CE_SERVICE = "ce"
+
+
+class RequestCounter:
+    """AWS requests made by one collection, keyed "service:Operation" (e.g. "ce:GetCostAndUsage")."""
+
+    def __init__(self, *, ce_limit: int | None = None) -> None:
+        self.by_operation: Counter[str] = Counter()
+        self.ce_limit = ce_limit  # what CE_MONTHLY_REQUEST_BUDGET leaves; None: no cap
+
+    def record(self, *, service: str, operation: str) -> None:
+        if service == CE_SERVICE and self.ce_limit is not None and self.ce_requests >= self.ce_limit:
+            # Raised before the request is sent, so the budget is never overspent, not even by one page.
+            raise BudgetExceeded(f"stopped before {operation}: this month's CE_MONTHLY_REQUEST_BUDGET is spent")
+        self.by_operation[f"{service}:{operation}"] += 1
+
+    @property
+    def ce_requests(self) -> int:
+        return sum(n for key, n in self.by_operation.items() if key.startswith(f"{CE_SERVICE}:"))
+
+    @property
+    def ce_cost_usd(self) -> Decimal:
+        return self.ce_requests * CE_REQUEST_USD
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(sorted(self.by_operation.items()))
+
+    def hook(self, *, service: str):
+        """A botocore `before-call` handler; it fires once per API call (each page), before any stub or send."""
+
+        def on_call(model, **kwargs) -> None:
+            self.record(service=service, operation=model.name)
+
+        return on_call
+
+
+def client_config() -> Config:
+    """Standard retry mode with an explicit attempt cap, and connect/read timeouts from API_TIMEOUT.
+
+    https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html#standard-retry-mode
+    """
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": settings.AWS_MAX_ATTEMPTS},
+        connect_timeout=settings.API_TIMEOUT,
+        read_timeout=settings.API_TIMEOUT,
+    )
+
+
+def build_session() -> boto3.Session:
+    """A session on the standard credential chain; with AWS_ROLE_ARN, one on that role's temporary credentials.
+
+    AWS_PROFILE, AWS_ENDPOINT_URL and the rest of the standard environment are read by boto3 itself.
+    """
+    session = boto3.Session(region_name=settings.AWS_REGION)
+    if not settings.AWS_ROLE_ARN:
+        return session
+    params = {"RoleArn": settings.AWS_ROLE_ARN, "RoleSessionName": "costmonitor"}
+    if settings.AWS_EXTERNAL_ID:
+        params["ExternalId"] = settings.AWS_EXTERNAL_ID
+    credentials = session.client("sts", config=client_config()).assume_role(**params)["Credentials"]
+    logger.info("assumed role %s for collection", settings.AWS_ROLE_ARN)
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=settings.AWS_REGION,
+    )
+
+
+def has_credentials() -> bool:
+    """Whether boto3's credential chain finds anything (env, profile, instance role…) or a role is configured."""
+    return bool(settings.AWS_ROLE_ARN) or boto3.Session().get_credentials() is not None
+
+
+class AwsClients:
+    """boto3 clients of one session, all reporting their calls to one RequestCounter."""
+
+    source = "aws"
+
+    def __init__(self, *, counter: RequestCounter, session: boto3.Session | None = None) -> None:
+        self.counter = counter
+        self._session = session
+        self._clients: dict[str, object] = {}
+
+    def client(self, service: str):
+        if service not in self._clients:
+            self._session = self._session or build_session()
+            client = self._session.client(service, config=client_config())
+            # register_first: count before a Stubber or moto answers the call.
+            client.meta.events.register_first("before-call.*.*", self.counter.hook(service=service))
+            self._clients[service] = client
+        return self._clients[service]

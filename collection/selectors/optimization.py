@@ -1,0 +1,41 @@
+"""Reads of optimization recommendations and their savings per type."""
+
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+
+from collection.models import OptimizationRecommendation
+
+
+def recommendation_queryset(
+    *,
+    type: str | None = None,
+    category: str | None = None,
+    account_id: str | None = None,
+    min_savings: Decimal | None = None,
+    active: bool | None = True,
+) -> QuerySet[OptimizationRecommendation]:
+    """Recommendations under the filters; `active=None` returns active and retired ones alike."""
+    qs = OptimizationRecommendation.objects.all()
+    if type:
+        qs = qs.filter(type=type)
+    if category:
+        qs = qs.filter(category=category)
+    if account_id:
+        qs = qs.filter(account_id=account_id)
+    if min_savings is not None:
+        qs = qs.filter(estimated_monthly_savings__gte=min_savings)
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs
+
+
+def savings_by_type(**filters) -> list[dict]:
+    """Count and total estimated monthly savings per recommendation type, under `recommendation_queryset` filters."""
+    rows = (
+        recommendation_queryset(**filters)
+        .values("type", "currency")
+        .annotate(count=Count("id"), estimated_monthly_savings=Sum("estimated_monthly_savings"))
+        .order_by("type", "currency")
+    )
+    return list(rows)

@@ -1,0 +1,46 @@
+"""The collector's own health for /metrics: runs by kind and status, last success, AWS requests."""
+
+from collections import Counter
+from datetime import date
+
+from django.db.models import Count, Max
+
+from collection.models import CollectionRun
+
+from .runs import ce_spend_this_month, last_success_by_kind, month_start
+
+FINISHED = CollectionRun.objects.filter(finished_at__isnull=False)
+
+
+def runs_by_outcome() -> list[dict]:
+    """Finished runs counted by kind, status and error code (error code "" when none)."""
+    rows = FINISHED.values("kind", "status", "error_code").annotate(runs=Count("id"))
+    return list(rows.order_by("kind", "status", "error_code"))
+
+
+def last_duration_by_kind() -> dict[str, float]:
+    """Seconds that the latest finished run of each kind took."""
+    latest = FINISHED.values("kind").annotate(last=Max("id")).values("last")
+    runs = CollectionRun.objects.filter(id__in=latest).values_list("kind", "started_at", "finished_at")
+    return {kind: (finished - started).total_seconds() for kind, started, finished in runs}
+
+
+def aws_requests_this_month(*, today: date | None = None) -> dict[str, int]:
+    """AWS requests by operation over the runs started this month (from each run's accounting)."""
+    totals: Counter[str] = Counter()
+    since = month_start(today=today)
+    for requests in CollectionRun.objects.filter(started_at__date__gte=since).values_list("aws_requests", flat=True):
+        if isinstance(requests, dict):
+            totals.update({str(op): int(n) for op, n in requests.items() if isinstance(n, int | float)})
+    return dict(totals)
+
+
+def collection_health(*, today: date | None = None) -> dict:
+    """Everything the health gauges show, in a handful of aggregate queries."""
+    return {
+        "last_success": last_success_by_kind(),
+        "last_duration": last_duration_by_kind(),
+        "runs": runs_by_outcome(),
+        "ce_spend": ce_spend_this_month(today=today),
+        "aws_requests": aws_requests_this_month(today=today),
+    }

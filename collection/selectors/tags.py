@@ -1,0 +1,54 @@
+"""Reads of cost by tag: per tag value, with the untagged share of each tag key."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from collection.models import TagCost
+
+UNTAGGED = ""
+
+
+def tag_cost_queryset(
+    *,
+    start: date,
+    end: date,
+    tag_key: str | None = None,
+    tag_value: str | None = None,
+    service: str | None = None,
+) -> QuerySet[TagCost]:
+    """Daily tag rows in [start, end) (end exclusive); `tag_value` "" selects the untagged cost."""
+    qs = TagCost.objects.filter(date__gte=start, date__lt=end)
+    if tag_key:
+        qs = qs.filter(tag_key=tag_key)
+    if tag_value is not None:
+        qs = qs.filter(tag_value=tag_value)
+    if service:
+        qs = qs.filter(service=service)
+    return qs
+
+
+def tag_cost_breakdown(*, by_service: bool = False, **filters) -> QuerySet:
+    """Cost per tag key and value (and service when `by_service`), summed in SQL; keyword filters as above.
+
+    Rows are dicts with `tag_key`, `tag_value` ("" = untagged), optionally `service`, `amount`, `currency`.
+    """
+    keys = ["tag_key", "tag_value", *(["service"] if by_service else []), "currency"]
+    return tag_cost_queryset(**filters).values(*keys).annotate(amount=Sum("amount")).order_by(*keys)
+
+
+def untagged_share(*, start: date, end: date, tag_key: str | None = None, service: str | None = None) -> list[dict]:
+    """Per tag key: total cost, untagged cost and the untagged share (0..1, None when the total is 0)."""
+    rows = (
+        tag_cost_queryset(start=start, end=end, tag_key=tag_key, service=service)
+        .values("tag_key")
+        .annotate(total=Sum("amount"), untagged=Sum("amount", filter=Q(tag_value=UNTAGGED)))
+        .order_by("tag_key")
+    )
+    result = []
+    for row in rows:
+        total, untagged = row["total"] or Decimal(0), row["untagged"] or Decimal(0)
+        share = (untagged / total).quantize(Decimal("0.0001")) if total else None
+        result.append({"tag_key": row["tag_key"], "total": total, "untagged": untagged, "untagged_share": share})
+    return result

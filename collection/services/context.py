@@ -1,0 +1,42 @@
+"""What every collector is given (clients, clock) and what it gives back (an Outcome)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from collection.aws import AwsClients
+from collection.models import CollectionRun
+from collection.services.demo_source import DemoClients
+
+
+@dataclass
+class CollectionContext:
+    clients: AwsClients | DemoClients
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def source(self) -> str:
+        return self.clients.source
+
+    def client(self, service: str):
+        return self.clients.client(service)
+
+
+@dataclass
+class Outcome:
+    """What a collector did: rows upserted, the window it covered, and a partial status with its reason."""
+
+    rows: int = 0
+    window: tuple[date, date] | None = None
+    status: str = CollectionRun.Status.SUCCEEDED
+    error_code: str = ""
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def degrade(self, *, code: str, message: str) -> None:
+        self.status = CollectionRun.Status.PARTIAL
+        self.error_code = self.error_code or code
+        self.message = "; ".join(filter(None, [self.message, message]))

@@ -1,0 +1,95 @@
+"""get_cost_and_usage: daily cost by account and service (unblended and amortized in one request), every page."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from collection.models import AwsAccount, CostData
+from collection.services import parsing
+from collection.services.context import CollectionContext, Outcome
+from collection.services.copy_upsert import upsert_rows
+from collection.services.pagination import each_page
+from collection.services.probe import changed_window
+from collection.services.upserts import ensure_accounts
+from collection.services.windows import first_run_window
+
+OP = "GetCostAndUsage"
+METRICS = ["UnblendedCost", "AmortizedCost"]
+FIELDS = ["date", "account", "service", "region", "unblended_cost", "amortized_cost", "currency", "estimated"]
+UNIQUE = ["date", "account", "service", "region"]
+UPDATE = ["unblended_cost", "amortized_cost", "currency", "estimated", "updated_at"]
+
+
+def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], dict[str, str]]:
+    """FIELDS tuples of one page (LINKED_ACCOUNT+SERVICE groups, or SERVICE+REGION for `account`), and names."""
+    names = {
+        parsing.field(d, "Value", operation=OP): d.get("Attributes", {}).get("description", "")
+        for d in page.get("DimensionValueAttributes", [])
+    }
+    rows = []
+    for result in parsing.field(page, "ResultsByTime", operation=OP):
+        day = parsing.day(parsing.field(result, "TimePeriod", "Start", operation=OP), operation=OP)
+        estimated = bool(result.get("Estimated", False))
+        for group in parsing.field(result, "Groups", operation=OP):
+            first, second = parsing.field(group, "Keys", 0, operation=OP), parsing.field(group, "Keys", 1, operation=OP)
+            unblended = parsing.field(group, "Metrics", "UnblendedCost", operation=OP)
+            amortized = parsing.field(group, "Metrics", "AmortizedCost", "Amount", operation=OP)
+            rows.append(
+                (
+                    day,
+                    account or first,
+                    second if account is None else first,
+                    "" if account is None else second,
+                    parsing.amount(parsing.field(unblended, "Amount", operation=OP), operation=OP),
+                    parsing.amount(amortized, operation=OP),
+                    parsing.field(unblended, "Unit", operation=OP),
+                    estimated,
+                )
+            )
+    return rows, names
+
+
+def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str | None = None) -> int:
+    """Upsert every group of [start, end); rows of the window that CE no longer returns are removed."""
+    stamp = timezone.now()
+    group_by = ["LINKED_ACCOUNT", "SERVICE"] if account is None else ["SERVICE", "REGION"]
+    params = {
+        "TimePeriod": {"Start": str(start), "End": str(end)},
+        "Granularity": "DAILY",
+        "Metrics": METRICS,
+        "GroupBy": [{"Type": "DIMENSION", "Key": key} for key in group_by],
+    }
+    if account:
+        params["Filter"] = {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [account]}}
+
+    def handle(page: dict) -> int:
+        rows, names = cost_rows(page, account=account)
+        ensure_accounts({row[1] for row in rows} | names.keys(), names=names)
+        return upsert_rows(CostData, fields=FIELDS, rows=rows, unique=UNIQUE, update=UPDATE)
+
+    written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
+    stale = CostData.objects.filter(date__gte=start, date__lt=end, updated_at__lt=stamp)
+    stale = stale.filter(account_id=account).exclude(region="") if account else stale.filter(region="")
+    stale.delete()
+    return written
+
+
+def collect_costs(*, ctx: CollectionContext, start: date | None = None, end: date | None = None) -> Outcome:
+    """Daily costs of [start, end), or of the days that changed since the last run (all history the first time)."""
+    if start is None or end is None:
+        totals = CostData.objects.filter(region="")
+        if totals.aggregate(d=Max("date"))["d"] is None:
+            start, end = first_run_window(today=ctx.today, source=ctx.source)
+        else:
+            window = changed_window(ctx=ctx, stored=totals, amount_field="unblended_cost")
+            if window is None:
+                return Outcome(notes=["Cost Explorer data unchanged since the last run"])
+            start, end = window
+    written = fetch_costs(ctx=ctx, start=start, end=end)
+    if settings.COST_REGION_BREAKDOWN:
+        # Cost Explorer groups by at most two dimensions: regions cost one query (and its pages) per account.
+        for account in AwsAccount.objects.values_list("account_id", flat=True):
+            written += fetch_costs(ctx=ctx, start=start, end=end, account=account)
+    return Outcome(rows=written, window=(start, end))

@@ -1,0 +1,103 @@
+"""The deterministic synthetic bill behind the demo source: accounts, real service names, tags, weekly seasonality."""
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+TEN_PLACES = Decimal("0.0000000001")
+SERVICES = (
+    "Amazon Elastic Compute Cloud - Compute",
+    "Amazon Simple Storage Service",
+    "Amazon Relational Database Service",
+    "AWS Lambda",
+    "Amazon CloudFront",
+    "Amazon DynamoDB",
+    "Amazon Elastic Container Service",
+    "Amazon Virtual Private Cloud",
+    "AmazonCloudWatch",
+    "Amazon Elastic Load Balancing",
+    "Amazon ElastiCache",
+    "Amazon OpenSearch Service",
+    "Amazon Simple Queue Service",
+    "Amazon Simple Notification Service",
+    "AWS Key Management Service",
+    "Amazon Route 53",
+    "Amazon Elastic Container Registry (ECR)",
+    "AWS Glue",
+    "Amazon Kinesis",
+    "Amazon Redshift",
+)
+ACCOUNT_NAMES = ("payer", "production", "staging", "data", "sandbox")
+TAGS = {"team": ("platform", "data", "web", ""), "env": ("prod", "staging", "")}
+MAIN_REGION, OTHER_REGION, MAIN_REGION_SHARE = "us-east-1", "eu-west-1", Decimal("0.7")
+# Cost Explorer refreshes its data up to three times a day; recent days are restated at each refresh.
+REFRESH_HOURS = 8
+RESTATED_DAYS = 3
+
+
+@functools.lru_cache(maxsize=2**20)
+def _unit(*parts: object) -> Decimal:
+    """A stable pseudo-random number in [0, 1) from `parts` (the same in every process, unlike hash())."""
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
+    return Decimal(int.from_bytes(digest, "big")) / Decimal(2**64)
+
+
+@dataclass
+class DemoBill:
+    """A synthetic organization as Cost Explorer would see it at `now`."""
+
+    now: datetime
+    n_accounts: int = 5
+    n_services: int = 10
+    accounts: list[tuple[str, str]] = field(init=False)
+    services: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.accounts = [
+            (f"{(i + 1) * 111111111111 % 10**12:012d}", f"demo-{ACCOUNT_NAMES[i % 5]}{'' if i < 5 else i}")
+            for i in range(self.n_accounts)
+        ]
+        self.services = SERVICES[: self.n_services]
+
+    @property
+    def payer(self) -> str:
+        return self.accounts[0][0]
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def days(self, start: date, end: date) -> list[date]:
+        """Days of [start, end) that have data: nothing after today."""
+        last = min(end, self.today + timedelta(days=1))
+        return [start + timedelta(days=i) for i in range((last - start).days)]
+
+    def estimated(self, day: date) -> bool:
+        """Current-month days stay estimated until the bill closes, as in Cost Explorer."""
+        return day >= self.today.replace(day=1) or (self.today.day <= 3 and day >= _previous_month(self.today))
+
+    def unblended(self, day: date, account: str, service: str) -> Decimal:
+        base = Decimal(1) + _unit(account, service) ** 2 * Decimal(300)
+        weekly = Decimal("0.75") if day.weekday() >= 5 else Decimal(1)
+        noise = Decimal("0.9") + _unit(day, account, service) * Decimal("0.2")
+        amount = base * weekly * noise
+        if (self.today - day).days < RESTATED_DAYS:  # late usage records arrive at every refresh
+            amount *= Decimal(1) + Decimal(self.now.hour // REFRESH_HOURS) / Decimal(50)
+        return amount.quantize(TEN_PLACES)
+
+    def amortized(self, day: date, account: str, service: str) -> Decimal:
+        return (self.unblended(day, account, service) * Decimal("0.97")).quantize(TEN_PLACES)
+
+    def day_total(self, day: date, account: str | None = None) -> Decimal:
+        accounts = [a for a, _ in self.accounts if account in (None, a)]
+        return sum((self.unblended(day, a, s) for a in accounts for s in self.services), Decimal(0))
+
+    def tag_value(self, key: str, account: str) -> str:
+        values = TAGS[key]
+        return values[int(_unit(key, account) * len(values))]
+
+
+def _previous_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)

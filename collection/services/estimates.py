@@ -1,0 +1,39 @@
+"""What a collection will cost before it runs: for --dry-run, backfill confirmation and the spend guard."""
+
+import math
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from collection.models import AwsAccount, CostData, TagCost
+
+# Cost Explorer does not document its page size; 500 groups a page is a cautious estimate (real pages are larger).
+GROUPS_PER_PAGE = 500
+DEFAULT_GROUPS_PER_DAY = 100  # a fresh installation has no history to measure
+
+
+def _groups_per_day(qs) -> int:
+    latest = qs.aggregate(d=Max("date"))["d"]
+    if latest is None:
+        return DEFAULT_GROUPS_PER_DAY
+    return qs.filter(date=latest).aggregate(n=Count("id"))["n"] or DEFAULT_GROUPS_PER_DAY
+
+
+def estimate_ce_requests(*, kind: str, start: date | None = None, end: date | None = None) -> int:
+    """Billed Cost Explorer requests a collection of `kind` over [start, end) is expected to make."""
+    days = (end - start).days if start and end else settings.COST_RESTATEMENT_DAYS + 1
+    if kind == "costs":
+        pages = math.ceil(days * _groups_per_day(CostData.objects.filter(region="")) / GROUPS_PER_PAGE)
+        if settings.COST_REGION_BREAKDOWN:
+            pages += AwsAccount.objects.count() * max(1, math.ceil(pages / 4))
+        return max(1, pages)
+    if kind == "tags":
+        keys = len(settings.COST_TAG_KEYS) or TagCost.objects.values("tag_key").distinct().count() or 1
+        per_key = math.ceil(days * _groups_per_day(TagCost.objects) / max(1, keys) / GROUPS_PER_PAGE)
+        return keys * max(1, per_key) + (0 if settings.COST_TAG_KEYS else 1)
+    if kind == "forecast":
+        return 1 + (AwsAccount.objects.count() if settings.FORECAST_PER_ACCOUNT else 0)
+    if kind == "optimization":
+        return 2
+    return 0

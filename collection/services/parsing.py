@@ -1,0 +1,37 @@
+"""Strict reads of AWS responses: a missing key or a non-numeric amount is a DataValidationError, never a guess."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from collection.errors import DataValidationError
+
+
+def field(data: Any, *path: str | int, operation: str) -> Any:
+    """data[path[0]][path[1]]…, or DataValidationError naming the missing path."""
+    value = data
+    for key in path:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            where = ".".join(map(str, path))
+            raise DataValidationError(f"{operation}: response lacks {where}", code="MalformedResponse") from None
+    return value
+
+
+def amount(value: Any, *, operation: str) -> Decimal:
+    """A finite Decimal from an AWS amount (a string, or a number in Compute Optimizer)."""
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DataValidationError(f"{operation}: {value!r} is not an amount", code="MalformedResponse") from None
+    if not result.is_finite():
+        raise DataValidationError(f"{operation}: {value!r} is not an amount", code="MalformedResponse")
+    return result
+
+
+def day(value: Any, *, operation: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DataValidationError(f"{operation}: {value!r} is not a date", code="MalformedResponse") from None

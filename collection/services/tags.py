@@ -1,0 +1,97 @@
+"""collect_tag_based_costs: daily cost by tag value and service for each tag key; untagged cost is value ""."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.utils import timezone
+
+from collection.models import TagCost
+from collection.services import parsing
+from collection.services.context import CollectionContext, Outcome
+from collection.services.pagination import each_page
+from collection.services.probe import changed_window
+from collection.services.upserts import upsert
+from collection.services.windows import first_run_window
+
+OP = "GetCostAndUsage"
+UNIQUE = ["date", "tag_key", "tag_value", "service"]
+UPDATE = ["amount", "currency", "estimated", "updated_at"]
+DISCOVERY_TTL = 24 * 3600  # GetTags is billed like any CE request: discover keys once a day
+
+
+def tag_keys(*, ctx: CollectionContext, start: date, end: date) -> list[str]:
+    """COST_TAG_KEYS, or the keys Cost Explorer knows (GetTags), cached for a day."""
+    if settings.COST_TAG_KEYS:
+        return list(settings.COST_TAG_KEYS)
+    key = f"ce:tag-keys:{ctx.source}"
+    keys = cache.get(key)
+    if keys is None:
+        keys = []
+        params = {"TimePeriod": {"Start": str(start), "End": str(end)}}
+
+        def handle(page: dict) -> int:
+            keys.extend(parsing.field(page, "Tags", operation="GetTags"))
+            return 0
+
+        each_page(ctx.client("ce").get_tags, operation="GetTags", params=params, handle=handle)
+        cache.set(key, keys, timeout=DISCOVERY_TTL)
+    return keys
+
+
+def tag_rows(page: dict, *, tag_key: str) -> list[TagCost]:
+    rows = []
+    for result in parsing.field(page, "ResultsByTime", operation=OP):
+        day = parsing.day(parsing.field(result, "TimePeriod", "Start", operation=OP), operation=OP)
+        for group in parsing.field(result, "Groups", operation=OP):
+            # TAG group keys read "key$value"; "key$" is the untagged cost.
+            # https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_Group.html
+            _, _, value = parsing.field(group, "Keys", 0, operation=OP).partition("$")
+            metric = parsing.field(group, "Metrics", "UnblendedCost", operation=OP)
+            rows.append(
+                TagCost(
+                    date=day,
+                    tag_key=tag_key,
+                    tag_value=value,
+                    service=parsing.field(group, "Keys", 1, operation=OP),
+                    amount=parsing.amount(parsing.field(metric, "Amount", operation=OP), operation=OP),
+                    currency=parsing.field(metric, "Unit", operation=OP),
+                    estimated=bool(result.get("Estimated", False)),
+                )
+            )
+    return rows
+
+
+def fetch_tag_costs(*, ctx: CollectionContext, tag_key: str, start: date, end: date) -> int:
+    stamp = timezone.now()
+    params = {
+        "TimePeriod": {"Start": str(start), "End": str(end)},
+        "Granularity": "DAILY",
+        "Metrics": ["UnblendedCost"],
+        "GroupBy": [{"Type": "TAG", "Key": tag_key}, {"Type": "DIMENSION", "Key": "SERVICE"}],
+    }
+
+    def handle(page: dict) -> int:
+        return upsert(TagCost, tag_rows(page, tag_key=tag_key), unique=UNIQUE, update=UPDATE)
+
+    written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
+    TagCost.objects.filter(tag_key=tag_key, date__gte=start, date__lt=end, updated_at__lt=stamp).delete()
+    return written
+
+
+def collect_tag_based_costs(*, ctx: CollectionContext, start: date | None = None, end: date | None = None) -> Outcome:
+    """Cost by tag for every key over [start, end), or over the days that changed for that key."""
+    default = first_run_window(today=ctx.today, source=ctx.source)
+    outcome = Outcome(window=(start, end) if start and end else None)
+    for key in tag_keys(ctx=ctx, start=start or default[0], end=end or default[1]):
+        window = (start, end) if start and end else None
+        if window is None:
+            stored = TagCost.objects.filter(tag_key=key)
+            has_history = stored.aggregate(d=Max("date"))["d"] is not None
+            window = changed_window(ctx=ctx, stored=stored, amount_field="amount") if has_history else default
+        if window is None:
+            continue
+        outcome.rows += fetch_tag_costs(ctx=ctx, tag_key=key, start=window[0], end=window[1])
+        outcome.window = (min(window[0], (outcome.window or window)[0]), max(window[1], (outcome.window or window)[1]))
+    return outcome

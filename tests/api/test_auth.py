@@ -1,0 +1,65 @@
+"""Authentication, the token command, and the staff-only POST /api/runs."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from collection.models import CollectionRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_api_token_prints_a_token_that_authenticates(api_user, capsys):
+    call_command("create_api_token", api_user.username)
+    token = capsys.readouterr().out.strip()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/accounts").status_code == 200
+    call_command("create_api_token", api_user.username)
+    assert capsys.readouterr().out.strip() == token
+
+
+def test_create_api_token_rotate_replaces_the_token(api_user, capsys):
+    call_command("create_api_token", api_user.username)
+    first = capsys.readouterr().out.strip()
+    call_command("create_api_token", api_user.username, "--rotate")
+    assert capsys.readouterr().out.strip() != first
+
+
+def test_create_api_token_for_an_unknown_user_is_a_clear_error():
+    with pytest.raises(CommandError, match="no user 'ghost'"):
+        call_command("create_api_token", "ghost")
+
+
+def test_session_login_works(staff_client):
+    assert staff_client.get("/api/costs").json()["status"] == "success"
+
+
+def test_staff_can_start_a_collection(staff_api_client, fake_enqueue):
+    response = staff_api_client.post("/api/runs/", {"kind": "costs"}, format="json")
+    assert response.status_code == 202
+    body = response.json()
+    run = CollectionRun.objects.get(pk=body["data"]["id"])
+    assert run.status == CollectionRun.Status.QUEUED
+    assert fake_enqueue == [{"kind": "costs", "trigger": "api"}]
+
+
+def test_non_staff_cannot_start_a_collection(api_client, fake_enqueue):
+    response = api_client.post("/api/runs", {"kind": "costs"}, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+    assert fake_enqueue == []
+
+
+@pytest.mark.parametrize("body", [{"kind": "everything"}, {}])
+def test_bad_kind_is_a_400(staff_api_client, fake_enqueue, body):
+    response = staff_api_client.post("/api/runs", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "kind"
+    assert fake_enqueue == []
+
+
+def test_malformed_json_body_is_a_400_parse_error(staff_api_client, fake_enqueue):
+    response = staff_api_client.post("/api/runs", "{nope", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "PARSE_ERROR"

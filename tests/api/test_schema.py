@@ -1,0 +1,62 @@
+"""The OpenAPI document is served, and the API keeps to it: schemathesis finds no 5xx and no schema violation."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from tests.factories import AwsAccountFactory, CollectionRunFactory, CostDataFactory, RecommendationFactory
+
+# Loaded at import time (pytest-django has configured Django by then); the schema view needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture
+def _keep_test_connection():
+    """As Django's test client does: the WSGI handler must not close the connection holding the test transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
+    settings.API_THROTTLE_RATE = "100000/min"
+    account = AwsAccountFactory(account_id="123456789012")
+    CostDataFactory(account=account)
+    RecommendationFactory(account=account)
+    CollectionRunFactory()
+    return Token.objects.create(user=staff_user).key
+
+
+@schema.parametrize()
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case, staff_token):
+    # Rules across parameters (end before start, a window too long) cannot be said in OpenAPI: their
+    # 400s are not rejections of valid data. Every other check runs, 5xx and schema conformance included.
+    case.call_and_validate(
+        headers={"Authorization": f"Token {staff_token}"}, excluded_checks=[positive_data_acceptance]
+    )
+
+
+def test_schema_documents_the_envelope_and_errors(client):
+    document = client.get("/api/schema/?format=json").json()
+    costs = document["paths"]["/api/costs/"]["get"]
+    assert {"200", "400", "401", "404", "405", "429", "500"} <= set(costs["responses"])
+    assert set(costs["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    params = {p["name"] for p in costs["parameters"]}
+    assert {"start", "end", "granularity", "group_by", "metric", "page_size", "ordering", "format"} <= params
+    envelope = document["components"]["schemas"]["CostsEnvelope"]
+    assert set(envelope["properties"]) == {"status", "data", "metadata", "error"}
+
+
+def test_swagger_ui_is_served(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert b"swagger" in response.content.lower()

@@ -1,0 +1,53 @@
+"""AWS-shaped response builders for the collection tests (amounts are strings, End is exclusive)."""
+
+import datetime as dt
+
+import requests
+
+MOTO_CE_RESULTS = "http://motoapi.amazonaws.com/moto-api/static/ce/cost-and-usage-results"
+
+
+def day_result(day: dt.date, groups: list[tuple[str, str, str]], *, estimated: bool = False) -> dict:
+    """One ResultsByTime entry of LINKED_ACCOUNT+SERVICE groups: (account, service, unblended amount)."""
+    return {
+        "TimePeriod": {"Start": str(day), "End": str(day + dt.timedelta(days=1))},
+        "Total": {},
+        "Groups": [
+            {
+                "Keys": [account, service],
+                "Metrics": {
+                    "UnblendedCost": {"Amount": amount, "Unit": "USD"},
+                    "AmortizedCost": {"Amount": amount, "Unit": "USD"},
+                },
+            }
+            for account, service, amount in groups
+        ],
+        "Estimated": estimated,
+    }
+
+
+def inject_cost_pages(pages: list[dict]) -> None:
+    """Queue GetCostAndUsage answers in moto: each request with new parameters takes the next page."""
+    response = requests.post(MOTO_CE_RESULTS, json={"results": pages}, timeout=5)
+    assert response.status_code == 201
+
+
+def stub(client_hooks: list, service: str, calls: list[tuple[str, dict | str]]) -> None:
+    """Answer `service` calls in order with botocore's Stubber: a dict is a response, a str an error code.
+
+    Stubber checks every response against the service model, so the shapes are AWS's own.
+    """
+    from botocore.stub import Stubber
+
+    def hook(created_service, client) -> None:
+        if created_service != service:
+            return
+        stubber = Stubber(client)
+        for method, answer in calls:
+            if isinstance(answer, str):
+                stubber.add_client_error(method, service_error_code=answer, http_status_code=400)
+            else:
+                stubber.add_response(method, answer)
+        stubber.activate()
+
+    client_hooks.append(hook)

@@ -1,0 +1,105 @@
+"""collect_costs and backfill_costs: argument validation, output, resumable backfills."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from collection.models import CollectionRun
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+
+
+def call(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_collect_costs_prints_rows_requests_and_usd(demo_source):
+    out = call("collect_costs", "--kind", "costs")
+    assert "costs" in out
+    assert "succeeded, 1450 rows, 3 CE requests (USD 0.00), source demo" in out
+
+
+def test_collect_all_runs_every_kind(demo_source):
+    call("collect_costs")
+    assert set(CollectionRun.objects.values_list("kind", flat=True)) == set(CollectionRun.Kind.values)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2026-02-30"], "not a date"),
+        (["--start", str(TODAY), "--end", str(TODAY - dt.timedelta(days=2))], "must be after start"),
+        (["--start", str(TODAY + dt.timedelta(days=3))], "in the future"),
+        (["--start", "2001-01-01"], "beyond Cost Explorer's history"),
+        (["--end", str(TODAY)], "--end needs --start"),
+        (["--kind", "forecast", "--start", str(TODAY)], "apply to costs and tags"),
+        (["--kind", "bills"], "invalid choice"),
+    ],
+)
+def test_collect_costs_rejects_bad_arguments(demo_source, args, message):
+    with pytest.raises(CommandError, match=message):
+        call("collect_costs", *args)
+    assert not CollectionRun.objects.exists()
+
+
+def test_collect_costs_fails_with_non_zero_exit_when_the_run_fails(demo_source):
+    demo_source.CE_MONTHLY_REQUEST_BUDGET = 0
+    with pytest.raises(CommandError, match="CEBudgetExceeded"):
+        call("collect_costs", "--kind", "costs")
+
+
+def test_backfill_is_chunked_by_month_and_resumable(demo_source):
+    start = (TODAY.replace(day=1) - dt.timedelta(days=40)).replace(day=1)
+    out = call("backfill_costs", "--start", str(start), "--yes")
+    assert "Backfilled" in out
+    chunks = CollectionRun.objects.filter(trigger="backfill", status="succeeded")
+    assert chunks.count() == 3
+    assert set(chunks.values_list("window_start__day", flat=True)) == {1}
+    again = call("backfill_costs", "--start", str(start), "--yes")
+    assert "0 month(s) to collect, 3 already done" in again
+    assert chunks.count() == 3
+    call("backfill_costs", "--start", str(start), "--yes", "--force")
+    assert chunks.count() == 6
+
+
+def test_backfill_dry_run_prints_the_cost_and_collects_nothing(demo_source):
+    out = call("backfill_costs", "--start", str(TODAY.replace(day=1)), "--dry-run")
+    assert "Cost Explorer requests (USD" in out
+    assert not CollectionRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "--start"),
+        (["--start", "yesterday"], "not a date"),
+        (["--start", "2001-01-01"], "beyond Cost Explorer's history"),
+        (["--start", str(TODAY), "--end", str(TODAY)], "must be after start"),
+    ],
+)
+def test_backfill_rejects_bad_arguments(demo_source, args, message):
+    with pytest.raises(CommandError, match=message):
+        call("backfill_costs", *args)
+
+
+def test_backfill_refuses_beyond_the_budget(demo_source):
+    demo_source.CE_MONTHLY_REQUEST_BUDGET = 1
+    with pytest.raises(CommandError, match="CE_MONTHLY_REQUEST_BUDGET"):
+        call("backfill_costs", "--start", str(TODAY - dt.timedelta(days=200)), "--yes")
+
+
+@pytest.mark.parametrize("command", ["collect_costs", "backfill_costs"])
+def test_help_documents_every_option(command, capsys):
+    with pytest.raises(SystemExit):
+        call_command(command, "--help")
+    text = capsys.readouterr().out
+    for option in ["--start", "--end", "--dry-run"] + (
+        ["--kind"] if command == "collect_costs" else ["--force", "--yes"]
+    ):
+        assert option in text

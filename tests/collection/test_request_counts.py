@@ -1,0 +1,64 @@
+"""Pins the Cost Explorer requests of every collection on the demo dataset: a regression in API spend fails here."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from collection.services import run_collection
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 18, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock(demo_source, monkeypatch):
+    """A settable clock for runs, the demo bill and the stored timestamps alike."""
+    current = {"now": NOW}
+    monkeypatch.setattr(timezone, "now", lambda: current["now"])
+    return current
+
+
+def spend(kind: str) -> dict:
+    run = run_collection(kind=kind, trigger="schedule")
+    assert run.status == "succeeded", run.error_message
+    return {key: n for key, n in run.aws_requests.items() if key.startswith("ce:")}
+
+
+def test_ce_requests_per_collection_are_pinned(clock):
+    # 5 accounts x 10 services over 29 days = 1450 groups: three pages of 500.
+    assert spend("costs") == {"ce:GetCostAndUsage": 3}
+    # GetTags once, then team (4 values x 10 services x 29 days: 3 pages) and env (3 values: 2 pages).
+    assert spend("tags") == {"ce:GetTags": 1, "ce:GetCostAndUsage": 5}
+    assert spend("forecast") == {"ce:GetCostForecast": 1}
+    assert spend("optimization") == {
+        "ce:GetRightsizingRecommendation": 1,
+        "ce:GetSavingsPlansPurchaseRecommendation": 1,
+    }
+    assert spend("accounts") == {}
+
+    # Same hour: Cost Explorer has not refreshed. One shared probe, nothing else.
+    clock["now"] += dt.timedelta(minutes=10)
+    assert spend("costs") == {"ce:GetCostAndUsage": 1}
+    assert spend("tags") == {}
+    assert spend("forecast") == {}
+    assert spend("optimization") == {}
+
+    # Next CE refresh (8 h later) restates the last three days: one probe, then one page per query.
+    clock["now"] += dt.timedelta(hours=8)
+    assert spend("costs") == {"ce:GetCostAndUsage": 2}
+    assert spend("tags") == {"ce:GetCostAndUsage": 2}
+    assert spend("forecast") == {"ce:GetCostForecast": 1}
+    clock["now"] += dt.timedelta(hours=4)
+    assert spend("optimization") == {
+        "ce:GetRightsizingRecommendation": 1,
+        "ce:GetSavingsPlansPurchaseRecommendation": 1,
+    }
+
+
+def test_run_records_its_spend_and_demo_label(clock):
+    run = run_collection(kind="costs", trigger="schedule")
+    assert (run.source, run.ce_requests, str(run.ce_cost_usd)) == ("demo", 3, "0.00")
+    assert run.rows_written == 1450
+    assert (run.window_start, run.window_end) == (dt.date(2026, 2, 18), dt.date(2026, 3, 19))

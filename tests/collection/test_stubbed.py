@@ -1,0 +1,195 @@
+"""Forecast, tags, rightsizing, Savings Plans and Compute Optimizer through botocore's Stubber."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from moto import mock_aws
+
+from collection.models import CostForecast, OptimizationRecommendation, TagCost
+from collection.services import run_collection
+from tests.collection.helpers import stub
+from tests.factories import RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNT = "111122223333"
+EC2 = "Amazon Elastic Compute Cloud - Compute"
+
+
+def test_forecast_stores_both_months_with_interval(aws_source, client_hooks):
+    today = dt.date.today()
+    first_next = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    after = (first_next.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    results = [
+        {
+            "TimePeriod": {"Start": str(today), "End": str(first_next)},
+            "MeanValue": "120.5",
+            "PredictionIntervalLowerBound": "100",
+            "PredictionIntervalUpperBound": "140.25",
+        },
+        {
+            "TimePeriod": {"Start": str(first_next), "End": str(after)},
+            "MeanValue": "900.0000000001",
+            "PredictionIntervalLowerBound": "800",
+            "PredictionIntervalUpperBound": "1000",
+        },
+    ]
+    stub(
+        client_hooks,
+        "ce",
+        [("get_cost_forecast", {"Total": {"Amount": "1020.5", "Unit": "USD"}, "ForecastResultsByTime": results})],
+    )
+    run = run_collection(kind="forecast", trigger="command")
+    assert run.status == "succeeded", run.error_message
+    assert run.ce_requests == 1
+    rows = list(
+        CostForecast.objects.order_by("period_start").values_list("period_start", "period_end", "mean", "upper_bound")
+    )
+    assert rows == [
+        (today, first_next, Decimal("120.5"), Decimal("140.25")),
+        (first_next, after, Decimal("900.0000000001"), Decimal("1000")),
+    ]
+
+
+def test_tags_discovered_with_get_tags_and_untagged_is_empty_value(aws_source, client_hooks):
+    day = dt.date.today() - dt.timedelta(days=3)
+    page = {
+        "ResultsByTime": [
+            {
+                "TimePeriod": {"Start": str(day), "End": str(day + dt.timedelta(days=1))},
+                "Total": {},
+                "Groups": [
+                    {"Keys": ["team$platform", EC2], "Metrics": {"UnblendedCost": {"Amount": "3.50", "Unit": "USD"}}},
+                    {"Keys": ["team$", EC2], "Metrics": {"UnblendedCost": {"Amount": "1.25", "Unit": "USD"}}},
+                ],
+                "Estimated": True,
+            }
+        ],
+        "GroupDefinitions": [{"Type": "TAG", "Key": "team"}, {"Type": "DIMENSION", "Key": "SERVICE"}],
+    }
+    stub(
+        client_hooks,
+        "ce",
+        [
+            ("get_tags", {"Tags": ["team"], "ReturnSize": 1, "TotalSize": 1}),
+            ("get_cost_and_usage", page),
+        ],
+    )
+    run = run_collection(kind="tags", trigger="command", start=day, end=day + dt.timedelta(days=1))
+    assert run.status == "succeeded", run.error_message
+    assert run.aws_requests == {"ce:GetCostAndUsage": 1, "ce:GetTags": 1}
+    assert dict(TagCost.objects.values_list("tag_value", "amount")) == {
+        "platform": Decimal("3.50"),
+        "": Decimal("1.25"),
+    }
+
+
+def rightsizing(instance: str, savings: str) -> dict:
+    return {
+        "AccountId": ACCOUNT,
+        "CurrentInstance": {
+            "ResourceId": instance,
+            "MonthlyCost": "200",
+            "ResourceDetails": {"EC2ResourceDetails": {"InstanceType": "m5.2xlarge"}},
+        },
+        "RightsizingType": "MODIFY",
+        "ModifyRecommendationDetail": {
+            "TargetInstances": [
+                {
+                    "EstimatedMonthlySavings": savings,
+                    "CurrencyCode": "USD",
+                    "DefaultTargetInstance": True,
+                    "ResourceDetails": {"EC2ResourceDetails": {"InstanceType": "m5.xlarge"}},
+                }
+            ]
+        },
+    }
+
+
+SAVINGS_PLANS = {
+    "SavingsPlansPurchaseRecommendation": {
+        "SavingsPlansType": "COMPUTE_SP",
+        "TermInYears": "ONE_YEAR",
+        "PaymentOption": "NO_UPFRONT",
+        "SavingsPlansPurchaseRecommendationDetails": [
+            {
+                "HourlyCommitmentToPurchase": "1.5",
+                "EstimatedMonthlySavingsAmount": "300.10",
+                "CurrencyCode": "USD",
+            }
+        ],
+    },
+}
+
+
+@pytest.fixture
+def optimization_stubs(aws_source, client_hooks):
+    """Two rightsizing pages and one Savings Plans answer; STS comes from moto."""
+    stub(
+        client_hooks,
+        "ce",
+        [
+            (
+                "get_rightsizing_recommendation",
+                {"RightsizingRecommendations": [rightsizing("i-aaa", "40.5")], "NextPageToken": "2"},
+            ),
+            ("get_rightsizing_recommendation", {"RightsizingRecommendations": [rightsizing("i-bbb", "10")]}),
+            ("get_savings_plans_purchase_recommendation", SAVINGS_PLANS),
+        ],
+    )
+    with mock_aws():
+        yield client_hooks
+
+
+def test_recommendations_all_pages_and_vanished_ones_inactive(optimization_stubs):
+    gone = RecommendationFactory(resource_id="i-gone")
+    stub(
+        optimization_stubs,
+        "compute-optimizer",
+        [
+            (
+                "get_ec2_instance_recommendations",
+                {
+                    "instanceRecommendations": [
+                        {
+                            "instanceArn": f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-aaa",
+                            "accountId": ACCOUNT,
+                            "currentInstanceType": "m5.2xlarge",
+                            "finding": "Overprovisioned",
+                            "recommendationOptions": [
+                                {
+                                    "instanceType": "m5.large",
+                                    "rank": 1,
+                                    "savingsOpportunity": {
+                                        "estimatedMonthlySavings": {"currency": "USD", "value": 55.25}
+                                    },
+                                }
+                            ],
+                        }
+                    ]
+                },
+            )
+        ],
+    )
+    run = run_collection(kind="optimization", trigger="command")
+    assert run.status == "succeeded", run.error_message
+    active = OptimizationRecommendation.objects.filter(active=True)
+    assert sorted(active.values_list("type", "resource_id", "estimated_monthly_savings")) == [
+        ("compute_optimizer", f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-aaa", Decimal("55.25")),
+        ("rightsizing", "i-aaa", Decimal("40.5")),
+        ("rightsizing", "i-bbb", Decimal("10")),
+        ("savings_plans", "COMPUTE_SP/ONE_YEAR/NO_UPFRONT", Decimal("300.10")),
+    ]
+    gone.refresh_from_db()
+    assert gone.active is False
+    assert run.ce_requests == 3
+
+
+def test_compute_optimizer_not_enabled_is_partial(optimization_stubs):
+    stub(optimization_stubs, "compute-optimizer", [("get_ec2_instance_recommendations", "OptInRequiredException")])
+    run = run_collection(kind="optimization", trigger="command")
+    assert run.status == "partial"
+    assert run.error_code == "OptInRequiredException"
+    assert "not enabled" in run.error_message
+    assert OptimizationRecommendation.objects.filter(type="rightsizing").count() == 2

@@ -1,0 +1,84 @@
+"""Start costmonitor and Prometheus as real processes on free loopback ports, for end-to-end tests."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    """The environment of a costmonitor process that shares this test's (committed) database and cache."""
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return {**os.environ, "DATABASE_URL": url, "DEBUG": "0", **extra}
+
+
+def get(url: str, token: str = "") -> bytes:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback test servers
+        return response.read()
+
+
+def wait_until(check, timeout: float = 30.0):
+    """Poll `check` until it returns something truthy (and return it), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+            if result:
+                return result
+        except OSError:
+            result = None
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting after {timeout}s (last result {result!r})")
+        time.sleep(0.3)
+
+
+def status(url: str, token: str = "") -> int:
+    """The HTTP status a server answers at `url` (connection errors raise OSError)."""
+    try:
+        get(url, token)
+    except urllib.error.HTTPError as error:
+        return error.code
+    return 200
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], ready_url: str):
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        wait_until(lambda: proc.poll() is None and status(ready_url))
+        yield proc
+    except AssertionError:
+        proc.kill()
+        raise AssertionError(proc.communicate()[0].decode(errors="replace")[-3000:]) from None
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def manage(*args: str) -> list[str]:
+    return [sys.executable, "manage.py", *args]
+
+
+def prometheus_query(base: str, query: str) -> list[dict]:
+    body = json.loads(get(f"{base}/api/v1/query?{urllib.parse.urlencode({'query': query})}"))
+    assert body["status"] == "success", body
+    return body["data"]["result"]
