@@ -13,11 +13,12 @@ from tests.factories import CollectionRunFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_ce_spend_counts_this_month_only():
+def test_ce_spend_counts_this_months_aws_requests_only():
     CollectionRunFactory(ce_requests=3, ce_cost_usd=Decimal("0.03"))
     CollectionRunFactory(ce_requests=2, ce_cost_usd=Decimal("0.02"), status=CollectionRun.Status.FAILED)
     old = CollectionRunFactory(ce_requests=50, ce_cost_usd=Decimal("0.50"))
     CollectionRun.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(days=40))
+    CollectionRunFactory(ce_requests=7, ce_cost_usd=Decimal("0"), source="demo")
     assert ce_spend_this_month() == {"requests": 5, "usd": Decimal("0.05")}
 
 

@@ -17,8 +17,11 @@ def month_start(*, today: date | None = None) -> date:
 
 
 def ce_spend(*, since: date) -> dict:
-    """Billed Cost Explorer requests and their USD since `since` (UTC day), over every run."""
-    totals = CollectionRun.objects.filter(started_at__date__gte=since).aggregate(
+    """Billed Cost Explorer requests and their USD since `since` (UTC day), over every run against AWS.
+
+    Demo runs make no real request, so they neither show as spend nor use up CE_MONTHLY_REQUEST_BUDGET.
+    """
+    totals = CollectionRun.objects.filter(started_at__date__gte=since, source="aws").aggregate(
         requests=Sum("ce_requests"), usd=Sum("ce_cost_usd")
     )
     return {"requests": totals["requests"] or 0, "usd": totals["usd"] or Decimal("0.00")}
