@@ -42,6 +42,7 @@ def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "
         # Demo requests are counted like real ones but billed nothing.
         run.ce_cost_usd = counter.ce_cost_usd if run.source == "aws" else Decimal("0.00")
         run.aws_requests = counter.as_dict()
+        run.aws_retries = counter.retries_dict()
     run.finished_at = timezone.now()
     run.save()
     datasets = ["runs"]
