@@ -23,7 +23,9 @@ class CostExplorerEmulator:
 
     `ground_truth(start, end)` is the exact Decimal total the emulator will report for a window.
     Faults: `throttle_rate` answers that share of calls with LimitExceededException; `malformed`
-    (a callable taking the call number) replaces that response with a broken page.
+    (a callable taking the call number and the request body) replaces that response with a broken page
+    (a dict, sent as JSON, or raw bytes such as a truncated body) when it returns something; `currency`
+    is the Unit of every amount.
     """
 
     def __init__(self, *, accounts: int = 5, page_size: int = 7, seed: int = 7, today: dt.date | None = None):
@@ -32,6 +34,7 @@ class CostExplorerEmulator:
         self.today = today or dt.date.today()
         self.throttle_rate = 0.0
         self.malformed = None
+        self.currency = "USD"
         self.rng = random.Random(seed)
         self.calls: dict[str, int] = {}
         self.throttled = 0
@@ -60,12 +63,44 @@ class CostExplorerEmulator:
     def ground_truth(self, start: dt.date, end: dt.date) -> Decimal:
         return sum((amount for *_, amount in self.lines(start, end)), Decimal("0"))
 
+    def day_totals(self, start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
+        totals: dict[dt.date, Decimal] = {}
+        for day, *_, amount in self.lines(start, end):
+            totals[day] = totals.get(day, Decimal("0")) + amount
+        return totals
+
+    def estimated(self, day: dt.date) -> bool:
+        return (self.today - day).days <= 2
+
+    def period(self, day: dt.date) -> dict:
+        return {"Start": day.isoformat(), "End": (day + dt.timedelta(days=1)).isoformat()}
+
+    def totals_answer(self, start: dt.date, end: dt.date, metrics: list[str]) -> dict:
+        """An ungrouped query (costmonitor's change probe): one Total per day of the window, no pages."""
+        totals = self.day_totals(start, end)
+        results = []
+        day = start
+        while day < end:
+            money = {"Amount": str(totals.get(day, Decimal("0"))), "Unit": self.currency}
+            results.append(
+                {
+                    "TimePeriod": self.period(day),
+                    "Total": dict.fromkeys(metrics, money),
+                    "Groups": [],
+                    "Estimated": self.estimated(day),
+                }
+            )
+            day += dt.timedelta(days=1)
+        return {"GroupDefinitions": [], "ResultsByTime": results, "DimensionValueAttributes": []}
+
     # The API ---------------------------------------------------------------------------------------
     def get_cost_and_usage(self, body: dict) -> dict:
         start = dt.date.fromisoformat(body["TimePeriod"]["Start"])
         end = dt.date.fromisoformat(body["TimePeriod"]["End"])
         keys = [g["Key"] for g in body.get("GroupBy", [])]
         metrics = body["Metrics"]
+        if not keys:
+            return self.totals_answer(start, end, metrics)
         rows = list(self.lines(start, end))
         offset = int(body.get("NextPageToken") or 0)
         page = rows[offset : offset + self.page_size]
@@ -73,14 +108,14 @@ class CostExplorerEmulator:
         for day, account, service, amount in page:
             value = {"LINKED_ACCOUNT": account, "SERVICE": service}
             group_keys = [value[k] for k in keys]
-            money = {"Amount": str(amount), "Unit": "USD"}
+            money = {"Amount": str(amount), "Unit": self.currency}
             by_day.setdefault(day, []).append({"Keys": group_keys, "Metrics": dict.fromkeys(metrics, money)})
         results = [
             {
-                "TimePeriod": {"Start": day.isoformat(), "End": (day + dt.timedelta(days=1)).isoformat()},
+                "TimePeriod": self.period(day),
                 "Total": {},
                 "Groups": groups,
-                "Estimated": (self.today - day).days <= 2,
+                "Estimated": self.estimated(day),
             }
             for day, groups in by_day.items()
         ]
@@ -95,7 +130,7 @@ class CostExplorerEmulator:
             response["NextPageToken"] = str(offset + self.page_size)
         return response
 
-    def handle(self, target: str, body: dict) -> tuple[int, dict]:
+    def handle(self, target: str, body: dict) -> tuple[int, dict | bytes]:
         operation = target.rsplit(".", 1)[-1]
         with self.lock:
             self.calls[operation] = self.calls.get(operation, 0) + 1
@@ -105,7 +140,7 @@ class CostExplorerEmulator:
                 self.throttled += 1
         if throttle:
             return 400, {"__type": "LimitExceededException", "message": "Rate exceeded (emulated)"}
-        if self.malformed and (broken := self.malformed(call_number)) is not None:
+        if self.malformed and (broken := self.malformed(call_number, body)) is not None:
             return 200, broken
         if operation == "GetCostAndUsage":
             return 200, self.get_cost_and_usage(body)
@@ -137,7 +172,7 @@ def _handler_for(emulator: CostExplorerEmulator):
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
             status, payload = emulator.handle(self.headers.get("X-Amz-Target", ""), body)
-            data = json.dumps(payload).encode()
+            data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/x-amz-json-1.1")
             self.send_header("Content-Length", str(len(data)))
