@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from collection.models import CollectionRun
 from collection.selectors.gauges import next_month_start
@@ -172,3 +175,26 @@ def default_schedule(db):
     """The beat schedule as `migrate` creates it, re-applied because a transactional test may have flushed it."""
     call_command("migrate", "collection", "0001_initial", verbosity=0)
     call_command("migrate", "collection", verbosity=0)
+
+
+# --- API schema testing (tests/api/test_schema.py, tests/reliability/test_bad_input.py) ---
+
+
+@pytest.fixture
+def _keep_test_connection():
+    """As Django's test client does: the WSGI handler must not close the connection holding the test transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
+    settings.API_THROTTLE_RATE = "100000/min"
+    account = factories.AwsAccountFactory(account_id="123456789012")
+    factories.CostDataFactory(account=account)
+    factories.RecommendationFactory(account=account)
+    factories.CollectionRunFactory()
+    return Token.objects.create(user=staff_user).key

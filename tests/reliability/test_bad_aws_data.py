@@ -99,5 +99,8 @@ def test_bad_answers_fail_clearly_keep_the_history_and_the_worker(emulated_worke
         rows_kept_through_faults=baseline["rows"],
         rows_lost=0,
         worker_pid_unchanged=True,
-        after=f"{healed.status}: {complete['rows']} rows, USD {complete['total_usd']} (credits USD {complete['credits_usd']})",
+        after_faults=healed.status,
+        rows=complete["rows"],
+        total_usd=complete["total_usd"],
+        credits_usd=complete["credits_usd"],
     )
