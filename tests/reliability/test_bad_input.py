@@ -1,6 +1,8 @@
 """Scenario 6: bad input. Schemathesis over the whole OpenAPI schema, valid and invalid data, and malformed
 management-command arguments: no 5xx, no traceback, a clear message each time."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core.management import ManagementUtility
@@ -13,7 +15,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 pytestmark = [pytest.mark.reliability]
 
 # More than the CI smoke run (tests/api/test_schema.py, 20 valid examples per operation), invalid data too.
-EXAMPLES = 100
+EXAMPLES = int(os.environ.get("RELIABILITY_EXAMPLES", "100"))
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=EXAMPLES, deterministic=True
@@ -35,11 +37,12 @@ def test_no_input_makes_the_api_fail(case, staff_token):
 
 def test_schemathesis_tried_every_operation(figures):
     """Runs after the parametrized test in this module: reports what it tried (for docs/reliability.md)."""
-    operations = {f"{op.method.upper()} {op.path}" for op in schema.get_all_operations() if op.ok()}
+    operations = {f"{op.method} {op.path}" for op in (result.ok() for result in schema.get_all_operations())}
     if not TRIED:
         pytest.skip("run together with test_no_input_makes_the_api_fail")
-    assert {key.upper() for key in TRIED} == {key.upper() for key in operations}
-    figures.update(operations=len(TRIED), requests=sum(TRIED.values()), server_errors=0)
+    # Negative mode also sends undocumented methods (a DELETE), answered 405: those come on top.
+    assert {key.upper() for key in operations} <= {key.upper() for key in TRIED}
+    figures.update(operations=len(operations), method_paths_tried=len(TRIED), cases=sum(TRIED.values()))
 
 
 COMMANDS = {
