@@ -1,8 +1,9 @@
 """Cached reads for the API: the design's key scheme, the normalized query and the dataset version.
 
-A finished collection calls `bump_dataset_versions`, which changes the version in every key of that
-dataset, so the next read misses and recomputes. The cache being down is never an error: the read is
-answered from the database and counted in `costmonitor_cache_errors_total`.
+A finished collection calls `bump_dataset_versions`; an entry remembers the version it was computed
+under, so after a bump the next read misses and recomputes (overwriting the entry). The version and
+the entry are read in one round trip. The cache being down is never an error: the read is answered
+from the database and counted in `costmonitor_cache_errors_total`.
 """
 
 import hashlib
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from api.cache_metrics import record_cache_error
-from collection.cache_versions import dataset_version
+from collection.cache_versions import dataset_version, version_key
 
 
 def cache_key(*, prefix: str, parts: tuple, query: dict) -> str:
@@ -33,24 +34,32 @@ def _version(dataset: str) -> int:
         return -1
 
 
+def _read(dataset: str, key: str) -> tuple[int, Any]:
+    """`(dataset version, entry or None)`; a version <= 0 means the cache is unusable."""
+    versioned = version_key(dataset=dataset)
+    try:
+        found = cache.get_many([versioned, key])
+    except Exception as exc:
+        record_cache_error(operation="version", error=exc)
+        return -1, None
+    if versioned not in found:  # never read yet, evicted, or a cache that is down and answers {}
+        return _version(dataset), None
+    return found[versioned], found.get(key)
+
+
 def cached_read(*, dataset: str, key: str, compute: Callable[[], Any]) -> tuple[Any, bool, float | None]:
     """`(payload, cached, cache_age_seconds)` for `key`, computing and storing the payload on a miss."""
-    version = _version(dataset)
+    version, entry = _read(dataset, key)
     if version == 0:  # django-redis with IGNORE_EXCEPTIONS answers None (see cache_versions) when Redis is down
         record_cache_error(operation="version")
     if version <= 0:
         return compute(), False, None
-    versioned = f"{key}:v{version}"
-    try:
-        hit = cache.get(versioned)
-    except Exception as exc:
-        record_cache_error(operation="get", error=exc)
-        return compute(), False, None
-    if hit is not None:
-        return hit["payload"], True, max(time.time() - hit["stored_at"], 0.0)
+    if entry is not None and entry[0] == version:
+        _, stored_at, payload = entry
+        return payload, True, max(time.time() - stored_at, 0.0)
     payload = compute()
     try:
-        cache.set(versioned, {"payload": payload, "stored_at": time.time()}, timeout=settings.API_CACHE_TTLS[dataset])
+        cache.set(key, (version, time.time(), payload), timeout=settings.API_CACHE_TTLS[dataset])
     except Exception as exc:
         record_cache_error(operation="set", error=exc)
     return payload, False, None

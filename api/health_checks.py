@@ -10,7 +10,7 @@ from django.utils import timezone
 from kombu import Connection
 
 from collection.models import CollectionRun
-from collection.selectors import last_success_by_kind
+from collection.selectors import last_success_by_kind, latest_data_source
 
 # Transports that live in this process or on local disk: nothing to reach, so nothing can be down.
 LOCAL_BROKERS = ("filesystem://", "memory://")
@@ -72,6 +72,8 @@ def health_report() -> tuple[str, dict]:
     if not checks["database"]["ok"]:
         return "unhealthy", checks
     checks["collections"] = collection_ages()
+    # Demo data must never pass for a real bill: say where the stored data came from.
+    checks["data_source"] = latest_data_source()
     degraded = not (checks["cache"]["ok"] and checks["broker"]["ok"]) or any(
         c["stale"] for c in checks["collections"].values()
     )

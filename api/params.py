@@ -1,8 +1,11 @@
 """Query parameters of each endpoint, validated by serializers: a bad value is a 400 naming its field."""
 
 import datetime as dt
+import functools
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -123,14 +126,28 @@ class RunRequest(serializers.Serializer):
 
 def parse_query(params_class: type[serializers.Serializer], request) -> dict:
     """Validated query parameters (400 on any bad one); list parameters accept repeats and commas."""
+    query = tuple((name, tuple(values)) for name, values in request.query_params.lists())
+    return dict(_validated(params_class, query, timezone.now().date()))
+
+
+# Validation depends only on the parameters, the day (the default window) and settings, so repeated
+# queries (a dashboard's) are validated once per process and day; errors are never memoized.
+@functools.lru_cache(maxsize=1024)
+def _validated(params_class: type[serializers.Serializer], query: tuple, today: dt.date) -> dict:
+    given = dict(query)
     data = {}
     for name, field in params_class._declared_fields.items():  # the class's fields: no per-request deep copy
-        if name not in request.query_params:
+        if name not in given:
             continue
         if isinstance(field, serializers.ListField):
-            data[name] = [v for raw in request.query_params.getlist(name) for v in raw.split(",") if v]
+            data[name] = [v for raw in given[name] for v in raw.split(",") if v]
         else:
-            data[name] = request.query_params[name]
+            data[name] = given[name][-1]
     serializer = params_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
+
+
+@receiver(setting_changed)
+def _forget_validated(**kwargs) -> None:
+    _validated.cache_clear()

@@ -5,7 +5,8 @@ from django.core.cache import cache
 DATASETS = ("costs", "forecast", "tags", "optimization", "accounts", "runs", "metrics")
 
 
-def _key(dataset: str) -> str:
+def version_key(*, dataset: str) -> str:
+    """The cache key holding the version of `dataset` (read it with others in one `get_many`)."""
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}")
     return f"aws:version:{dataset}"
@@ -15,7 +16,7 @@ def dataset_version(*, dataset: str) -> int:
     """The current version of `dataset`, part of every cache key of its reads."""
     # A cache that is down (IGNORE_EXCEPTIONS) answers None: version 0 then, and reads go uncached anyway.
     # Not get_or_set: its final get falls back to the default, which would hide the outage.
-    key = _key(dataset)
+    key = version_key(dataset=dataset)
     version = cache.get(key)
     if version is None:
         cache.add(key, 1, timeout=None)
@@ -26,7 +27,7 @@ def dataset_version(*, dataset: str) -> int:
 def bump_dataset_versions(*, datasets: list[str] | tuple[str, ...]) -> None:
     """Invalidate every cached read of `datasets` at once."""
     for dataset in datasets:
-        key = _key(dataset)
+        key = version_key(dataset=dataset)
         try:
             cache.incr(key)
         except ValueError:  # key missing (evicted or never read): any new value differs from cached keys'

@@ -81,6 +81,13 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Checks a persistent connection before reuse so a restarted database is reconnected.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded run has a web server and a worker writing at once: WAL lets readers go on during a
+    # write, IMMEDIATE takes the write lock up front, and a busy wait replaces "database is locked".
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: django-redis when REDIS_URL (or the design's REDIS_HOST/REDIS_PORT) is set, else files in DATA_DIR
@@ -218,12 +225,14 @@ API_CACHE_TTLS = {
     "optimization": env.int("API_CACHE_TTL_OPTIMIZATION", default=14400),
     "accounts": env.int("API_CACHE_TTL_ACCOUNTS", default=3600),
 }
+# Seconds a token's user stays cached (api.authentication); changes drop it sooner. 0: every request queries.
+API_AUTH_CACHE_SECONDS = env.int("API_AUTH_CACHE_SECONDS", default=300)
 # /health reports "degraded" when a kind that has succeeded before has not succeeded for this long.
 HEALTH_STALE_AFTER = env.int("HEALTH_STALE_AFTER", default=2 * 24 * 3600)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header is what makes a missing credential a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -12,7 +12,7 @@ $PY manage.py ensure_admin
 
 # Broker: CELERY_BROKER_URL / REDIS_URL when set, else kombu's filesystem transport in the data folder.
 # Beat (-B) reads the schedule from the database; on its first start every collection is due, so data shows at once.
-.venv/bin/celery -A costmonitor worker -B --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel "${LOG_LEVEL:-INFO}" &
+.venv/bin/celery -A costmonitor worker -B --concurrency "${WORKER_CONCURRENCY:-1}" --loglevel "${LOG_LEVEL:-INFO}" &
 worker=$!
 $PY manage.py runserver "${BIND:-127.0.0.1:8000}" &
 web=$!

@@ -1,17 +1,18 @@
 """The /metrics body: this process's (or all workers') live metrics plus the cached persisted ones."""
 
 import os
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
-from prometheus_client.registry import Collector
 
 from collection.cache_versions import dataset_version
 from collection.selectors import snapshot_cache_key
 
-from .collectors import HealthCollector, SnapshotCollector
+from .collectors import HealthCollector
+from .snapshot_text import render_snapshot
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 # Health changes with every run, failed ones included; one database round per interval is plenty.
@@ -32,18 +33,31 @@ def live_registry() -> CollectorRegistry:
     return REGISTRY
 
 
-def _cached(key: str, collector: Collector, timeout: int) -> bytes:
+def _cached(key: str, render: Callable[[], bytes], timeout: int) -> bytes:
     text = cache.get(key)
     if text is None:
-        text = generate_latest(collector)
+        text = render()
         cache.set(key, text, timeout)
     return text
+
+
+def cache_snapshot(*, version: int, **kwargs) -> None:
+    """Receiver of `metric_snapshot_published`: render snapshot `version` once, in the collecting process."""
+    cache.set(
+        snapshot_cache_key(version=version, masked=settings.MASK_ACCOUNT_IDS), render_snapshot(), settings.CACHE_TTL
+    )
 
 
 def render_metrics() -> bytes:
     """The exposition text; the snapshot's rendering is cached until the next collection replaces it."""
     snapshot = _cached(
-        snapshot_cache_key(version=dataset_version(dataset="metrics")), SnapshotCollector(), settings.CACHE_TTL
+        snapshot_cache_key(version=dataset_version(dataset="metrics"), masked=settings.MASK_ACCOUNT_IDS),
+        render_snapshot,
+        settings.CACHE_TTL,
     )
-    health = _cached(f"metrics:health:v{dataset_version(dataset='runs')}", HealthCollector(), HEALTH_CACHE_SECONDS)
+    health = _cached(
+        f"metrics:health:v{dataset_version(dataset='runs')}",
+        lambda: generate_latest(HealthCollector()),
+        HEALTH_CACHE_SECONDS,
+    )
     return generate_latest(live_registry()) + snapshot + health

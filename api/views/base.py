@@ -7,6 +7,7 @@ from rest_framework.settings import api_settings
 
 from api.caching import cached_read
 from api.csv_export import CSVRenderer
+from api.envelope import RenderedJSON
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 
@@ -19,8 +20,16 @@ def enveloped(data, *, metadata: dict | None = None, status: int = 200) -> Respo
 
 
 def cached_response(*, dataset: str, key: str, compute: Callable[[], tuple[dict, dict]]) -> Response:
-    """Answer from the cache when it holds `key`, else from `compute()` → `(data, page metadata)`."""
-    (data, page), cached, age = cached_read(dataset=dataset, key=key, compute=compute)
+    """Answer from the cache when it holds `key`, else from `compute()` → `(data, page metadata)`.
+
+    The cache keeps `data` rendered, so a hit is answered without serializing it again.
+    """
+
+    def rendered() -> tuple[RenderedJSON, dict]:
+        data, page = compute()
+        return RenderedJSON.of(data), page
+
+    (data, page), cached, age = cached_read(dataset=dataset, key=key, compute=rendered)
     return enveloped(data, metadata={"cached": cached, "cache_age": age, **page})
 
 

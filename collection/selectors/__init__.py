@@ -7,7 +7,14 @@ from .gauges import GAUGES_BY_KIND
 from .metrics import metric_snapshot, snapshot_cache_key
 from .optimization import recommendation_queryset, savings_by_type
 from .run_health import collection_health
-from .runs import ce_spend, ce_spend_this_month, last_success_by_kind, month_start, run_queryset
+from .runs import (
+    ce_spend,
+    ce_spend_this_month,
+    last_success_by_kind,
+    latest_data_source,
+    month_start,
+    run_queryset,
+)
 from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, untagged_share
 
 __all__ = [
@@ -24,6 +31,7 @@ __all__ = [
     "cost_queryset",
     "cost_total",
     "last_success_by_kind",
+    "latest_data_source",
     "latest_forecasts",
     "metric_snapshot",
     "month_start",

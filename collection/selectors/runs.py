@@ -54,3 +54,9 @@ def run_queryset(
     if trigger:
         qs = qs.filter(trigger=trigger)
     return qs
+
+
+def latest_data_source() -> str | None:
+    """Where the stored data last came from ("aws" or "demo"); None before the first successful run."""
+    run = CollectionRun.objects.filter(status__in=SUCCESSFUL).order_by("-finished_at").only("source").first()
+    return run.source if run else None

@@ -1,5 +1,6 @@
 """The MetricData snapshot that a finished collection writes for /metrics to serve from any process."""
 
+import logging
 from datetime import datetime
 
 from django.core.cache import cache
@@ -10,8 +11,10 @@ from collection.cache_versions import bump_dataset_versions, dataset_version
 from collection.models import MetricData
 from collection.selectors.gauges import GAUGES_BY_KIND
 from collection.selectors.metrics import snapshot_cache_key
+from collection.signals import metric_snapshot_published
 
 BATCH_SIZE = 5000
+logger = logging.getLogger(__name__)
 
 
 def write_metric_snapshot(*, kind: str, now: datetime | None = None) -> int:
@@ -38,7 +41,15 @@ def write_metric_snapshot(*, kind: str, now: datetime | None = None) -> int:
 
 
 def _publish() -> None:
-    """Serve the new snapshot from the next scrape on, and free the rendering of the old one."""
+    """Serve the new snapshot from the next scrape on, and free the rendering of the old one.
+
+    Receivers of `metric_snapshot_published` (api.metrics) render the new snapshot here, in the
+    collecting process, so that no scrape has to render it from the database.
+    """
     previous = dataset_version(dataset="metrics")
     bump_dataset_versions(datasets=["metrics"])
-    cache.delete(snapshot_cache_key(version=previous))
+    cache.delete_many([snapshot_cache_key(version=previous, masked=masked) for masked in (False, True)])
+    published = metric_snapshot_published.send_robust(sender=MetricData, version=dataset_version(dataset="metrics"))
+    for receiver, result in published:
+        if isinstance(result, Exception):  # the data is committed; the next scrape renders it instead
+            logger.warning("rendering the new metric snapshot failed in %s: %s", receiver.__qualname__, result)

@@ -61,3 +61,16 @@ def test_database_down_is_503_with_the_checks(monkeypatch):
     assert status == 503
     assert body["error"]["code"] == "DATABASE_UNAVAILABLE"
     assert body["error"]["details"]["database"] == {"ok": False, "error": "OperationalError"}
+
+
+@pytest.mark.parametrize("source", ["demo", "aws"])
+def test_health_says_where_the_data_came_from(settings, source):
+    settings.CELERY_BROKER_URL = "filesystem://"
+    CollectionRunFactory(kind="costs", source=source)
+    status, body = health()
+    assert (status, body["data"]["checks"]["data_source"]) == (200, source)
+
+
+def test_data_source_is_null_before_any_collection(settings):
+    settings.CELERY_BROKER_URL = "filesystem://"
+    assert health()[1]["data"]["checks"]["data_source"] is None

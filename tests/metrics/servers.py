@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -62,16 +63,21 @@ def status(url: str, token: str = "") -> int:
 
 @contextmanager
 def process(args: list[str], env: dict[str, str], ready_url: str):
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
-    try:
-        wait_until(lambda: proc.poll() is None and status(ready_url))
-        yield proc
-    except AssertionError:
-        proc.kill()
-        raise AssertionError(proc.communicate()[0].decode(errors="replace")[-3000:]) from None
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    # Output goes to a file, not a pipe: nobody reads a pipe while the test runs, and a server that
+    # logs every request would block once the pipe's buffer is full.
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            wait_until(lambda: proc.poll() is None and status(ready_url))
+            yield proc
+        except AssertionError:
+            proc.kill()
+            proc.wait(timeout=10)
+            output.seek(0)
+            raise AssertionError(output.read().decode(errors="replace")[-3000:]) from None
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def manage(*args: str) -> list[str]:

@@ -2,10 +2,14 @@
 
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from api.metrics.collectors import SnapshotCollector
+from api.metrics.snapshot_text import render_snapshot
 from collection.services.snapshot import write_metric_snapshot
 from tests import factories
 
@@ -108,3 +112,22 @@ def test_promtool_finds_no_problem_in_the_exposition(client, metrics_history):
     body = client.get("/metrics").content
     result = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, check=False)  # noqa: S607
     assert (result.returncode, result.stdout + result.stderr) == (0, b"")
+
+
+def test_the_collecting_process_renders_the_snapshot_so_no_scrape_does(client, metrics_history, monkeypatch):
+    factories.CostDataFactory(account=metrics_history["payer"], date=metrics_history["today"], service="Lambda")
+    write_metric_snapshot(kind="costs")  # committed (transactional test), so it is published and rendered
+
+    def no_rendering():
+        raise AssertionError("a scrape rendered the snapshot from the database")
+
+    monkeypatch.setattr("api.metrics.exposition.render_snapshot", no_rendering)
+    assert "Lambda" in str(samples(scrape(client), "aws_cost_total"))
+
+
+def test_the_snapshot_text_is_what_prometheus_client_renders(metrics_history, settings):
+    factories.MetricDataFactory(name="aws_cost_total", labels={"service": 'a"b\\c\nd', "account_id": "123456789012"})
+    factories.MetricDataFactory(name="aws_optimization_savings", labels={"type": "x"}, value=Decimal("0.00001"))
+    settings.MASK_ACCOUNT_IDS = True
+    assert render_snapshot() == generate_latest(SnapshotCollector())
+    assert b'service="a\\"b\\\\c\\nd"' in render_snapshot()
