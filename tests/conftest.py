@@ -7,7 +7,10 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from collection.models import CollectionRun
 from collection.selectors.gauges import next_month_start
@@ -195,3 +198,26 @@ def default_schedule(db):
     # The migration's own function, run against the current models: re-migrating inside a test's
     # transaction is impossible on SQLite.
     import_module("collection.migrations.0002_default_schedule").create_schedule(django_apps, None)
+
+
+# --- API schema testing (tests/api/test_schema.py, tests/reliability/test_bad_input.py) ---
+
+
+@pytest.fixture
+def _keep_test_connection():
+    """As Django's test client does: the WSGI handler must not close the connection holding the test transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
+    settings.API_THROTTLE_RATE = "100000/min"
+    account = factories.AwsAccountFactory(account_id="123456789012")
+    factories.CostDataFactory(account=account)
+    factories.RecommendationFactory(account=account)
+    factories.CollectionRunFactory()
+    return Token.objects.create(user=staff_user).key
