@@ -133,3 +133,12 @@ def test_an_unknown_log_format_is_a_clear_error():
 
     assert result.returncode != 0
     assert "LOG_FORMAT must be one of json, console, auto" in result.stderr
+
+
+def test_generated_request_ids_survive_log_masking(rf):
+    from collection.masking import mask_text
+    from costmonitor.request_logging import request_id_for
+
+    ids = [request_id_for(rf.get("/")) for _ in range(2000)]
+    assert len(set(ids)) == 2000
+    assert all(mask_text(i) == i for i in ids)
