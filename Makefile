@@ -1,5 +1,5 @@
 # The README's commands. `make run` serves costmonitor on embedded defaults; `make test` runs the suite.
-.PHONY: run test lint
+.PHONY: run test lint reliability
 
 run:
 	bash scripts/run.sh
@@ -11,3 +11,8 @@ lint:
 	bash scripts/venv.sh requirements/test.txt
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# The reliability suite with a 60 s load; rewrites docs/reliability.md (needs PostgreSQL and Redis, see there).
+reliability:
+	bash scripts/venv.sh requirements/test.txt
+	.venv/bin/python bench/reliability_report.py

@@ -12,7 +12,15 @@ from rest_framework import serializers
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
 from collection.selectors import GROUP_FIELDS, METRIC_FIELDS
 
-ACCOUNT_ID = {"regex": r"^\d{12}$", "error_messages": {"invalid": "An AWS account id is exactly 12 digits."}}
+# Filter values are matched exactly: DRF's default whitespace trimming would accept a value the schema
+# refuses (and strip characters such as \x1e that str.strip() counts as whitespace). max_length keeps
+# "$" from accepting a trailing newline.
+ACCOUNT_ID = {
+    "regex": r"^\d{12}$",
+    "max_length": 12,
+    "trim_whitespace": False,
+    "error_messages": {"invalid": "An AWS account id is exactly 12 digits."},
+}
 
 
 def ordering_field(*fields: str, default: str) -> serializers.ChoiceField:
@@ -61,8 +69,8 @@ class CostParams(WindowParams):
         help_text="Up to two of service, account, region (repeat the parameter or separate with commas).",
     )
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
-    service = serializers.CharField(required=False, max_length=255)
-    region = serializers.CharField(required=False, max_length=64)
+    service = serializers.CharField(required=False, trim_whitespace=False, max_length=255)
+    region = serializers.CharField(required=False, trim_whitespace=False, max_length=64)
     metric = serializers.ChoiceField(choices=sorted(METRIC_FIELDS), default="unblended")
     ordering = ordering_field("period", "amount", *sorted(GROUP_FIELDS), default="period")
 
@@ -86,17 +94,21 @@ class ForecastParams(PageParams):
 
 
 class TagParams(WindowParams):
-    tag_key = serializers.CharField(required=False, max_length=128)
+    tag_key = serializers.CharField(required=False, trim_whitespace=False, max_length=128)
     tag_value = serializers.CharField(
-        required=False, allow_blank=True, max_length=256, help_text="An empty value selects the untagged cost."
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=256,
+        help_text="An empty value selects the untagged cost.",
     )
-    service = serializers.CharField(required=False, max_length=255)
+    service = serializers.CharField(required=False, trim_whitespace=False, max_length=255)
     group_by = serializers.ListField(child=serializers.ChoiceField(choices=["service"]), max_length=1, default=list)
 
 
 class OptimizationParams(PageParams):
     type = serializers.ChoiceField(choices=OptimizationRecommendation.Type.values, required=False)
-    category = serializers.CharField(required=False, max_length=64)
+    category = serializers.CharField(required=False, trim_whitespace=False, max_length=64)
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
     # coerce_to_string=False documents a number: the decimal string pattern would also admit "".
     min_savings = serializers.DecimalField(

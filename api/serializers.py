@@ -138,6 +138,7 @@ class RunSerializer(serializers.ModelSerializer):
             "ce_requests",
             "ce_cost_usd",
             "aws_requests",
+            "aws_retries",
             "error_code",
             "error_message",
         ]

@@ -8,7 +8,7 @@ import boto3
 from botocore.config import Config
 from django.conf import settings
 
-from collection.errors import BudgetExceeded
+from collection.errors import THROTTLING, BudgetExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ class RequestCounter:
 
     def __init__(self, *, ce_limit: int | None = None) -> None:
         self.by_operation: Counter[str] = Counter()
+        self.retries: Counter[str] = Counter()  # retryable answers (throttling, 5xx, network), by operation
         self.ce_limit = ce_limit  # what CE_MONTHLY_REQUEST_BUDGET leaves; None: no cap
 
     def record(self, *, service: str, operation: str) -> None:
@@ -42,6 +43,9 @@ class RequestCounter:
     def as_dict(self) -> dict[str, int]:
         return dict(sorted(self.by_operation.items()))
 
+    def retries_dict(self) -> dict[str, int]:
+        return dict(sorted(self.retries.items()))
+
     def hook(self, *, service: str):
         """A botocore `before-call` handler; it fires once per API call (each page), before any stub or send."""
 
@@ -49,6 +53,22 @@ class RequestCounter:
             self.record(service=service, operation=model.name)
 
         return on_call
+
+    def retry_hook(self, *, service: str):
+        """A botocore `response-received` handler: it fires once per HTTP attempt, botocore's own retries included.
+
+        An answer asking to retry (throttling, 5xx, a network error) is counted: botocore's standard mode or
+        retry_on_failure retries it, unless the run gives up on its last one.
+        https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html
+        """
+
+        def on_response(*, event_name: str, parsed_response=None, exception=None, **kwargs) -> None:
+            metadata = (parsed_response or {}).get("ResponseMetadata", {})
+            code = (parsed_response or {}).get("Error", {}).get("Code")
+            if exception is not None or code in THROTTLING or metadata.get("HTTPStatusCode", 0) >= 500:
+                self.retries[f"{service}:{event_name.rsplit('.', 1)[-1]}"] += 1
+
+        return on_response
 
 
 def client_config() -> Config:
@@ -105,5 +125,6 @@ class AwsClients:
             client = self._session.client(service, config=client_config())
             # register_first: count before a Stubber or moto answers the call.
             client.meta.events.register_first("before-call.*.*", self.counter.hook(service=service))
+            client.meta.events.register("response-received.*.*", self.counter.retry_hook(service=service))
             self._clients[service] = client
         return self._clients[service]

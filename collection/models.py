@@ -202,6 +202,9 @@ class CollectionRun(models.Model):
     ce_requests = models.PositiveIntegerField(default=0, help_text="Billed Cost Explorer requests.")
     ce_cost_usd = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     aws_requests = models.JSONField(default=dict, blank=True, help_text="AWS requests by operation.")
+    aws_retries = models.JSONField(
+        default=dict, blank=True, help_text="AWS answers retried (throttling, 5xx, network errors) by operation."
+    )
     task_id = models.CharField(max_length=255, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)

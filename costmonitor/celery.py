@@ -5,6 +5,8 @@ from pathlib import Path
 
 from celery import Celery
 
+from costmonitor import celery_logging  # noqa: F401 - connects the structured logging signal handlers
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costmonitor.settings")
 
 app = Celery("costmonitor")

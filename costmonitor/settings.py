@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from costmonitor.log import configure_logging
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(environ.Env().str("COSTMONITOR_DATA_DIR", default=str(BASE_DIR / "data")))
 
@@ -26,6 +28,23 @@ if SECRET_KEY in _INSECURE_KEYS:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- Operations: HTTPS and cookie hardening, on by default whenever DEBUG is off (manage.py check --deploy) ---
+# Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER names the header it sets, e.g. HTTP_X_FORWARDED_PROTO,https.
+_proxy_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) or None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Container healthchecks and Prometheus scrape over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^metrics/?$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -44,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "costmonitor.request_logging.RequestContextMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "api.metrics.middleware.ApiMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -142,13 +162,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Operations: structured logging (costmonitor/log.py), masked JSON lines; console when DEBUG on a terminal ---
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+LOG_FORMAT = env.str("LOG_FORMAT", default="auto").lower()
+LOGGING = configure_logging(level=LOG_LEVEL, fmt=LOG_FORMAT, debug=DEBUG)
 
 # AWS access and collection (see collection/aws.py).
 AWS_REGION = env.str("AWS_REGION", default="us-east-1")
@@ -239,6 +256,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["api.envelope.EnvelopeJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserRateThrottle"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.StrictFormatNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.envelope_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

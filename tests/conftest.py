@@ -7,7 +7,10 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from collection.models import CollectionRun
 from collection.selectors.gauges import next_month_start
@@ -103,6 +106,27 @@ def client_hooks(monkeypatch):
 
 
 @pytest.fixture
+def log_lines():
+    """The JSON log lines emitted during the test, parsed, through the same formatter and masking filter as stderr."""
+    import io
+    import json
+    import logging
+
+    root = logging.getLogger()
+    console = next(h for h in root.handlers if h.formatter is not None and h.filters)
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(console.formatter)
+    for log_filter in console.filters:
+        handler.addFilter(log_filter)
+    root.addHandler(handler)
+    try:
+        yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+
+
+@pytest.fixture
 def api_user(django_user_model):
     return django_user_model.objects.create_user(username="reader", password="r3ader-pass!")
 
@@ -174,3 +198,26 @@ def default_schedule(db):
     # The migration's own function, run against the current models: re-migrating inside a test's
     # transaction is impossible on SQLite.
     import_module("collection.migrations.0002_default_schedule").create_schedule(django_apps, None)
+
+
+# --- API schema testing (tests/api/test_schema.py, tests/reliability/test_bad_input.py) ---
+
+
+@pytest.fixture
+def _keep_test_connection():
+    """As Django's test client does: the WSGI handler must not close the connection holding the test transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
+    settings.API_THROTTLE_RATE = "100000/min"
+    account = factories.AwsAccountFactory(account_id="123456789012")
+    factories.CostDataFactory(account=account)
+    factories.RecommendationFactory(account=account)
+    factories.CollectionRunFactory()
+    return Token.objects.create(user=staff_user).key

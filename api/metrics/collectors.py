@@ -86,6 +86,10 @@ HEALTH_METRICS = {
     "costmonitor_ce_requests_this_month": ("Billed Cost Explorer requests this UTC month", []),
     "costmonitor_ce_cost_usd_this_month": ("USD spent on Cost Explorer requests this UTC month (0.01 each)", []),
     "costmonitor_aws_requests_this_month": ("AWS API requests by operation this UTC month", ["operation"]),
+    "costmonitor_aws_retries_this_month": (
+        "AWS answers retried (throttling, 5xx, network errors) by operation this UTC month",
+        ["operation"],
+    ),
     "costmonitor_monthly_budget_usd": ("The monthly budget (MONTHLY_BUDGET_USD) that ForecastOverBudget checks", []),
 }
 HEALTH_COUNTERS = {"costmonitor_collection_runs", "costmonitor_collection_errors"}
@@ -111,6 +115,8 @@ def _health_samples(health: dict) -> Iterator[tuple[str, tuple[str, ...], float]
     yield "costmonitor_ce_cost_usd_this_month", (), float(health["ce_spend"]["usd"])
     for operation, count in sorted(health["aws_requests"].items()):
         yield "costmonitor_aws_requests_this_month", (operation,), count
+    for operation, count in sorted(health["aws_retries"].items()):
+        yield "costmonitor_aws_retries_this_month", (operation,), count
     if settings.MONTHLY_BUDGET_USD:
         yield "costmonitor_monthly_budget_usd", (), float(settings.MONTHLY_BUDGET_USD)
 

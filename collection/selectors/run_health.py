@@ -25,14 +25,23 @@ def last_duration_by_kind() -> dict[str, float]:
     return {kind: (finished - started).total_seconds() for kind, started, finished in runs}
 
 
-def aws_requests_this_month(*, today: date | None = None) -> dict[str, int]:
-    """AWS requests by operation over the runs started this month (from each run's accounting)."""
+def _by_operation_this_month(*, field: str, today: date | None) -> dict[str, int]:
     totals: Counter[str] = Counter()
     since = month_start(today=today)
-    for requests in CollectionRun.objects.filter(started_at__date__gte=since).values_list("aws_requests", flat=True):
-        if isinstance(requests, dict):
-            totals.update({str(op): int(n) for op, n in requests.items() if isinstance(n, int | float)})
+    for counts in CollectionRun.objects.filter(started_at__date__gte=since).values_list(field, flat=True):
+        if isinstance(counts, dict):
+            totals.update({str(op): int(n) for op, n in counts.items() if isinstance(n, int | float)})
     return dict(totals)
+
+
+def aws_requests_this_month(*, today: date | None = None) -> dict[str, int]:
+    """AWS requests by operation over the runs started this month (from each run's accounting)."""
+    return _by_operation_this_month(field="aws_requests", today=today)
+
+
+def aws_retries_this_month(*, today: date | None = None) -> dict[str, int]:
+    """Retried AWS answers (throttling, 5xx, network errors) by operation over the runs started this month."""
+    return _by_operation_this_month(field="aws_retries", today=today)
 
 
 def collection_health(*, today: date | None = None) -> dict:
@@ -43,4 +52,5 @@ def collection_health(*, today: date | None = None) -> dict:
         "runs": runs_by_outcome(),
         "ce_spend": ce_spend_this_month(today=today),
         "aws_requests": aws_requests_this_month(today=today),
+        "aws_retries": aws_retries_this_month(today=today),
     }

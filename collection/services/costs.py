@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from collection.errors import DataValidationError
 from collection.models import AwsAccount, CostData
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
@@ -44,7 +45,7 @@ def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], d
                     "" if account is None else second,
                     parsing.amount(parsing.field(unblended, "Amount", operation=OP), operation=OP),
                     parsing.amount(amortized, operation=OP),
-                    parsing.field(unblended, "Unit", operation=OP),
+                    parsing.currency(parsing.field(unblended, "Unit", operation=OP), operation=OP),
                     estimated,
                 )
             )
@@ -64,12 +65,21 @@ def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str 
     if account:
         params["Filter"] = {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [account]}}
 
+    periods = 0
+
     def handle(page: dict) -> int:
+        nonlocal periods
+        periods += len(parsing.field(page, "ResultsByTime", operation=OP))
         rows, names = cost_rows(page, account=account)
         ensure_accounts({row[1] for row in rows} | names.keys(), names=names)
         return upsert_rows(CostData, fields=FIELDS, rows=rows, unique=UNIQUE, update=UPDATE)
 
     written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
+    if not periods:
+        # CE answers one ResultsByTime entry per day of the window, a day without cost included; an answer
+        # with none is broken, and trusting it would delete the window's stored history below.
+        message = f"{OP}: no ResultsByTime for {start}..{end}; the stored days are kept"
+        raise DataValidationError(message, code="EmptyResponse")
     stale = CostData.objects.filter(date__gte=start, date__lt=end, updated_at__lt=stamp)
     stale = stale.filter(account_id=account).exclude(region="") if account else stale.filter(region="")
     stale.delete()

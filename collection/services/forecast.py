@@ -20,7 +20,7 @@ UPDATE = ["mean", "lower_bound", "upper_bound", "prediction_interval", "currency
 
 
 def forecast_rows(page: dict, *, ctx: CollectionContext, scope: str) -> list[CostForecast]:
-    unit = parsing.field(page, "Total", "Unit", operation=OP)
+    unit = parsing.currency(parsing.field(page, "Total", "Unit", operation=OP), operation=OP)
     rows = []
     for result in parsing.field(page, "ForecastResultsByTime", operation=OP):
         lower, upper = result.get("PredictionIntervalLowerBound"), result.get("PredictionIntervalUpperBound")

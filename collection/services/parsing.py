@@ -1,10 +1,14 @@
 """Strict reads of AWS responses: a missing key or a non-numeric amount is a DataValidationError, never a guess."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from collection.errors import DataValidationError
+
+# An ISO 4217 code: three capital letters. Anything else would be stored as a currency nobody can sum.
+CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def field(data: Any, *path: str | int, operation: str) -> Any:
@@ -35,3 +39,9 @@ def day(value: Any, *, operation: str) -> date:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise DataValidationError(f"{operation}: {value!r} is not a date", code="MalformedResponse") from None
+
+
+def currency(value: Any, *, operation: str) -> str:
+    if not isinstance(value, str) or not CURRENCY.fullmatch(value):
+        raise DataValidationError(f"{operation}: {value!r} is not a currency code", code="MalformedResponse")
+    return value

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from collection.aws import RequestCounter
@@ -42,6 +42,7 @@ def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "
         # Demo requests are counted like real ones but billed nothing.
         run.ce_cost_usd = counter.ce_cost_usd if run.source == "aws" else Decimal("0.00")
         run.aws_requests = counter.as_dict()
+        run.aws_retries = counter.retries_dict()
     run.finished_at = timezone.now()
     run.save()
     datasets = ["runs"]
@@ -77,6 +78,9 @@ def _execute(run: CollectionRun, *, start: date | None, end: date | None) -> Col
             outcome: Outcome = collect(kind=run.kind, ctx=ctx, start=start, end=end, force=run.trigger != "schedule")
     except AWSCostCollectorError as exc:
         return _finish(run, status=Status.FAILED, code=exc.code, message=str(exc), counter=counter)
+    except (OperationalError, InterfaceError) as exc:  # connection lost (restart, failover): all rolled back
+        message = f"the database connection was lost; nothing of this run was kept: {exc}"
+        return _finish(run, status=Status.FAILED, code="DatabaseUnavailable", message=message, counter=counter)
     except Exception as exc:  # a bug must still end the run, or it would stay "running" forever
         logger.exception("collection %s crashed", run.kind)
         return _finish(run, status=Status.FAILED, code="InternalError", message=repr(exc), counter=counter)

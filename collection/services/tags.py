@@ -56,7 +56,7 @@ def tag_rows(page: dict, *, tag_key: str) -> list[TagCost]:
                     tag_value=value,
                     service=parsing.field(group, "Keys", 1, operation=OP),
                     amount=parsing.amount(parsing.field(metric, "Amount", operation=OP), operation=OP),
-                    currency=parsing.field(metric, "Unit", operation=OP),
+                    currency=parsing.currency(parsing.field(metric, "Unit", operation=OP), operation=OP),
                     estimated=bool(result.get("Estimated", False)),
                 )
             )

@@ -161,7 +161,9 @@ def test_csv_request_with_a_bad_parameter_gets_a_json_envelope(api_client):
     assert response.json()["error"]["details"][0]["field"] == "end"
 
 
-def test_unknown_format_is_a_404_envelope(api_client):
-    response = api_client.get("/api/costs?format=xml")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "NOT_FOUND"
+@pytest.mark.parametrize("value", ["xml", ""])
+def test_unknown_or_empty_format_is_a_400_naming_the_field(api_client, value):
+    response = api_client.get(f"/api/costs?format={value}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["details"][0]["field"]) == ("VALIDATION_ERROR", "format")

@@ -1,38 +1,12 @@
 """The OpenAPI document is served, and the API keeps to it: schemathesis finds no 5xx and no schema violation."""
 
-import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-
-from tests.factories import AwsAccountFactory, CollectionRunFactory, CostDataFactory, RecommendationFactory
 
 # Loaded at import time (pytest-django has configured Django by then); the schema view needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-
-
-@pytest.fixture
-def _keep_test_connection():
-    """As Django's test client does: the WSGI handler must not close the connection holding the test transaction."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
-
-
-@pytest.fixture
-def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
-    settings.API_THROTTLE_RATE = "100000/min"
-    account = AwsAccountFactory(account_id="123456789012")
-    CostDataFactory(account=account)
-    RecommendationFactory(account=account)
-    CollectionRunFactory()
-    return Token.objects.create(user=staff_user).key
 
 
 @schema.parametrize()

@@ -1,0 +1,66 @@
+"""Helpers for tests that run the project's programs as real processes (manage.py, the entrypoint, celery)."""
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(args: list[str], *, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `args` in the repository root to completion, capturing text output."""
+    return subprocess.run(  # noqa: S603 - the tests' own commands
+        args, cwd=ROOT, env=env or dict(os.environ), capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(check: Callable[[], bool], *, timeout: float = 30, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start `args` in the background in the repository root, stdout and stderr into `log`."""
+    with log.open("w") as out:
+        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, as `docker stop` sends, then SIGKILL if it does not exit in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def http_status(url: str, **headers: str) -> int:
+    """The status of GET `url` (an error status too); 0 while nothing answers."""
+    if not url.startswith("http://"):
+        raise ValueError(f"not a plain http URL: {url}")
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - checked above
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - checked above
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0

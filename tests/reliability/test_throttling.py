@@ -1,0 +1,51 @@
+"""Scenario 1: Cost Explorer throttles 30 % of calls; every collection completes, to the cent, retries counted."""
+
+import datetime as dt
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from collection import services
+from collection.models import CollectionRun
+from tests.reliability.truth import assert_complete
+
+pytestmark = [pytest.mark.reliability, pytest.mark.django_db]
+
+OPERATION = "ce:GetCostAndUsage"
+
+
+def retries_on_metrics(client) -> float:
+    text = client.get("/metrics").content.decode()
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "costmonitor_aws_retries_this_month" and sample.labels == {"operation": OPERATION}:
+                return sample.value
+    return 0.0
+
+
+def test_throttled_collections_complete_to_the_cent_with_retries_counted(emulated_aws, emulator, client, figures):
+    emulator.throttle_rate = 0.3
+    start = emulator.today - dt.timedelta(days=28)
+    weeks = [(start + dt.timedelta(days=7 * i), start + dt.timedelta(days=7 * (i + 1))) for i in range(4)]
+
+    runs = [services.run_collection(kind="costs", trigger="command", start=s, end=e) for s, e in weeks]
+    # Then a scheduled run: its change probe is throttled too, and finds nothing left to fetch.
+    runs.append(services.run_collection(kind="costs", trigger="schedule"))
+
+    assert [run.status for run in runs] == [CollectionRun.Status.SUCCEEDED] * len(runs), [
+        (run.error_code, run.error_message) for run in runs
+    ]
+    figures.update(assert_complete(emulator, start=start, end=emulator.today))
+    retried = sum(run.aws_retries.get(OPERATION, 0) for run in runs)
+    # Every throttled answer was retried and counted, once; none went unnoticed.
+    assert retried == emulator.throttled > 0
+    assert retries_on_metrics(client) == retried
+    calls = emulator.calls["GetCostAndUsage"]
+    assert sum(run.aws_requests[OPERATION] for run in runs) + retried >= calls
+    figures.update(
+        collections=len(runs),
+        ce_calls=calls,
+        throttled=emulator.throttled,
+        throttled_share=round(emulator.throttled / calls, 3),
+        retries_counted=retried,
+    )
