@@ -18,4 +18,8 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
             raise exceptions.ValidationError(
                 {"format": [f"Unknown format {value!r}; one of: {', '.join(formats)}."]}, code="invalid_choice"
             )
+        if value is None and format_suffix is None and request.META.get("HTTP_ACCEPT", "*/*") == "*/*":
+            # What DRF answers for "*/*" (or no Accept header: scripts, curl), without parsing media types
+            # on every request of the cached hot path.
+            return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)

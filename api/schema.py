@@ -25,6 +25,12 @@ class MetadataSerializer(serializers.Serializer):
     page_size = serializers.IntegerField(required=False)
     total_count = serializers.IntegerField(required=False)
     total_pages = serializers.IntegerField(required=False)
+    data_source = serializers.ChoiceField(
+        choices=["aws", "demo"],
+        allow_null=True,
+        required=False,
+        help_text="Where the dataset's stored data came from: demo is synthetic; null before any collection.",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

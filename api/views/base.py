@@ -11,6 +11,7 @@ from api.caching import cached_read
 from api.csv_export import CSVRenderer
 from api.envelope import RenderedJSON
 from api.params import parse_query
+from collection.selectors import latest_data_source
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 
@@ -63,7 +64,8 @@ class CachedListViewSet(viewsets.ViewSet):
 
         def rendered() -> tuple[RenderedJSON, dict]:
             data, page = compute()
-            return RenderedJSON.of(data), page
+            # Demo data must never pass for a real bill. Kept with the entry: a finished run bumps the version.
+            return RenderedJSON.of(data), {**page, "data_source": latest_data_source()}
 
         (data, page), cached, age = cached_read(
             dataset=self.dataset,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tests.factories import AwsAccountFactory, CostDataFactory
+from tests.factories import AwsAccountFactory, CollectionRunFactory, CostDataFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,7 @@ def test_ordering_and_pagination(api_client, costs):
         "page_size": 2,
         "total_count": 4,
         "total_pages": 2,
+        "data_source": None,
     }
 
 
@@ -167,3 +168,21 @@ def test_unknown_or_empty_format_is_a_400_naming_the_field(api_client, value):
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["code"], error["details"][0]["field"]) == ("VALIDATION_ERROR", "format")
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [(None, "application/json"), ("*/*", "application/json"), ("text/html", "text/html; charset=utf-8")],
+)
+def test_content_negotiation_follows_the_accept_header(api_client, accept, content_type):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = api_client.get("/api/costs", **headers)
+    assert (response.status_code, response["Content-Type"]) == (200, content_type)
+
+
+@pytest.mark.parametrize("source", ["demo", "aws"])
+def test_metadata_says_whether_the_data_is_demo(api_client, source):
+    CollectionRunFactory(kind="costs", source=source)
+    first, again = api_client.get("/api/costs").json(), api_client.get("/api/costs").json()
+    assert first["metadata"]["data_source"] == source
+    assert (again["metadata"]["cached"], again["metadata"]["data_source"]) == (True, source)

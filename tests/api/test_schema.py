@@ -10,7 +10,8 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: the same cases every run, so CI never flakes on a random draw (tests/reliability tries more).
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, staff_token):
     # Rules across parameters (end before start, a window too long) cannot be said in OpenAPI: their
     # 400s are not rejections of valid data. Every other check runs, 5xx and schema conformance included.
