@@ -122,7 +122,7 @@ class OptimizationParams(PageParams):
 
 class AccountParams(PageParams):
     status = serializers.ChoiceField(choices=AwsAccount.Status.values, required=False)
-    is_payer = serializers.BooleanField(required=False, allow_null=True, default=None)
+    is_payer = serializers.BooleanField(required=False)
     ordering = ordering_field("account_id", "name", "last_seen", default="account_id")
 
 

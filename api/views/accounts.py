@@ -21,7 +21,7 @@ class AccountViewSet(CachedListViewSet):
         params = self.query(request)
 
         def compute():
-            accounts = account_queryset(status=params.get("status"), is_payer=params["is_payer"])
+            accounts = account_queryset(status=params.get("status"), is_payer=params.get("is_payer"))
             items, page = paginate(
                 accounts.order_by(params["ordering"]), page=params["page"], page_size=params["page_size"]
             )

@@ -124,3 +124,10 @@ def test_runs_show_history_and_this_months_ce_spend(api_client):
     assert set(result["last_success"]) == {"costs"}
     assert [r["kind"] for r in data(api_client, "/api/runs?status=failed")["runs"]] == ["tags"]
     assert api_client.get("/api/runs?kind=nope").json()["error"]["details"][0]["field"] == "kind"
+
+
+@pytest.mark.parametrize("query", ["is_payer=", "is_payer=maybe"])
+def test_accounts_refuse_a_blank_or_bad_is_payer(api_client, query):
+    response = api_client.get(f"/api/accounts?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "is_payer"
