@@ -47,6 +47,30 @@ def finished(run_id: int) -> CollectionRun | None:
     return run if run.status in FINISHED | {CollectionRun.Status.SKIPPED} else None
 
 
+def kill_and_redeliver(*, worker: subprocess.Popen, run: CollectionRun, gate: Path, start_worker) -> CollectionRun:
+    """SIGKILL `worker` (its whole process group) while it holds `run`, then let a fresh worker take the task.
+
+    Returns the redelivered run, after checking it succeeded and that the killed run is `failed` / `WorkerLost`.
+    """
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    (gate / "hold").unlink()
+    # Redis hands an unacknowledged task out again once its visibility timeout has passed.
+    time.sleep(REDELIVERY_AFTER + 0.5)
+    start_worker(CELERY_VISIBILITY_TIMEOUT=str(REDELIVERY_AFTER))
+    redelivered = wait_for(
+        lambda: CollectionRun.objects.filter(task_id=run.task_id, status__in=FINISHED).exclude(pk=run.pk).first(),
+        # The dead worker's lock lease (COLLECTION_LOCK_TTL, 30 s) must run out first; meanwhile the task is
+        # recorded skipped and retried with backoff, so this can take well over a minute on a busy machine.
+        timeout=180,
+        what="the redelivered task's run",
+    )
+    assert redelivered.status == CollectionRun.Status.SUCCEEDED, redelivered.error_message
+    run.refresh_from_db()
+    assert (run.status, run.error_code) == (CollectionRun.Status.FAILED, "WorkerLost")
+    return redelivered
+
+
 @pytest.fixture
 def gate(tmp_path) -> Path:
     path = tmp_path / "gate"
@@ -139,20 +163,7 @@ def test_worker_killed_mid_collection_the_task_is_delivered_again(start_worker, 
     (gate / "hold").touch()
     run = services.enqueue_collection(kind="costs", trigger="api")
     wait_for(lambda: any(gate.glob("entered-*")), what="the collection to start writing")
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait(timeout=10)
-    (gate / "hold").unlink()
-    # Redis hands an unacknowledged task out again once its visibility timeout has passed.
-    time.sleep(REDELIVERY_AFTER + 0.5)
-    start_worker(CELERY_VISIBILITY_TIMEOUT=str(REDELIVERY_AFTER))
-
-    redelivered = wait_for(
-        lambda: CollectionRun.objects.filter(task_id=run.task_id, status__in=FINISHED).exclude(pk=run.pk).first(),
-        what="the redelivered task's run",
-    )
-    assert redelivered.status == CollectionRun.Status.SUCCEEDED, redelivered.error_message
-    run.refresh_from_db()
-    assert (run.status, run.error_code) == (CollectionRun.Status.FAILED, "WorkerLost")
+    kill_and_redeliver(worker=first, run=run, gate=gate, start_worker=start_worker)
 
     # Complete and without duplicates: a clean collection afterwards finds nothing missing to add.
     rows = CostData.objects.count()

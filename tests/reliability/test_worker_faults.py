@@ -4,25 +4,19 @@ The database "restart" terminates the collector's PostgreSQL backend (pg_termina
 the run's transaction open, as a server restart does to every connection; the shared PostgreSQL is not touched.
 """
 
-import os
-import signal
-import time
-
 import pytest
 from django.db import connection
 
 from collection import services
 from collection.models import CollectionRun, CostData
 from tests.reliability.truth import assert_complete, first_run_window
-from tests.reliability.workers import FINISHED, NEEDS_SERVICES, collect_now, finished, wait_for
+from tests.reliability.workers import NEEDS_SERVICES, collect_now, finished, kill_and_redeliver, wait_for
 
 pytestmark = [
     pytest.mark.reliability,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(NEEDS_SERVICES["condition"], reason=NEEDS_SERVICES["reason"]),
 ]
-
-REDELIVERY_AFTER = 2  # seconds: the second worker's visibility timeout
 
 
 def hold_mid_collection(gate) -> CollectionRun:
@@ -66,20 +60,7 @@ def test_database_connection_lost_mid_collection_fails_the_run_and_the_next_comp
 def test_worker_killed_mid_collection_is_redelivered_and_completes(emulated_worker, emulator, gate, figures):
     first = emulated_worker()
     run = hold_mid_collection(gate)
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait(timeout=10)
-    (gate / "hold").unlink()
-    # Redis hands an unacknowledged task out again once its visibility timeout has passed.
-    time.sleep(REDELIVERY_AFTER + 0.5)
-    emulated_worker(CELERY_VISIBILITY_TIMEOUT=str(REDELIVERY_AFTER))
-
-    redelivered = wait_for(
-        lambda: CollectionRun.objects.filter(task_id=run.task_id, status__in=FINISHED).exclude(pk=run.pk).first(),
-        what="the redelivered task's run",
-    )
-    assert redelivered.status == CollectionRun.Status.SUCCEEDED, redelivered.error_message
-    run.refresh_from_db()
-    assert (run.status, run.error_code) == (CollectionRun.Status.FAILED, "WorkerLost")
+    redelivered = kill_and_redeliver(worker=first, run=run, gate=gate, start_worker=emulated_worker)
     start, end = first_run_window(emulator)
     figures.update(assert_complete(emulator, start=start, end=end))
 

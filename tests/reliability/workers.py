@@ -5,7 +5,7 @@ from django.db import connection
 
 from collection import services
 from collection.models import CollectionRun
-from tests.integration.test_worker import FINISHED, finished, wait_for
+from tests.integration.test_worker import FINISHED, finished, kill_and_redeliver, wait_for
 
 NEEDS_SERVICES = {
     "condition": not settings.CELERY_BROKER_URL.startswith("redis://") or connection.vendor != "postgresql",
@@ -19,4 +19,4 @@ def collect_now(*, what: str = "the run to finish") -> CollectionRun:
     return wait_for(lambda: finished(run.pk), what=what)
 
 
-__all__ = ["FINISHED", "NEEDS_SERVICES", "collect_now", "finished", "wait_for"]
+__all__ = ["FINISHED", "NEEDS_SERVICES", "collect_now", "finished", "kill_and_redeliver", "wait_for"]
