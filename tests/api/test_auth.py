@@ -1,5 +1,7 @@
 """Authentication, the token command, and the staff-only POST /api/runs."""
 
+from unittest import mock
+
 import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
@@ -42,6 +44,18 @@ def test_staff_can_start_a_collection(staff_api_client, fake_enqueue):
     run = CollectionRun.objects.get(pk=body["data"]["id"])
     assert run.status == CollectionRun.Status.QUEUED
     assert fake_enqueue == [{"kind": "costs", "trigger": "api"}]
+
+
+def test_a_started_collection_is_handed_to_celery_once_committed(staff_api_client, django_capture_on_commit_callbacks):
+    """Through the real scheduler: the queued run carries the id of the task sent once the request commits."""
+    with mock.patch("celery.app.base.Celery.send_task") as send_task, django_capture_on_commit_callbacks(execute=True):
+        response = staff_api_client.post("/api/runs", {"kind": "tags"}, format="json")
+    assert response.status_code == 202
+    run = CollectionRun.objects.get(pk=response.json()["data"]["id"])
+    assert (run.kind, run.trigger, run.status) == ("tags", "api", CollectionRun.Status.QUEUED)
+    send_task.assert_called_once_with(
+        "collection.collect_tags", kwargs={"run_id": run.pk, "trigger": "api"}, task_id=run.task_id
+    )
 
 
 def test_non_staff_cannot_start_a_collection(api_client, fake_enqueue):
