@@ -8,8 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-
-import pytest
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,13 +26,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(check: Callable[[], bool], *, timeout: float = 30, what: str) -> None:
-    deadline = time.monotonic() + timeout
+def wait_until(check: Callable[[], Any], *, timeout: float = 30, what: str = "condition") -> Any:
+    """Poll `check` until it returns something truthy and return that; a connection error counts as not yet.
+
+    Raises AssertionError after `timeout` seconds (callers that started a process attach its output).
+    """
+    deadline, result = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
-        if check():
-            return
+        try:
+            result = check()
+        except OSError:
+            result = None
+        if result:
+            return result
         time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last result {result!r})")
 
 
 def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -19,6 +19,7 @@ from django.db import connection
 from collection import services
 from collection.models import CollectionRun, CostData
 from costmonitor.celery import app
+from tests.processes import wait_until
 
 pytestmark = [
     pytest.mark.integration,
@@ -34,12 +35,8 @@ REDELIVERY_AFTER = 2  # seconds: the second worker's visibility timeout in the S
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 60, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    """`tests.processes.wait_until` with the minute a worker scenario may need."""
+    return wait_until(condition, timeout=timeout, what=what)
 
 
 def finished(run_id: int) -> CollectionRun | None:

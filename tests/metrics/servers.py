@@ -2,26 +2,17 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.processes import ROOT, wait_until
 
 
 def server_env(**extra: str) -> dict[str, str]:
@@ -35,21 +26,6 @@ def get(url: str, token: str = "") -> bytes:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})  # noqa: S310
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback test servers
         return response.read()
-
-
-def wait_until(check, timeout: float = 30.0):
-    """Poll `check` until it returns something truthy (and return it), or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = check()
-            if result:
-                return result
-        except OSError:
-            result = None
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting after {timeout}s (last result {result!r})")
-        time.sleep(0.3)
 
 
 def status(url: str, token: str = "") -> int:

@@ -16,17 +16,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from collection.masking import public_account_id
 from collection.selectors import cost_breakdown, month_start
 from tests.metrics.promql import ALERTS, dashboard_queries
-from tests.metrics.servers import (
-    ROOT,
-    free_port,
-    get,
-    manage,
-    process,
-    prometheus_query,
-    server_env,
-    status,
-    wait_until,
-)
+from tests.metrics.servers import get, manage, process, prometheus_query, server_env, status
+from tests.processes import ROOT, free_port, wait_until
 
 pytestmark = [
     pytest.mark.integration,

@@ -21,7 +21,8 @@ from rest_framework.authtoken.models import Token
 
 from collection.models import AwsAccount, CostData
 from collection.services.snapshot import write_metric_snapshot
-from tests.metrics.servers import ROOT, free_port, server_env, wait_until
+from tests.metrics.servers import server_env
+from tests.processes import ROOT, free_port, wait_until
 
 DAYS, ACCOUNTS, SERVICES = 120, 3, 4
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tests.metrics.servers import wait_until
+from tests.processes import wait_until
 from tests.reliability.http_load import Load, RedisServer, expected_total, gunicorn, request, seed
 
 LOAD_SECONDS = float(os.environ.get("RELIABILITY_LOAD_SECONDS", "5"))
