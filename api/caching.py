@@ -58,6 +58,14 @@ def _found(versioned: str, key: str, hot: HotRead | None) -> dict:
     return {k: v for k, v in ((versioned, hot.version), (key, hot.entry)) if v is not None}
 
 
+def fresh_payload(entry: Any, *, version: int | None) -> tuple[Any, float] | None:
+    """`(payload, age in seconds)` of a cache `entry` stored under the dataset's current `version`, else None."""
+    if entry is None or version is None or version <= 0 or entry[0] != version:
+        return None
+    _, stored_at, payload = entry
+    return payload, max(time.time() - stored_at, 0.0)
+
+
 def cached_read(
     *, dataset: str, key: str, compute: Callable[[], Any], hot_read: HotRead | None = None
 ) -> tuple[Any, bool, float | None]:
@@ -70,9 +78,8 @@ def cached_read(
         record_cache_error(operation="version")
     if version <= 0:
         return compute(), False, None
-    if entry is not None and entry[0] == version:
-        _, stored_at, payload = entry
-        return payload, True, max(time.time() - stored_at, 0.0)
+    if (hit := fresh_payload(entry, version=version)) is not None:
+        return hit[0], True, hit[1]
     payload = compute()
     try:
         cache.set(key, (version, time.time(), payload), timeout=settings.API_CACHE_TTLS[dataset])

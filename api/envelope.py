@@ -44,19 +44,20 @@ class EnvelopeJSONRenderer(JSONRenderer):
     """
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        response = (renderer_context or {}).get("response")
-        rendered = None
-        if isinstance(data, RenderedJSON):
-            if self.get_indent(accepted_media_type, renderer_context or {}):
-                data = json.loads(data)
-            else:
-                data, rendered = _SLOT, data
-        if response is not None:
-            if response.status_code >= 400:
-                data = envelope(error=data)
-            else:
-                data = envelope(data=data, metadata=getattr(response, "envelope_metadata", None))
-        body = super().render(data, accepted_media_type, renderer_context)
-        if rendered is not None:
-            body = body.replace(super().render(_SLOT), rendered, 1)
-        return body
+        context = renderer_context or {}
+        if isinstance(data, RenderedJSON) and self.get_indent(accepted_media_type, context):
+            data = json.loads(data)
+        response = context.get("response")
+        if response is None:
+            return data if isinstance(data, RenderedJSON) else super().render(data, accepted_media_type, context)
+        if response.status_code >= 400:
+            return super().render(envelope(error=data), accepted_media_type, context)
+        metadata = getattr(response, "envelope_metadata", None)
+        return self.render_success(data, metadata=metadata, accepted_media_type=accepted_media_type, context=context)
+
+    def render_success(self, data, *, metadata: dict | None, accepted_media_type=None, context=None) -> bytes:
+        """The success envelope of `data` with `metadata`, as a view's response renders it."""
+        if not isinstance(data, RenderedJSON):
+            return super().render(envelope(data=data, metadata=metadata), accepted_media_type, context)
+        body = super().render(envelope(data=_SLOT, metadata=metadata), accepted_media_type, context)
+        return body.replace(super().render(_SLOT), data, 1)

@@ -1,12 +1,14 @@
 """A cached API answer in one Redis round trip: token → user, dataset version, cache entry and throttle count.
 
-Before authenticating, a view whose cache key depends only on its query (`api.views.base.CachedListViewSet`)
-calls `prefetch`; it keeps what it found on the request as `request.hot_read`, where the token
-authentication, the throttle and `caching.cached_read` take their part instead of asking the cache
-themselves (a part whose key differs, or a request without `hot_read`, asks as before). Only
-django-redis's default client is read this way; any other cache (the embedded file cache) is asked
-part by part. When Redis cannot be reached, the error is kept, and each part answers as it does when
-its own cache call fails: authenticated from the database, allowed, answered uncached — and counted.
+A view whose cache key depends only on its query (`api.views.base.CachedListViewSet`) calls `prefetch`
+before DRF's request cycle (for the default format) or before authenticating (any other). It keeps what
+it found on the request as `request.hot_read`. A current entry for a cached token within its rate
+(`HotRead.admits`) is answered right there; otherwise the token authentication, the throttle and
+`caching.cached_read` take their part instead of asking the cache themselves (a part whose key differs,
+or a request without `hot_read`, asks as before). Only django-redis's default client is read this way;
+any other cache (the embedded file cache) is asked part by part. When Redis cannot be reached, the
+error is kept, and each part answers as it does when its own cache call fails: authenticated from the
+database, allowed, answered uncached — and counted.
 """
 
 import time
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django_redis.client import DefaultClient, HerdClient
 from redis.commands.core import Script
@@ -48,19 +51,31 @@ class HotRead:
     token_key: str
     entry_key: str
     counter_key: str
+    rate_limit: int
     user: tuple | None = None
     version: int | None = None
     entry: Any = None
     count: int | None = None
     error: Exception | None = None
 
+    def admits(self) -> bool:
+        """Whether this read alone lets the request in: its token's user was cached, and it is within its rate.
+
+        Otherwise DRF's authentication and throttle decide (a 401, a 429, or a database lookup).
+        """
+        cached_user = self.user is not None and settings.API_AUTH_CACHE_SECONDS > 0
+        return self.error is None and cached_user and self.count is not None and self.count <= self.rate_limit
+
 
 def prefetch(request, *, dataset: str, entry_key: Callable[[], str]) -> None:
     """Read `request`'s cached parts at once when it carries a token and the cache is django-redis.
 
     `entry_key()` names the cached answer; a query it refuses (a bad parameter) is left to the view,
-    which answers it after authentication as usual.
+    which answers it after authentication as usual. A request is read once, whichever step asks first.
     """
+    if hasattr(request, "hot_read"):
+        return
+    request.hot_read = None
     backend = caches[DEFAULT_CACHE_ALIAS]  # once: each attribute of the `cache` proxy looks the backend up again
     client = getattr(backend, "client", None)
     # HerdClient wraps each value in its own packing, which a raw read would not undo.
@@ -78,6 +93,7 @@ def prefetch(request, *, dataset: str, entry_key: Callable[[], str]) -> None:
         token_key=token_cache_key(token),
         entry_key=key,
         counter_key=throttle.counter_key(throttle.token_key(token), now=time.time()),
+        rate_limit=throttle.num_requests,
     )
     keys = [backend.make_key(k) for k in (hot.token_key, version_key(dataset=dataset), hot.entry_key, hot.counter_key)]
     try:

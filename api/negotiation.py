@@ -2,6 +2,15 @@
 
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.settings import api_settings
+
+
+def wants_default_renderer(request) -> bool:
+    """No `?format=` and no preference in Accept ("*/*" or none: scripts, curl): the first renderer, JSON.
+
+    Decided without parsing media types, for the cached hot path.
+    """
+    return api_settings.URL_FORMAT_OVERRIDE not in request.GET and request.META.get("HTTP_ACCEPT", "*/*") == "*/*"
 
 
 class StrictFormatNegotiation(DefaultContentNegotiation):
@@ -18,8 +27,6 @@ class StrictFormatNegotiation(DefaultContentNegotiation):
             raise exceptions.ValidationError(
                 {"format": [f"Unknown format {value!r}; one of: {', '.join(formats)}."]}, code="invalid_choice"
             )
-        if value is None and format_suffix is None and request.META.get("HTTP_ACCEPT", "*/*") == "*/*":
-            # What DRF answers for "*/*" (or no Accept header: scripts, curl), without parsing media types
-            # on every request of the cached hot path.
+        if format_suffix is None and wants_default_renderer(request):
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)

@@ -2,14 +2,16 @@
 
 from collections.abc import Callable
 
+from django.http import HttpResponse
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from api import hot_read
-from api.caching import cached_read
+from api.caching import cached_read, fresh_payload
 from api.csv_export import CSVRenderer
-from api.envelope import RenderedJSON
+from api.envelope import EnvelopeJSONRenderer, RenderedJSON
+from api.negotiation import wants_default_renderer
 from api.params import parse_query
 from collection.selectors import latest_data_source
 
@@ -29,7 +31,8 @@ def wants_csv(request) -> bool:
 
 class CachedListViewSet(viewsets.ViewSet):
     """A list whose cached answer is named by its query alone (`entry_key`): read with the request's user
-    and throttle count in one cache round trip, before authenticating (`api.hot_read`)."""
+    and throttle count in one cache round trip (`api.hot_read`), and answered before DRF's request cycle
+    when that read alone admits the request."""
 
     dataset: str
     params_class: type[serializers.Serializer]
@@ -50,6 +53,29 @@ class CachedListViewSet(viewsets.ViewSet):
         if self._entry_key is None:
             self._entry_key = self.entry_key(self.query(request))
         return self._entry_key
+
+    def dispatch(self, request, *args, **kwargs):
+        """A cached JSON answer that the cache round trip alone admits leaves before DRF's request cycle.
+
+        The round trip already did that cycle's work for it: the token's user, the throttle count and the
+        rendered data. Anything else (a miss, a bad parameter, an unknown or throttled token, Redis down,
+        another format) goes through DRF as usual, with what the round trip read.
+        """
+        if request.method == "GET" and self.action_map.get("get") == "list" and wants_default_renderer(request):
+            hot_read.prefetch(request, dataset=self.dataset, entry_key=lambda: self.query_entry_key(request))
+            hot = request.hot_read
+            if hot is not None and hot.admits() and (hit := fresh_payload(hot.entry, version=hot.version)):
+                (data, page), age = hit
+                return self.cached_response(data, metadata={"cached": True, "cache_age": age, **page})
+        return super().dispatch(request, *args, **kwargs)
+
+    def cached_response(self, data: RenderedJSON, *, metadata: dict) -> HttpResponse:
+        """The response DRF would make of `enveloped(data, metadata=metadata)` for JSON, made directly."""
+        renderer = EnvelopeJSONRenderer()
+        response = HttpResponse(renderer.render_success(data, metadata=metadata), content_type=renderer.media_type)
+        for name, value in self.default_response_headers.items():
+            response[name] = value
+        return response
 
     def perform_authentication(self, request) -> None:
         if self.action == "list" and not wants_csv(request):

@@ -58,7 +58,9 @@ def test_a_deactivated_user_is_refused_although_cached(api_client, api_user, dja
 
 def test_a_cached_user_is_never_saved_without_its_password(api_client, api_user, django_capture_on_commit_callbacks):
     api_client.get("/api/forecast")
-    response = api_client.get("/api/forecast")  # the user now comes from the cache, password deferred
+    # The user now comes from the cache, password deferred. An explicit Accept takes DRF's cycle, which builds
+    # the user; a cached hit for the default format is answered without one.
+    response = api_client.get("/api/forecast", HTTP_ACCEPT="application/json")
     user = response.wsgi_request.user
     user.first_name = "Renamed"
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,6 +105,27 @@ def test_a_cached_answer_renders_the_same_envelope_as_a_fresh_one(api_client, co
     assert {k: v for k, v in cached["metadata"].items() if k not in ("timestamp", "cached", "cache_age")} == {
         k: v for k, v in fresh["metadata"].items() if k not in ("timestamp", "cached", "cache_age")
     }
+
+
+def test_a_cached_answer_before_drf_matches_one_through_drf(api_client, cost):
+    """A default-format hit leaves before DRF's cycle; an explicit Accept takes the cycle. Same answer either way."""
+    fresh = api_client.get(URL)
+    early, through_drf = api_client.get(URL), api_client.get(URL, HTTP_ACCEPT="application/json")
+
+    def answer(response):
+        body = response.json()
+        volatile = ("timestamp", "cache_age")
+        headers = {k: v for k, v in response.headers.items() if k not in ("X-Request-ID", "Content-Length")}
+        return headers, {**body, "metadata": {k: v for k, v in body["metadata"].items() if k not in volatile}}
+
+    assert answer(early) == answer(through_drf)
+    assert (early.json()["metadata"]["cached"], fresh.json()["metadata"]["cached"]) == (True, False)
+    assert answer(early)[0] == answer(fresh)[0]
+    assert (early["Content-Type"], early["Allow"], early["Vary"]) == (
+        "application/json",
+        "GET, HEAD, OPTIONS",
+        "Accept",
+    )
 
 
 def test_browsable_api_shows_a_cached_answer(api_client, cost):
