@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -13,6 +15,7 @@ from api.csv_export import CSVRenderer
 from api.envelope import EnvelopeJSONRenderer, RenderedJSON
 from api.negotiation import wants_default_renderer
 from api.params import parse_query
+from api.throttling import UserRateThrottle
 from collection.selectors import latest_data_source
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
@@ -38,6 +41,16 @@ class CachedListViewSet(viewsets.ViewSet):
     params_class: type[serializers.Serializer]
     _query: dict | None = None
     _entry_key: str | None = None
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        # `dispatch` answers a hit on what the round trip checked (an authenticated token, its throttle count),
+        # so a view asking for other checks would have them skipped: refuse it where it is declared.
+        policies = (list(cls.permission_classes), list(cls.throttle_classes))
+        if policies != ([IsAuthenticated], [UserRateThrottle]):
+            raise ImproperlyConfigured(
+                f"{cls.__name__}: a CachedListViewSet admits cached hits by IsAuthenticated and UserRateThrottle only."
+            )
 
     def entry_key(self, params: dict) -> str:
         raise NotImplementedError

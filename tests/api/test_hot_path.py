@@ -4,9 +4,12 @@ memoized parameter validation, and cached data spliced into the envelope."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.permissions import IsAdminUser
 from rest_framework.test import APIClient
 
 from api.tokens import issue_api_token
+from api.views.base import CachedListViewSet
 from tests.factories import CostDataFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +137,10 @@ def test_browsable_api_shows_a_cached_answer(api_client, cost):
     assert response["Content-Type"].startswith("text/html")
     assert b"&quot;cached&quot;: true" in response.content
     assert b"&quot;total&quot;: &quot;12.3400000000&quot;" in response.content
+
+
+def test_a_cached_view_cannot_ask_for_checks_its_early_answer_would_skip():
+    with pytest.raises(ImproperlyConfigured, match="IsAuthenticated and UserRateThrottle"):
+
+        class StaffOnly(CachedListViewSet):
+            permission_classes = [IsAdminUser]
