@@ -48,8 +48,8 @@ class CollectionTask(Task):
             trigger=trigger,
         )
         throttled = run.status == CollectionRun.Status.FAILED and run.error_code in THROTTLING_ERROR_CODES
-        # Delivered again after its worker died, the task may find that worker's single-flight lock still
-        # held until it expires: it waits that out rather than leave the collection undone.
+        # Delivered again after its worker died, the task takes over its own lease (`single_flight`), but it
+        # may find another task's run holding the lock meanwhile: it retries rather than leave its window undone.
         locked_out = run.status == CollectionRun.Status.SKIPPED and (
             after_worker_lost or self.request.delivery_info.get("redelivered", False)
         )

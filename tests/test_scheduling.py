@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from celery.signals import before_task_publish
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 from kombu.exceptions import OperationalError
@@ -206,3 +208,12 @@ def test_a_skipped_delivery_waits_out_a_dead_workers_lock(fake_run_collection, a
     outcome.update(status="skipped")
     tasks.collect_costs.apply(kwargs={"trigger": "schedule", "after_worker_lost": after_worker_lost}).get()
     assert len(calls) == attempts
+
+
+def test_check_warns_when_a_healthy_task_could_be_delivered_twice(settings):
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+    settings.CELERY_TASK_TIME_LIMIT = 1200
+    with pytest.raises(SystemCheckError, match=r"costmonitor\.W001"):
+        call_command("check", fail_level="WARNING")
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    call_command("check", fail_level="WARNING")

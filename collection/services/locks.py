@@ -20,17 +20,32 @@ def _renew(*, key: str, token: str, ttl: int, stop: threading.Event) -> None:
         cache.touch(key, ttl)
 
 
+def _acquire(*, key: str, token: str, owner: str, ttl: int) -> bool:
+    if cache.add(key, token, timeout=ttl):
+        return True
+    held = cache.get(key)
+    if not owner or not isinstance(held, str) or held.split(":", 1)[0] != owner:
+        return False
+    # An earlier delivery of this same task holds it: its worker died (a live one is stopped by the hard time
+    # limit before the broker's visibility timeout could hand the task out again; see the deploy check).
+    logger.warning("taking over the %s lock from an earlier delivery of task %s", key, owner)
+    cache.set(key, token, timeout=ttl)
+    return True
+
+
 @contextmanager
-def single_flight(*, kind: str, ttl: int) -> Iterator[bool]:
+def single_flight(*, kind: str, ttl: int, owner: str = "") -> Iterator[bool]:
     """Yield True when this process holds the `kind` lock, False when another one does.
 
     The lock is a lease: `cache.add` is atomic on Redis (SET NX EX) and on the file cache, the holder renews
     it in a background thread, and a holder that dies (a killed worker) stops renewing, so the lock frees
     itself within `ttl` seconds. It is released on exit, error included, and only by its holder (the token).
+    `owner` (a Celery task id) names the holder: the same task delivered again after its worker died takes
+    its lease over at once instead of waiting for it to expire.
     https://docs.djangoproject.com/en/5.2/topics/cache/#django.core.caches.cache.add
     """
-    key, token = f"collect:lock:{kind}", secrets.token_hex(16)
-    if not cache.add(key, token, timeout=ttl):
+    key, token = f"collect:lock:{kind}", f"{owner}:{secrets.token_hex(16)}"
+    if not _acquire(key=key, token=token, owner=owner, ttl=ttl):
         logger.info("a %s collection is already running; this one is skipped", kind)
         yield False
         return

@@ -121,7 +121,7 @@ def run_collection(
         estimate = estimate_ce_requests(kind=kind, start=start, end=end)
         run.rows_written = 0
         return _finish(run, status=Status.SKIPPED, code="DryRun", message=f"dry run: about {estimate} CE requests")
-    with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL) as acquired:
+    with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL, owner=task_id) as acquired:
         if not acquired:
             message = f"another {kind} collection is running; this one was skipped"
             return _finish(run, status=Status.SKIPPED, code="AlreadyRunning", message=message)

@@ -28,6 +28,17 @@ def test_the_lock_is_released_when_the_run_fails(demo_source, monkeypatch):
         assert held
 
 
+def test_the_same_task_delivered_again_takes_over_its_dead_delivery_lease(demo_source):
+    """A worker died holding the lease: the broker's next delivery of that task runs at once."""
+    with single_flight(kind="costs", ttl=60, owner="task-1") as held:
+        assert held
+        other = run_collection(kind="costs", trigger="schedule", task_id="task-2")
+        untasked = run_collection(kind="costs", trigger="command")
+        again = run_collection(kind="costs", trigger="schedule", task_id="task-1")
+    assert again.status == "succeeded"
+    assert [(r.status, r.error_code) for r in (other, untasked)] == [("skipped", "AlreadyRunning")] * 2
+
+
 def test_other_kinds_are_not_blocked(demo_source):
     with single_flight(kind="costs", ttl=60):
         assert run_collection(kind="forecast", trigger="schedule").status == "succeeded"
