@@ -15,6 +15,7 @@ from .models import (
     OptimizationRecommendation,
     TagCost,
 )
+from .task_names import kinds_by_task_name
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -134,7 +135,7 @@ class CollectionPeriodicTaskAdmin(RunNowMixin, PeriodicTaskAdmin):
 
     @admin.action(description="Run now: queue the selected collections", permissions=["run"])
     def run_collection_now(self, request, queryset: QuerySet[PeriodicTask]) -> None:
-        kind_of_task = {services.collection_task_name(kind=kind): kind for kind in CollectionRun.Kind.values}
+        kind_of_task = kinds_by_task_name()
         others = [task.name for task in queryset if task.task not in kind_of_task]
         if others:
             self.message_user(

@@ -78,6 +78,10 @@ HEALTH_METRICS = {
         ["kind"],
     ),
     "costmonitor_collection_last_duration_seconds": ("Duration of the latest finished run", ["kind"]),
+    "costmonitor_collection_interval_seconds": (
+        "Seconds between scheduled runs of the kind (beat's enabled periodic tasks; a crontab's longest gap)",
+        ["kind"],
+    ),
     "costmonitor_collection_runs": ("Finished collection runs by kind and status", ["kind", "status"]),
     "costmonitor_collection_errors": (
         "Finished runs that recorded an error, by kind and error code",
@@ -101,6 +105,8 @@ def _health_samples(health: dict) -> Iterator[tuple[str, tuple[str, ...], float]
         yield "costmonitor_collection_last_success_timestamp_seconds", (kind,), last.timestamp() if last else 0.0
     for kind, seconds in sorted(health["last_duration"].items()):
         yield "costmonitor_collection_last_duration_seconds", (kind,), seconds
+    for kind, seconds in sorted(health["intervals"].items()):
+        yield "costmonitor_collection_interval_seconds", (kind,), seconds
     runs: Counter[tuple[str, ...]] = Counter()
     errors: Counter[tuple[str, ...]] = Counter()
     for row in health["runs"]:

@@ -1,4 +1,4 @@
-"""The collector's own health for /metrics: runs by kind and status, last success, AWS requests."""
+"""The collector's own health for /metrics: runs by kind and status, last success, schedule, AWS requests."""
 
 from collections import Counter
 from datetime import date
@@ -8,6 +8,7 @@ from django.db.models import Count, Max
 from collection.models import CollectionRun
 
 from .runs import ce_spend_this_month, last_success_by_kind, month_start
+from .schedule import scheduled_intervals
 
 FINISHED = CollectionRun.objects.filter(finished_at__isnull=False)
 
@@ -48,6 +49,7 @@ def collection_health(*, today: date | None = None) -> dict:
     """Everything the health gauges show, in a handful of aggregate queries."""
     return {
         "last_success": last_success_by_kind(),
+        "intervals": scheduled_intervals(),
         "last_duration": last_duration_by_kind(),
         "runs": runs_by_outcome(),
         "ce_spend": ce_spend_this_month(today=today),

@@ -9,17 +9,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from collection.models import CollectionRun
+from collection.task_names import collection_task_name
 
 logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = (CollectionRun.Status.QUEUED, CollectionRun.Status.RUNNING)
-
-
-def collection_task_name(*, kind: str) -> str:
-    """The registered Celery task name that collects `kind` (beat's periodic tasks name these too)."""
-    if kind not in CollectionRun.Kind.values:
-        raise ValueError(f"unknown collection kind {kind!r}; expected one of {', '.join(CollectionRun.Kind.values)}")
-    return f"collection.collect_{kind}"
 
 
 def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:

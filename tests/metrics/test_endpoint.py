@@ -5,12 +5,15 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.metrics.collectors import SnapshotCollector
 from api.metrics.snapshot_text import render_snapshot
 from collection.services.snapshot import write_metric_snapshot
+from collection.task_names import collection_task_name
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,3 +134,24 @@ def test_the_snapshot_text_is_what_prometheus_client_renders(metrics_history, se
     settings.MASK_ACCOUNT_IDS = True
     assert render_snapshot() == generate_latest(SnapshotCollector())
     assert b'service="a\\"b\\\\c\\nd"' in render_snapshot()
+
+
+def test_collection_intervals_follow_the_schedule_in_the_database(client, db):
+    """CollectionStale's intervals: each kind's enabled schedule, as beat reads it and the admin edits it."""
+    PeriodicTask.objects.all().delete()
+    half_hour = IntervalSchedule.objects.create(every=30, period=IntervalSchedule.MINUTES)
+    costs = PeriodicTask.objects.create(name="costs", task=collection_task_name(kind="costs"), interval=half_hour)
+    six_hourly = CrontabSchedule.objects.create(minute="0", hour="*/6")
+    PeriodicTask.objects.create(name="tags", task=collection_task_name(kind="tags"), crontab=six_hourly)
+    PeriodicTask.objects.create(
+        name="forecast", task=collection_task_name(kind="forecast"), interval=half_hour, enabled=False
+    )
+    assert samples(scrape(client), "costmonitor_collection_interval_seconds") == {
+        (("kind", "costs"),): 1800.0,
+        (("kind", "tags"),): 21600.0,
+    }
+
+    costs.interval = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.HOURS)
+    costs.save()
+    cache.clear()  # health metrics are cached for HEALTH_CACHE_SECONDS
+    assert samples(scrape(client), "costmonitor_collection_interval_seconds")[(("kind", "costs"),)] == 7200.0

@@ -1,6 +1,7 @@
 """A real Prometheus scrapes separately started costmonitor processes; the values and the dashboard hold."""
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import tempfile
@@ -15,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from collection.masking import public_account_id
 from collection.selectors import cost_breakdown, month_start
-from tests.metrics.promql import ALERTS, dashboard_queries
+from tests.metrics.promql import ALERTS, alert_rules, dashboard_queries
 from tests.metrics.servers import get, manage, process, prometheus_query, server_env, status
 from tests.processes import ROOT, free_port, wait_until
 
@@ -68,7 +69,9 @@ def test_metrics_port_serves_only_metrics_with_the_workers_api_counts(costmonito
     assert status(f"{costmonitor['metrics']}/admin/login/", TOKEN) == 404
 
 
-def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_data(costmonitor, metrics_history):
+def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_data(
+    costmonitor, metrics_history, default_schedule
+):
     for _ in range(3):
         assert status(f"{costmonitor['web']}/api/costs-does-not-exist") == 404
     port = free_port()
@@ -86,8 +89,13 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
             assert got[("123456789012", "EC2")] == float(Decimal("10.5") * min(metrics_history["today"].day, 9))
             for query in dashboard_queries():
                 wait_until(lambda q=query: prometheus_query(base, q), timeout=20)
-            rules = wait_until(lambda: prometheus_query(base, "costmonitor:collection_interval_seconds"))
-            assert len(rules) == 4
+            rules = json.loads(get(f"{base}/api/v1/rules"))["data"]["groups"][0]["rules"]
+            assert {rule["name"] for rule in rules} == {rule["alert"] for rule in alert_rules()}
+            # CollectionStale's intervals come from the schedule in the database, as beat reads it.
+            interval = wait_until(lambda: prometheus_query(base, "costmonitor_collection_interval_seconds"))
+            assert {r["metric"]["kind"]: float(r["value"][1]) for r in interval} == {
+                "costs": 3600.0, "forecast": 7200.0, "tags": 1800.0, "optimization": 14400.0, "accounts": 86400.0
+            }  # fmt: skip
 
 
 @pytest.mark.skipif("collect_costs" not in get_commands(), reason="collect_costs lands with the collection issue")
