@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from collection.selectors import cost_breakdown, cost_total
+from collection.selectors import cost_breakdown, cost_breakdown_page, cost_total
 from tests.factories import AwsAccountFactory, CostDataFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +63,13 @@ def test_amortized_metric_and_account_filter(costs):
 def test_unknown_group_is_rejected(costs):
     with pytest.raises(ValueError, match="group_by"):
         cost_breakdown(start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 1), group_by=["colour"])
+
+
+def test_a_page_comes_with_its_count_and_the_window_total_in_one_query(costs, django_assert_num_queries):
+    window = {"start": dt.date(2026, 9, 1), "end": dt.date(2026, 12, 1), "granularity": "monthly"}
+    with django_assert_num_queries(1):
+        page = cost_breakdown_page(**window, group_by=["service"], ordering=["period", "service"], offset=1, limit=2)
+    october = dt.date(2026, 10, 1)
+    assert [(r["period"], r["service"]) for r in page.rows] == [(october, "EC2"), (october, "S3")]
+    assert (page.count, page.total) == (4, cost_total(start=window["start"], end=window["end"]))
+    assert page.total == Decimal("112.3500001234")

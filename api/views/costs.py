@@ -2,12 +2,12 @@
 
 from api.caching import cache_key
 from api.csv_export import stream_csv
-from api.pagination import paginate
+from api.pagination import page_metadata
 from api.params import CostParams
 from api.schema import envelope_schema
 from api.serializers import CostRowSerializer, CostsSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
-from collection.selectors import GROUP_FIELDS, cost_breakdown, cost_total
+from collection.selectors import GROUP_FIELDS, cost_breakdown, cost_breakdown_page
 
 FILTERS = ("account_id", "service", "region")
 
@@ -17,13 +17,11 @@ class CostViewSet(CachedListViewSet):
     dataset, params_class = "costs", CostParams
 
     @staticmethod
-    def rows(params: dict, window: dict, filters: dict):
-        """The aggregated rows in the requested order; built only on a cache miss or for CSV."""
+    def ordering(params: dict) -> list[str]:
+        """`ordering` as the breakdown's fields, then period and groups so that pages never overlap."""
         descending, order = params["ordering"].startswith("-"), params["ordering"].lstrip("-")
         groups = [GROUP_FIELDS[g] for g in params["group_by"]]
-        return cost_breakdown(
-            **window, **filters, granularity=params["granularity"], group_by=params["group_by"]
-        ).order_by(f"{'-' if descending else ''}{GROUP_FIELDS.get(order, order)}", "period", *groups)
+        return [f"{'-' if descending else ''}{GROUP_FIELDS.get(order, order)}", "period", *groups]
 
     @envelope_schema(CostsSerializer, params=CostParams, csv=True, summary="Cost per period and group")
     def list(self, request):
@@ -31,18 +29,22 @@ class CostViewSet(CachedListViewSet):
         filters = {name: params.get(name) for name in FILTERS}
         window = {"start": params["start"], "end": params["end_exclusive"], "metric": params["metric"]}
         groups = [GROUP_FIELDS[g] for g in params["group_by"]]
+        query = {**window, **filters, "granularity": params["granularity"], "group_by": params["group_by"]}
         if wants_csv(request):
+            rows = cost_breakdown(**query).order_by(*self.ordering(params))
             return stream_csv(
-                (CostRowSerializer(row).data for row in self.rows(params, window, filters).iterator()),
+                (CostRowSerializer(row).data for row in rows.iterator()),
                 columns=["period", *groups, "amount", "currency"],
                 filename=f"costs_{params['start']}_{params['end']}.csv",
             )
 
         def compute():
-            rows = self.rows(params, window, filters)
-            page_rows, page = paginate(rows, page=params["page"], page_size=params["page_size"])
-            data = {**params, "total": cost_total(**window, **filters), "rows": page_rows}
-            return CostsSerializer(data).data, page
+            size = params["page_size"]
+            found = cost_breakdown_page(
+                **query, ordering=self.ordering(params), offset=(params["page"] - 1) * size, limit=size
+            )
+            page = page_metadata(page=params["page"], page_size=size, count=found.count)
+            return CostsSerializer({**params, "total": found.total, "rows": found.rows}).data, page
 
         return self.cached_list(request, compute)
 

@@ -1,7 +1,15 @@
 """Read-side functions over the cost history; views, /metrics and services read through these."""
 
 from .accounts import account_queryset
-from .costs import GRANULARITIES, GROUP_FIELDS, METRIC_FIELDS, cost_breakdown, cost_queryset, cost_total
+from .costs import (
+    GRANULARITIES,
+    GROUP_FIELDS,
+    METRIC_FIELDS,
+    cost_breakdown,
+    cost_breakdown_page,
+    cost_queryset,
+    cost_total,
+)
 from .forecasts import latest_forecasts
 from .gauges import GAUGES_BY_KIND
 from .metrics import metric_snapshot, snapshot_cache_key
@@ -28,6 +36,7 @@ __all__ = [
     "ce_spend_this_month",
     "collection_health",
     "cost_breakdown",
+    "cost_breakdown_page",
     "cost_queryset",
     "cost_total",
     "last_success_by_kind",

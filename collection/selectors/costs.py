@@ -1,10 +1,11 @@
 """Reads of daily cost history, aggregated by the database: the one source for /api/costs and /metrics."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Func, QuerySet, Sum, Window
 from django.db.models.functions import TruncMonth
 
 from collection.models import CostData
@@ -92,3 +93,53 @@ def cost_total(
     """Total cost of the window under the same filters as `cost_breakdown`."""
     qs = cost_queryset(start=start, end=end, account_id=account_id, service=service, region=region)
     return qs.aggregate(total=Sum(METRIC_FIELDS[metric]))["total"] or Decimal("0")
+
+
+class _SumOfGroups(Func):
+    """SUM(SUM(x)) OVER (): every group's sum added up, on each row of a grouped query.
+
+    Django's Window refuses an aggregate of an aggregate; the SQL is standard (PostgreSQL, SQLite >= 3.25).
+    https://www.postgresql.org/docs/current/tutorial-window.html
+    """
+
+    template = "SUM(%(expressions)s) OVER ()"
+    contains_over_clause = True
+    window_compatible = True
+
+
+@dataclass(frozen=True)
+class CostPage:
+    rows: list[dict]  # as `cost_breakdown` gives them
+    count: int  # rows of the whole breakdown
+    total: Decimal  # as `cost_total` gives it
+
+
+def cost_breakdown_page(
+    *, ordering: Sequence[str], offset: int, limit: int, group_by: Sequence[str] = (), **query
+) -> CostPage:
+    """`limit` rows of `cost_breakdown(group_by=group_by, **query)` from `offset` in `ordering`, with the count of
+    all its rows and the window's total.
+
+    One grouping pass: the database adds the count and the total to every row while it groups (window
+    functions), where counting the groups and summing the window would read the history twice more. Grouped
+    by region, rows are the per-region ones while the total stays the all-regions figure, which `cost_total`
+    reads; so does an empty page, which carries no figures.
+    """
+    rows = cost_breakdown(group_by=group_by, **query).order_by(*ordering)
+    metric = METRIC_FIELDS[query.get("metric", "unblended")]
+    money = DecimalField(max_digits=24, decimal_places=10)
+    figures = rows.annotate(row_count=Window(Count("*")), rows_total=_SumOfGroups(Sum(metric), output_field=money))
+    page = list(figures[offset : offset + limit])
+    if not page:
+        return CostPage(rows=[], count=rows.count(), total=_total(query))
+    total = _total(query) if "region" in group_by else page[0]["rows_total"]
+    count = page[0]["row_count"]
+    return CostPage(rows=[_without_figures(row) for row in page], count=count, total=total)
+
+
+def _total(query: dict) -> Decimal:
+    return cost_total(**{k: v for k, v in query.items() if k != "granularity"})
+
+
+def _without_figures(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("row_count", "rows_total")}

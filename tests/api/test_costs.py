@@ -132,6 +132,25 @@ def test_bad_parameters_are_400_with_code_and_field(api_client, query, field, co
     assert field in error["message"]
 
 
+def test_every_page_carries_the_window_total_and_row_count(api_client, costs):
+    query = "start=2025-09-01&end=2025-11-30&granularity=monthly&group_by=service&page_size=1"
+    pages = [api_client.get(f"/api/costs?{query}&page={n}").json() for n in (1, 4)]
+    assert {p["data"]["total"] for p in pages} == {"112.5000000000"}
+    assert {p["metadata"]["total_count"] for p in pages} == {4}
+
+
+def test_grouped_by_region_the_total_stays_the_all_regions_figure(api_client, costs):
+    data = get(api_client, "start=2025-10-01&end=2025-10-31&group_by=region")
+    assert [(r["region"], r["amount"]) for r in data["rows"]] == [("us-east-1", "2.0000000000")]
+    assert data["total"] == "12.5000000000"
+
+
+def test_a_window_without_costs_has_an_empty_first_page(api_client, costs):
+    response = api_client.get("/api/costs?start=2025-10-05&end=2025-10-06&group_by=service").json()
+    assert (response["data"]["rows"], response["data"]["total"]) == ([], "0.0000000000")
+    assert (response["metadata"]["total_count"], response["metadata"]["total_pages"]) == (0, 1)
+
+
 def test_a_page_past_the_end_is_a_404(api_client):
     response = api_client.get("/api/costs?page=5")
     assert response.status_code == 404
