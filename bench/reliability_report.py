@@ -47,8 +47,9 @@ SCENARIOS = [
         "test_worker_killed_",
         "4. Worker SIGKILLed mid-collection",
         "The worker is killed with SIGKILL in the middle of its writes; Redis delivers the task again to a "
-        "second worker; the killed run is `failed` (`WorkerLost`), the redelivered one succeeds, every line is "
-        "stored once, and a later run still finds no gap and no duplicate.",
+        "second worker, which takes the dead delivery's lock over at once (no `skipped` run); the killed run is "
+        "`failed` (`WorkerLost`), the redelivered one succeeds, every line is stored once, and a later run still "
+        "finds no gap and no duplicate.",
     ),
     (
         "test_bad_answers_",
