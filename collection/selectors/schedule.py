@@ -18,13 +18,13 @@ CRONTAB_HORIZON = dt.timedelta(days=8)
 CRONTAB_MAX_RUNS = 200
 
 
-def scheduled_intervals(*, now: dt.datetime | None = None) -> dict[str, float]:
+def scheduled_intervals() -> dict[str, float]:
     """Seconds between scheduled runs of each kind that has an enabled, repeating periodic task.
 
     An interval schedule gives its period, a crontab its longest gap; with several tasks for one kind, the
     shortest counts. Solar and clocked schedules have no interval, and a kind without a task has no entry.
     """
-    now = now or timezone.now()
+    now = timezone.now()
     kind_of = kinds_by_task_name()
     tasks = PeriodicTask.objects.filter(enabled=True, one_off=False, task__in=kind_of)
     intervals: dict[str, float] = {}
