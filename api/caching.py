@@ -22,8 +22,13 @@ from collection.cache_versions import dataset_version, version_key
 
 
 def cache_key(*, prefix: str, parts: tuple, query: dict) -> str:
-    """`aws:{prefix}:{parts…}:{digest of the normalized query}` — the design's keys, never colliding."""
-    normalized = json.dumps(query, sort_keys=True, default=str, separators=(",", ":"))
+    """`aws:{prefix}:{parts…}:{digest of the normalized query}` — the design's keys, never colliding.
+
+    The digest covers MASK_ACCOUNT_IDS too: an entry holds its answer rendered, account ids masked or not,
+    so turning masking on must not serve an entry rendered before.
+    """
+    rendering = {"query": query, "masked": settings.MASK_ACCOUNT_IDS}
+    normalized = json.dumps(rendering, sort_keys=True, default=str, separators=(",", ":"))
     digest = hashlib.sha256(normalized.encode()).hexdigest()[:24]
     return ":".join(["aws", prefix, *(str(p) if p not in (None, "") else "all" for p in parts), digest])
 

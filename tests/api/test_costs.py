@@ -78,6 +78,13 @@ def test_account_ids_are_masked_when_configured(api_client, costs, settings):
     assert data["rows"][0]["account_id"] == "2222****2222"
 
 
+def test_turning_masking_on_never_serves_a_cached_unmasked_answer(api_client, costs, settings):
+    query = "start=2025-10-31&end=2025-10-31&group_by=account"
+    assert get(api_client, query)["rows"][0]["account_id"] == "222222222222"
+    settings.MASK_ACCOUNT_IDS = True  # as after a restart with the setting on: the cache still holds the answer
+    assert get(api_client, query)["rows"][0]["account_id"] == "2222****2222"
+
+
 def test_default_window_is_month_to_date(api_client):
     today = timezone.now().date()
     CostDataFactory(date=today)
