@@ -10,6 +10,8 @@ from django.db.models.functions import TruncMonth
 
 from collection.models import CostData
 
+from .filters import narrowed
+
 GROUP_FIELDS = {"service": "service", "account": "account_id", "region": "region"}
 METRIC_FIELDS = {"unblended": "unblended_cost", "amortized": "amortized_cost"}
 GRANULARITIES = ("daily", "monthly")
@@ -32,13 +34,7 @@ def cost_queryset(
     """
     qs = CostData.objects.filter(date__gte=start, date__lt=end)
     qs = qs.exclude(region="") if (by_region or region) else qs.filter(region="")
-    if account_id:
-        qs = qs.filter(account_id=account_id)
-    if service:
-        qs = qs.filter(service=service)
-    if region:
-        qs = qs.filter(region=region)
-    return qs
+    return narrowed(qs, account_id=account_id, service=service, region=region)
 
 
 def cost_breakdown(

@@ -6,6 +6,8 @@ from django.db.models import Count, QuerySet, Sum
 
 from collection.models import OptimizationRecommendation
 
+from .filters import narrowed
+
 
 def recommendation_queryset(
     *,
@@ -16,13 +18,7 @@ def recommendation_queryset(
     active: bool | None = True,
 ) -> QuerySet[OptimizationRecommendation]:
     """Recommendations under the filters; `active=None` returns active and retired ones alike."""
-    qs = OptimizationRecommendation.objects.all()
-    if type:
-        qs = qs.filter(type=type)
-    if category:
-        qs = qs.filter(category=category)
-    if account_id:
-        qs = qs.filter(account_id=account_id)
+    qs = narrowed(OptimizationRecommendation.objects.all(), type=type, category=category, account_id=account_id)
     if min_savings is not None:
         qs = qs.filter(estimated_monthly_savings__gte=min_savings)
     if active is not None:

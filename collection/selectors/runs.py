@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from collection.models import CollectionRun
 
+from .filters import narrowed
+
 SUCCESSFUL = (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL)
 
 
@@ -46,14 +48,7 @@ def run_queryset(
     *, kind: str | None = None, status: str | None = None, trigger: str | None = None
 ) -> QuerySet[CollectionRun]:
     """Collection runs, newest first, optionally narrowed by kind, status and trigger."""
-    qs = CollectionRun.objects.all()
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if trigger:
-        qs = qs.filter(trigger=trigger)
-    return qs
+    return narrowed(CollectionRun.objects.all(), kind=kind, status=status, trigger=trigger)
 
 
 def latest_data_source() -> str | None:

@@ -7,6 +7,8 @@ from django.db.models import Q, QuerySet, Sum
 
 from collection.models import TagCost
 
+from .filters import narrowed
+
 UNTAGGED = ""
 
 
@@ -19,14 +21,8 @@ def tag_cost_queryset(
     service: str | None = None,
 ) -> QuerySet[TagCost]:
     """Daily tag rows in [start, end) (end exclusive); `tag_value` "" selects the untagged cost."""
-    qs = TagCost.objects.filter(date__gte=start, date__lt=end)
-    if tag_key:
-        qs = qs.filter(tag_key=tag_key)
-    if tag_value is not None:
-        qs = qs.filter(tag_value=tag_value)
-    if service:
-        qs = qs.filter(service=service)
-    return qs
+    qs = narrowed(TagCost.objects.filter(date__gte=start, date__lt=end), tag_key=tag_key, service=service)
+    return qs if tag_value is None else qs.filter(tag_value=tag_value)
 
 
 def tag_cost_breakdown(*, by_service: bool = False, **filters) -> QuerySet:
