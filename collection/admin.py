@@ -15,7 +15,7 @@ from .models import (
     OptimizationRecommendation,
     TagCost,
 )
-from .task_names import kinds_by_task_name
+from .task_names import periodic_task_kind
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -135,10 +135,10 @@ class CollectionPeriodicTaskAdmin(RunNowMixin, PeriodicTaskAdmin):
 
     @admin.action(description="Run now: queue the selected collections", permissions=["run"])
     def run_collection_now(self, request, queryset: QuerySet[PeriodicTask]) -> None:
-        kind_of_task = kinds_by_task_name()
-        others = [task.name for task in queryset if task.task not in kind_of_task]
+        kinds = {task.name: periodic_task_kind(task=task.task, kwargs=task.kwargs) for task in queryset}
+        others = [name for name, kind in kinds.items() if kind is None]
         if others:
             self.message_user(
                 request, f"Not collections, skipped: {', '.join(others)} (see 'Run selected tasks')", messages.WARNING
             )
-        self.run_now(request, [kind_of_task[task.task] for task in queryset if task.task in kind_of_task])
+        self.run_now(request, [kind for kind in kinds.values() if kind is not None])

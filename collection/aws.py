@@ -8,7 +8,7 @@ import boto3
 from botocore.config import Config
 from django.conf import settings
 
-from collection.errors import THROTTLING, BudgetExceeded
+from collection.errors import THROTTLING_CODES, BudgetExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -58,14 +58,14 @@ class RequestCounter:
         """A botocore `response-received` handler: it fires once per HTTP attempt, botocore's own retries included.
 
         An answer asking to retry (throttling, 5xx, a network error) is counted: botocore's standard mode or
-        retry_on_failure retries it, unless the run gives up on its last one.
+        `aws_call` retries it, unless the run gives up on its last one.
         https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html
         """
 
         def on_response(*, event_name: str, parsed_response=None, exception=None, **kwargs) -> None:
             metadata = (parsed_response or {}).get("ResponseMetadata", {})
             code = (parsed_response or {}).get("Error", {}).get("Code")
-            if exception is not None or code in THROTTLING or metadata.get("HTTPStatusCode", 0) >= 500:
+            if exception is not None or code in THROTTLING_CODES or metadata.get("HTTPStatusCode", 0) >= 500:
                 self.retries[f"{service}:{event_name.rsplit('.', 1)[-1]}"] += 1
 
         return on_response

@@ -2,13 +2,13 @@
 
 from django.core.cache import cache
 
-DATASETS = ("costs", "forecast", "tags", "optimization", "accounts", "runs", "metrics")
+from collection.kinds import Dataset
 
 
 def version_key(*, dataset: str) -> str:
     """The cache key holding the version of `dataset` (read it with others in one `get_many`)."""
-    if dataset not in DATASETS:
-        raise ValueError(f"unknown dataset {dataset!r}")
+    if dataset not in Dataset.values:
+        raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(Dataset.values)}")
     return f"aws:version:{dataset}"
 
 

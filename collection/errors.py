@@ -1,18 +1,48 @@
-"""The design's collector errors, AWS error translation, and retry_on_failure for retryable failures only."""
+"""The collector's errors and their codes, AWS error translation, and the one costmonitor retry layer of AWS calls."""
 
-import functools
 import logging
 import time
 from collections.abc import Callable
+from enum import StrEnum
 
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# Throttling codes of Cost Explorer, Organizations and Compute Optimizer; 5xx is retryable too.
+# The one list of "slow down" codes: Cost Explorer (LimitExceededException), Organizations, Compute Optimizer, STS.
+# botocore's standard retry mode retries each of them too. 5xx and network errors are retryable as well.
 # https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html#API_GetCostAndUsage_Errors
-THROTTLING = {"LimitExceededException", "ThrottlingException", "TooManyRequestsException", "Throttling"}
+# https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html#standard-retry-mode
+THROTTLING_CODES = frozenset(
+    {"LimitExceededException", "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+)
+
+# The worst case of HTTP attempts for one AWS call. botocore's standard mode makes up to AWS_MAX_ATTEMPTS; when
+# they all fail retryably, `aws_call` pauses and lets botocore try again, in as many rounds as keep the total
+# within this (2 rounds of 5 by default). Celery then retries only a whole run that ended throttled.
+MAX_HTTP_ATTEMPTS_PER_CALL = 10
+ROUND_PAUSE_SECONDS = 5  # before round n + 1: 5 s · 2^(n - 1), times AWS_RETRY_DELAY_SCALE
+
+
+class ErrorCode(StrEnum):
+    """The codes costmonitor itself records in `CollectionRun.error_code`; AWS's own codes are recorded as AWS
+    spells them (`THROTTLING_CODES`, `AccessDeniedException`, …)."""
+
+    COLLECTOR_ERROR = "CollectorError"
+    AWS_API_ERROR = "AWSAPIError"
+    BUDGET_EXCEEDED = "CEBudgetExceeded"
+    DATA_VALIDATION = "DataValidationError"
+    MALFORMED_RESPONSE = "MalformedResponse"
+    EMPTY_RESPONSE = "EmptyResponse"
+    REQUEST_CHANGED = "RequestChangedException"  # AWS's code, recorded once every restart of a query met it again
+    DRY_RUN = "DryRun"
+    ALREADY_RUNNING = "AlreadyRunning"
+    DATABASE_UNAVAILABLE = "DatabaseUnavailable"
+    INTERNAL_ERROR = "InternalError"
+    WORKER_LOST = "WorkerLost"
+    BROKER_UNAVAILABLE = "BrokerUnavailable"
+
 
 # What an operator reads in the run record for each AWS error that ends a collection.
 MESSAGES = {
@@ -30,7 +60,7 @@ MESSAGES = {
 class AWSCostCollectorError(Exception):
     """Base of every collection error; `code` is what the run records as its error_code."""
 
-    code = "CollectorError"
+    code: str = ErrorCode.COLLECTOR_ERROR
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -38,7 +68,7 @@ class AWSCostCollectorError(Exception):
 
 
 class AWSAPIError(AWSCostCollectorError):
-    code = "AWSAPIError"
+    code = ErrorCode.AWS_API_ERROR
 
     def __init__(self, message: str, *, code: str | None = None, retryable: bool = False) -> None:
         super().__init__(message, code=code)
@@ -48,15 +78,11 @@ class AWSAPIError(AWSCostCollectorError):
 class BudgetExceeded(AWSCostCollectorError):
     """A collection would spend more Cost Explorer requests than CE_MONTHLY_REQUEST_BUDGET leaves."""
 
-    code = "CEBudgetExceeded"
-
-
-class CacheError(AWSCostCollectorError):
-    code = "CacheError"
+    code = ErrorCode.BUDGET_EXCEEDED
 
 
 class DataValidationError(AWSCostCollectorError):
-    code = "DataValidationError"
+    code = ErrorCode.DATA_VALIDATION
 
 
 def translate_aws_error(exc: Exception, *, operation: str) -> AWSAPIError:
@@ -66,41 +92,38 @@ def translate_aws_error(exc: Exception, *, operation: str) -> AWSAPIError:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         detail = exc.response.get("Error", {}).get("Message", "")
         message = f"{operation}: {MESSAGES.get(code, detail or code)}"
-        return AWSAPIError(message, code=code, retryable=code in THROTTLING or status >= 500)
+        return AWSAPIError(message, code=code, retryable=code in THROTTLING_CODES or status >= 500)
     transient = isinstance(exc, ConnectionError | ReadTimeoutError)
     return AWSAPIError(f"{operation}: {exc}", code=type(exc).__name__, retryable=transient)
 
 
+def retry_rounds() -> int:
+    """How many times `aws_call` lets botocore try a call: its attempts times this stay within the worst case."""
+    return max(1, MAX_HTTP_ATTEMPTS_PER_CALL // settings.AWS_MAX_ATTEMPTS)
+
+
 def aws_call(call: Callable, *, operation: str, **params):
-    """Call one AWS operation, turning botocore failures into AWSAPIError."""
-    try:
-        return call(**params)
-    except (ClientError, BotoCoreError) as exc:
-        raise translate_aws_error(exc, operation=operation) from exc
+    """Call one AWS operation, turning botocore failures into AWSAPIError.
 
-
-def retry_on_failure(max_retries: int = 3, delay: float | None = 1, backoff: float = 2):
-    """Retry a call up to `max_retries` attempts on retryable AWSAPIError only, sleeping delay·backoff^n.
-
-    Delays are scaled by settings.AWS_RETRY_DELAY_SCALE (0 in tests); validation and permission errors
-    propagate at once.
+    A retryable failure that outlived botocore's own attempts (throttling, 5xx, network) is tried again after a
+    pause, in `retry_rounds()` rounds; validation and permission errors propagate at once.
     """
-
-    def decorator(func):
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            attempt = 1
-            while True:
-                try:
-                    return func(*args, **kwargs)
-                except AWSAPIError as exc:
-                    if not exc.retryable or attempt >= max_retries:
-                        raise
-                    pause = (delay or 0) * backoff ** (attempt - 1) * settings.AWS_RETRY_DELAY_SCALE
-                    logger.warning("retrying after %s (attempt %d/%d, %.1fs)", exc.code, attempt, max_retries, pause)
-                    time.sleep(pause)
-                    attempt += 1
-
-        return wrapper
-
-    return decorator
+    rounds, round_number = retry_rounds(), 1
+    while True:
+        try:
+            return call(**params)
+        except (ClientError, BotoCoreError) as exc:
+            error = translate_aws_error(exc, operation=operation)
+            if not error.retryable or round_number >= rounds:
+                raise error from exc
+        pause = ROUND_PAUSE_SECONDS * 2 ** (round_number - 1) * settings.AWS_RETRY_DELAY_SCALE
+        logger.warning(
+            "%s: %s outlived botocore's retries; round %d of %d in %.1f s",
+            operation,
+            error.code,
+            round_number + 1,
+            rounds,
+            pause,
+        )
+        time.sleep(pause)
+        round_number += 1

@@ -3,6 +3,9 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
+from collection.errors import ErrorCode
+from collection.kinds import Kind, kind_choices
+
 # Cost Explorer returns amounts as strings with up to 10 decimals; 14 integer digits is far above any bill.
 MONEY = {"max_digits": 24, "decimal_places": 10}
 
@@ -168,12 +171,7 @@ class MetricData(models.Model):
 
 
 class CollectionRun(models.Model):
-    class Kind(models.TextChoices):
-        COSTS = "costs"
-        FORECAST = "forecast"
-        TAGS = "tags"
-        OPTIMIZATION = "optimization"
-        ACCOUNTS = "accounts"
+    Kind = Kind  # the registry's (collection.kinds), beside the run's other choices
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule"
@@ -190,7 +188,7 @@ class CollectionRun(models.Model):
         FAILED = "failed"
         SKIPPED = "skipped"
 
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=kind_choices)
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     source = models.CharField(max_length=16, default="aws", help_text="aws, or demo for synthetic data.")
@@ -218,3 +216,29 @@ class CollectionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def fell_short(self) -> bool:
+        """Failed, or skipped for any reason but a dry run: what a command's exit status reports."""
+        skipped = self.status == self.Status.SKIPPED and self.error_code != ErrorCode.DRY_RUN
+        return self.status == self.Status.FAILED or skipped
+
+    def summary(self) -> str:
+        """One line for an operator: window, status, rows, Cost Explorer spend, source and any error."""
+        window = f" {self.window_start}..{self.window_end}" if self.window_start else ""
+        line = (
+            f"{self.kind}{window}: {self.status}, {self.rows_written} rows, "
+            f"{self.ce_requests} CE requests (USD {self.ce_cost_usd}), source {self.source}"
+        )
+        return f"{line} — {self.error_code}: {self.error_message}" if self.error_code else line
+
+
+class SeededSchedule(models.Model):
+    """A kind whose default periodic task was created once (`seed_default_schedule`): never again, so that an
+    operator who deleted or renamed it keeps it that way."""
+
+    kind = models.CharField(max_length=16, primary_key=True)
+    seeded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.kind

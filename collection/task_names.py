@@ -1,15 +1,19 @@
-"""The Celery task name of each collection kind; beat's periodic tasks name them too."""
+"""The Celery task that runs every collection, and the kind a beat periodic task asks it for."""
 
-from collection.models import CollectionRun
+import json
 
+from collection.kinds import Kind
 
-def collection_task_name(*, kind: str) -> str:
-    """The registered Celery task name that collects `kind`."""
-    if kind not in CollectionRun.Kind.values:
-        raise ValueError(f"unknown collection kind {kind!r}; expected one of {', '.join(CollectionRun.Kind.values)}")
-    return f"collection.collect_{kind}"
+# One task for every kind (collection.tasks.collect); the kind is its first keyword argument.
+COLLECT_TASK = "collection.collect"
 
 
-def kinds_by_task_name() -> dict[str, str]:
-    """Each collection task's name → the kind it collects."""
-    return {collection_task_name(kind=kind): kind for kind in CollectionRun.Kind.values}
+def periodic_task_kind(*, task: str, kwargs: str) -> Kind | None:
+    """The kind a periodic task with this `task` name and `kwargs` JSON collects; None when it is no collection."""
+    if task != COLLECT_TASK:
+        return None
+    try:
+        kind = json.loads(kwargs or "{}").get("kind")
+    except (ValueError, AttributeError):  # not JSON, or not an object: beat refuses to run it too
+        return None
+    return Kind(kind) if kind in Kind.values else None

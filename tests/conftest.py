@@ -2,10 +2,8 @@
 
 import datetime as dt
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -13,7 +11,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from collection.models import CollectionRun
-from collection.selectors.gauges import next_month_start
+from collection.months import next_month
+from collection.services.default_schedule import seed_default_schedule
 from collection.services.snapshot import write_metric_snapshot
 from tests import factories
 
@@ -180,7 +179,7 @@ def metrics_history(transactional_db):
         day = today - dt.timedelta(days=days_ago)
         factories.CostDataFactory(account=payer, date=day, service="EC2", unblended_cost=Decimal("10.5"))
         factories.CostDataFactory(account=member, date=day, service="S3", unblended_cost=Decimal("2.25"))
-    factories.CostForecastFactory(period_start=today, period_end=next_month_start(today=today), mean=Decimal("900"))
+    factories.CostForecastFactory(period_start=today, period_end=next_month(today), mean=Decimal("900"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
     factories.RecommendationFactory(account=payer)
@@ -194,10 +193,8 @@ def metrics_history(transactional_db):
 
 @pytest.fixture
 def default_schedule(db):
-    """The beat schedule as `migrate` creates it, re-applied because a transactional test may have flushed it."""
-    # The migration's own function, run against the current models: re-migrating inside a test's
-    # transaction is impossible on SQLite.
-    import_module("collection.migrations.0002_default_schedule").create_schedule(django_apps, None)
+    """The beat schedule as `migrate` and beat's start create it, again after a transactional test flushed it."""
+    seed_default_schedule()
 
 
 # --- API schema testing (tests/api/test_schema.py, tests/reliability/test_bad_input.py) ---

@@ -34,7 +34,7 @@ def test_a_full_session_logs_only_masked_ids_and_keys(tmp_path):
     }
     entrypoint = ["sh", str(ROOT / "docker" / "entrypoint.sh")]
     logs: list[str] = []
-    for args in (["migrate"], ["collect_costs"], ["ensure_admin"]):
+    for args in (["migrate"], ["collect"], ["ensure_admin"]):
         result = run([*entrypoint, *args], env=env)
         assert result.returncode == 0, result.stderr
         logs.append(result.stderr)
@@ -46,7 +46,8 @@ def test_a_full_session_logs_only_masked_ids_and_keys(tmp_path):
     worker_args = ["worker", "--pool", "solo", "--hostname", "session@localhost"]
     worker = start([*entrypoint, *worker_args], env=env, log=worker_log)
     try:
-        sent = run(["celery", "-A", "costmonitor", "call", "collection.collect_accounts"], env=env)
+        call = ["celery", "-A", "costmonitor", "call", "collection.collect", "--kwargs", '{"kind": "accounts"}']
+        sent = run(call, env=env)
         assert sent.returncode == 0, sent.stderr
 
         def finished() -> bool:

@@ -22,7 +22,7 @@ def run_action(client, url: str, action: str, ids: list[int]):
 
 @pytest.mark.usefixtures("default_schedule")
 def test_run_now_on_periodic_tasks_queues_one_run_per_kind(staff_client, django_capture_on_commit_callbacks):
-    selected = PeriodicTask.objects.filter(task__in=["collection.collect_costs", "collection.collect_tags"])
+    selected = PeriodicTask.objects.filter(name__in=["collect costs", "collect tags"])
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(
             staff_client,

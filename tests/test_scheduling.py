@@ -1,9 +1,12 @@
 """Scheduling: the default beat schedule, the DatabaseScheduler reading admin edits, enqueue_collection, tasks."""
 
 import datetime as dt
+import json
+from importlib import import_module
 
 import pytest
-from celery.signals import before_task_publish
+from celery.signals import beat_init, before_task_publish
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -11,16 +14,18 @@ from django_celery_beat.schedulers import DatabaseScheduler
 from kombu.exceptions import OperationalError
 
 from collection import services, tasks
-from collection.models import CollectionRun
+from collection.models import CollectionRun, SeededSchedule
+from collection.services.default_schedule import seed_default_schedule
+from collection.task_names import COLLECT_TASK
 from costmonitor.celery import app
 from tests import factories
 
 DESIGN_SCHEDULE = {
-    "collection.collect_costs": dt.timedelta(hours=1),
-    "collection.collect_forecast": dt.timedelta(hours=2),
-    "collection.collect_tags": dt.timedelta(minutes=30),
-    "collection.collect_optimization": dt.timedelta(hours=4),
-    "collection.collect_accounts": dt.timedelta(days=1),
+    "collect costs": dt.timedelta(hours=1),
+    "collect forecast": dt.timedelta(hours=2),
+    "collect tags": dt.timedelta(minutes=30),
+    "collect optimization": dt.timedelta(hours=4),
+    "collect accounts": dt.timedelta(days=1),
 }
 
 
@@ -59,32 +64,76 @@ scheduler_db = pytest.mark.usefixtures("transactional_db", "default_schedule")
 
 
 def scheduler_entries() -> dict:
+    """Beat's collection entries by periodic task name."""
     scheduler = DatabaseScheduler(app=app, lazy=True)
-    return {entry.task: entry for entry in scheduler.schedule.values() if entry.task.startswith("collection.")}
+    return {name: entry for name, entry in scheduler.schedule.items() if entry.task == COLLECT_TASK}
 
 
 @scheduler_db
 def test_migrate_creates_the_design_schedule_and_runs_it_at_first_start():
     entries = scheduler_entries()
-    assert {task: entry.schedule.run_every for task, entry in entries.items()} == DESIGN_SCHEDULE
-    assert all(name in app.tasks for name in entries)
+    assert {name: entry.schedule.run_every for name, entry in entries.items()} == DESIGN_SCHEDULE
+    assert COLLECT_TASK in app.tasks
+    assert {name: entry.kwargs for name, entry in entries.items()} == {
+        f"collect {kind}": {"kind": kind, "trigger": "schedule"} for kind in CollectionRun.Kind.values
+    }
     assert all(entry.is_due().is_due for entry in entries.values())
 
 
 @scheduler_db
 def test_scheduler_follows_interval_enabled_and_argument_edits_in_the_database():
-    assert scheduler_entries()["collection.collect_costs"].schedule.run_every == dt.timedelta(hours=1)
-    task = PeriodicTask.objects.get(task="collection.collect_costs")
+    assert scheduler_entries()["collect costs"].schedule.run_every == dt.timedelta(hours=1)
+    task = PeriodicTask.objects.get(name="collect costs")
     task.interval = IntervalSchedule.objects.create(every=15, period=IntervalSchedule.MINUTES)
-    task.kwargs = '{"trigger": "schedule", "start": "2025-01-01"}'
+    task.kwargs = '{"kind": "costs", "trigger": "schedule", "start": "2025-01-01"}'
     task.save()
-    PeriodicTask.objects.filter(task="collection.collect_tags").update(enabled=False)
-    PeriodicTask.objects.get(task="collection.collect_forecast").save()  # queryset updates send no signal
+    PeriodicTask.objects.filter(name="collect tags").update(enabled=False)
+    PeriodicTask.objects.get(name="collect forecast").save()  # queryset updates send no signal
 
     entries = scheduler_entries()
-    assert entries["collection.collect_costs"].schedule.run_every == dt.timedelta(minutes=15)
-    assert entries["collection.collect_costs"].kwargs == {"trigger": "schedule", "start": "2025-01-01"}
-    assert "collection.collect_tags" not in entries
+    assert entries["collect costs"].schedule.run_every == dt.timedelta(minutes=15)
+    assert entries["collect costs"].kwargs == {"kind": "costs", "trigger": "schedule", "start": "2025-01-01"}
+    assert "collect tags" not in entries
+
+
+@scheduler_db
+def test_the_default_schedule_is_seeded_once_so_an_operators_deletion_stands():
+    PeriodicTask.objects.filter(name="collect tags").delete()
+    PeriodicTask.objects.filter(name="collect costs").update(enabled=False)
+    assert seed_default_schedule() == []
+    assert not PeriodicTask.objects.filter(name="collect tags").exists()
+    assert not PeriodicTask.objects.get(name="collect costs").enabled
+
+
+@scheduler_db
+def test_a_kind_never_seeded_is_scheduled_when_beat_starts():
+    SeededSchedule.objects.filter(kind="forecast").delete()
+    PeriodicTask.objects.filter(name="collect forecast").delete()
+    beat_init.send(sender=None)
+    task = PeriodicTask.objects.get(name="collect forecast")
+    assert (task.task, task.interval.every, task.interval.period) == (COLLECT_TASK, 2, "hours")
+    assert SeededSchedule.objects.filter(kind="forecast").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_each_kinds_old_task_to_the_one_task_keeping_the_operators_arguments():
+    PeriodicTask.objects.all().delete()
+    every_hour = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    edited = {"trigger": "schedule", "start": "2025-01-01"}
+    PeriodicTask.objects.create(
+        name="tags", task="collection.collect_tags", kwargs=json.dumps(edited), interval=every_hour
+    )
+    PeriodicTask.objects.create(name="broken", task="collection.collect_costs", kwargs="[1", interval=every_hour)
+    migration = import_module("collection.migrations.0004_kinds_registry")
+
+    migration.one_task(django_apps, None)
+    moved = PeriodicTask.objects.get(name="tags")
+    assert (moved.task, json.loads(moved.kwargs)) == (COLLECT_TASK, {"kind": "tags", **edited})
+    assert PeriodicTask.objects.get(name="broken").task == "collection.collect_costs", "unreadable kwargs are left"
+
+    migration.one_task_per_kind(django_apps, None)
+    back = PeriodicTask.objects.get(name="tags")
+    assert (back.task, json.loads(back.kwargs)) == ("collection.collect_tags", edited)
 
 
 @scheduler_db
@@ -105,7 +154,7 @@ def test_enqueue_collection_records_a_queued_run_and_sends_its_task(published, d
         assert published == [], "sent only once the run is committed"
     run.refresh_from_db()
     assert (run.kind, run.trigger, run.status) == ("forecast", "api", "queued")
-    assert published == [("collection.collect_forecast", run.task_id, {"run_id": run.pk, "trigger": "api"})]
+    assert published == [(COLLECT_TASK, run.task_id, {"kind": "forecast", "run_id": run.pk, "trigger": "api"})]
 
 
 @pytest.mark.django_db
@@ -130,14 +179,15 @@ def test_enqueue_collection_records_a_broker_outage_as_a_failed_run(monkeypatch,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("task", [tasks.collect_costs, tasks.collect_accounts])
-def test_task_carries_out_the_queued_run(fake_run_collection, task):
+@pytest.mark.parametrize("kind", ["costs", "accounts"])
+def test_task_carries_out_the_queued_run(fake_run_collection, kind):
     calls, _ = fake_run_collection
-    queued = factories.CollectionRunFactory(kind=task.kind, trigger="api", status="queued", task_id="t-1")
-    result = task.apply(kwargs={"run_id": queued.pk, "trigger": "api", "start": "2025-03-01"}, task_id="t-1").get()
+    queued = factories.CollectionRunFactory(kind=kind, trigger="api", status="queued", task_id="t-1")
+    arguments = {"kind": kind, "run_id": queued.pk, "trigger": "api", "start": "2025-03-01"}
+    result = tasks.collect.apply(kwargs=arguments, task_id="t-1").get()
     assert calls == [
         {
-            "kind": task.kind,
+            "kind": kind,
             "trigger": "api",
             "start": dt.date(2025, 3, 1),
             "end": None,
@@ -152,7 +202,7 @@ def test_task_carries_out_the_queued_run(fake_run_collection, task):
 def test_redelivered_task_closes_the_run_its_dead_worker_left_and_collects_anew(fake_run_collection):
     calls, _ = fake_run_collection
     abandoned = factories.CollectionRunFactory(status="running", task_id="t-2", finished_at=None)
-    tasks.collect_costs.apply(kwargs={"run_id": abandoned.pk, "trigger": "api"}, task_id="t-2").get()
+    tasks.collect.apply(kwargs={"kind": "costs", "run_id": abandoned.pk, "trigger": "api"}, task_id="t-2").get()
     abandoned.refresh_from_db()
     assert (abandoned.status, abandoned.error_code) == ("failed", "WorkerLost")
     assert abandoned.finished_at is not None
@@ -163,8 +213,9 @@ def test_redelivered_task_closes_the_run_its_dead_worker_left_and_collects_anew(
 def test_throttled_collection_is_retried_then_given_up(fake_run_collection):
     calls, outcome = fake_run_collection
     outcome.update(status="failed", error_code="LimitExceededException")
-    result = tasks.collect_tags.apply(kwargs={"trigger": "schedule"}).get()
-    assert len(calls) == 1 + tasks.collect_tags.max_retries
+    result = tasks.collect.apply(kwargs={"kind": "tags", "trigger": "schedule"}).get()
+    assert len(calls) == 1 + tasks.collect.max_retries
+    assert {call["kind"] for call in calls} == {"tags"}
     assert result["status"] == "failed"
     assert CollectionRun.objects.filter(error_code="LimitExceededException").count() == len(calls)
 
@@ -173,14 +224,14 @@ def test_throttled_collection_is_retried_then_given_up(fake_run_collection):
 def test_other_failures_are_not_retried(fake_run_collection):
     calls, outcome = fake_run_collection
     outcome.update(status="failed", error_code="AccessDeniedException")
-    tasks.collect_costs.apply(kwargs={"trigger": "schedule"}).get()
+    tasks.collect.apply(kwargs={"kind": "costs", "trigger": "schedule"}).get()
     assert len(calls) == 1
 
 
 @pytest.mark.django_db
 def test_a_task_failing_before_its_run_is_recorded_as_a_failed_run(fake_run_collection):
     calls, _ = fake_run_collection
-    result = tasks.collect_costs.apply(kwargs={"trigger": "schedule", "start": "yesterday"}, task_id="t-3")
+    result = tasks.collect.apply(kwargs={"kind": "costs", "trigger": "schedule", "start": "yesterday"}, task_id="t-3")
     assert result.failed()
     run = CollectionRun.objects.get(task_id="t-3")
     assert (run.kind, run.status, run.error_code) == ("costs", "failed", "ValueError")
@@ -196,17 +247,19 @@ def test_a_task_failing_mid_run_closes_its_run(monkeypatch):
         raise MemoryError("out of memory")
 
     monkeypatch.setattr(services, "run_collection", crash)
-    assert tasks.collect_costs.apply(kwargs={"run_id": queued.pk, "trigger": "api"}, task_id="t-4").failed()
+    arguments = {"kind": "costs", "run_id": queued.pk, "trigger": "api"}
+    assert tasks.collect.apply(kwargs=arguments, task_id="t-4").failed()
     queued.refresh_from_db()
     assert (queued.status, queued.error_code, queued.error_message) == ("failed", "MemoryError", "out of memory")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("after_worker_lost", "attempts"), [(False, 1), (True, 1 + tasks.collect_costs.max_retries)])
+@pytest.mark.parametrize(("after_worker_lost", "attempts"), [(False, 1), (True, 1 + tasks.collect.max_retries)])
 def test_a_skipped_delivery_waits_out_a_dead_workers_lock(fake_run_collection, after_worker_lost, attempts):
     calls, outcome = fake_run_collection
     outcome.update(status="skipped")
-    tasks.collect_costs.apply(kwargs={"trigger": "schedule", "after_worker_lost": after_worker_lost}).get()
+    arguments = {"kind": "costs", "trigger": "schedule", "after_worker_lost": after_worker_lost}
+    tasks.collect.apply(kwargs=arguments).get()
     assert len(calls) == attempts
 
 
@@ -217,3 +270,11 @@ def test_check_warns_when_a_healthy_task_could_be_delivered_twice(settings):
         call_command("check", fail_level="WARNING")
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
     call_command("check", fail_level="WARNING")
+
+
+@pytest.mark.django_db
+def test_a_task_without_a_kind_ends_in_a_failed_run(fake_run_collection):
+    calls, _ = fake_run_collection
+    assert tasks.collect.apply(kwargs={"trigger": "schedule"}, task_id="t-5").failed()
+    assert CollectionRun.objects.get(task_id="t-5").status == "failed"
+    assert calls == []

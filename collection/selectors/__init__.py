@@ -11,7 +11,6 @@ from .costs import (
     cost_total,
 )
 from .forecasts import latest_forecasts
-from .gauges import GAUGES_BY_KIND
 from .metrics import metric_snapshot, snapshot_cache_key
 from .optimization import recommendation_queryset, savings_by_type
 from .run_health import collection_health
@@ -20,13 +19,11 @@ from .runs import (
     ce_spend_this_month,
     last_success_by_kind,
     latest_data_source,
-    month_start,
     run_queryset,
 )
 from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, untagged_share
 
 __all__ = [
-    "GAUGES_BY_KIND",
     "GRANULARITIES",
     "GROUP_FIELDS",
     "METRIC_FIELDS",
@@ -43,7 +40,6 @@ __all__ = [
     "latest_data_source",
     "latest_forecasts",
     "metric_snapshot",
-    "month_start",
     "recommendation_queryset",
     "run_queryset",
     "savings_by_type",

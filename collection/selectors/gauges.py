@@ -8,17 +8,12 @@ from django.conf import settings
 from django.db.models import Sum
 
 from collection.models import CostForecast, OptimizationRecommendation, TagCost
+from collection.months import month_start, next_month
 from collection.selectors.costs import cost_breakdown, cost_total
-
-from .runs import month_start
 
 Gauge = tuple[str, dict[str, str], Decimal]
 ORGANIZATION_LABEL = "all"  # account_id of forecasts for the whole organization (scope "")
 SPIKE_BASELINE_DAYS = 7
-
-
-def next_month_start(*, today: dt.date) -> dt.date:
-    return (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _cost_rows(*, start: dt.date, end: dt.date, granularity: str | None) -> Iterator[dict]:
@@ -51,7 +46,7 @@ def forecast_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """
     first = month_start(today=today)
     forecasts = CostForecast.objects.filter(
-        metric="UNBLENDED_COST", period_start__gte=first, period_end__lte=next_month_start(today=today)
+        metric="UNBLENDED_COST", period_start__gte=first, period_end__lte=next_month(today)
     ).order_by("scope", "-generated_at", "-period_end")
     seen = set()
     for forecast in forecasts:
@@ -89,19 +84,3 @@ def optimization_gauges(*, today: dt.date) -> Iterator[Gauge]:
     )
     for row in rows:
         yield "aws_optimization_savings", {"type": row["type"], "category": row["category"]}, row["amount"]
-
-
-# Which gauges a collection of each kind replaces; "accounts" feeds none (labels carry ids, not names).
-GAUGES_BY_KIND = {
-    "costs": (
-        ("aws_cost_total", "aws_cost_daily", "aws_cost_yesterday", "aws_cost_daily_average_7d"),
-        cost_gauges,
-    ),
-    "forecast": (
-        ("aws_cost_forecast", "aws_cost_forecast_lower_bound", "aws_cost_forecast_upper_bound"),
-        forecast_gauges,
-    ),
-    "tags": (("aws_cost_by_tag",), tag_gauges),
-    "optimization": (("aws_optimization_savings",), optimization_gauges),
-    "accounts": ((), None),
-}

@@ -6,8 +6,9 @@ from datetime import date
 from django.db.models import Count, Max
 
 from collection.models import CollectionRun
+from collection.months import month_start
 
-from .runs import ce_spend_this_month, last_success_by_kind, month_start
+from .runs import ce_spend_this_month, last_success_by_kind
 from .schedule import scheduled_intervals
 
 FINISHED = CollectionRun.objects.filter(finished_at__isnull=False)

@@ -4,18 +4,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet, Sum
-from django.utils import timezone
 
 from collection.models import CollectionRun
+from collection.months import month_start
 
 from .filters import narrowed
 
 SUCCESSFUL = (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL)
-
-
-def month_start(*, today: date | None = None) -> date:
-    today = today or timezone.now().date()
-    return today.replace(day=1)
 
 
 def ce_spend(*, since: date) -> dict:

@@ -7,7 +7,7 @@ from celery import schedules
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from collection.task_names import kinds_by_task_name
+from collection.task_names import COLLECT_TASK, periodic_task_kind
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +25,17 @@ def scheduled_intervals() -> dict[str, float]:
     shortest counts. Solar and clocked schedules have no interval, and a kind without a task has no entry.
     """
     now = timezone.now()
-    kind_of = kinds_by_task_name()
-    tasks = PeriodicTask.objects.filter(enabled=True, one_off=False, task__in=kind_of)
+    tasks = PeriodicTask.objects.filter(enabled=True, one_off=False, task=COLLECT_TASK)
     intervals: dict[str, float] = {}
     for task in tasks.select_related("interval", "crontab", "solar", "clocked"):
+        kind = periodic_task_kind(task=task.task, kwargs=task.kwargs)
+        if kind is None:
+            continue
         try:
             seconds = _seconds_between_runs(task.schedule, now=now)
         except ValueError as exc:  # a crontab whose day never comes (31 February): beat refuses it too
             logger.warning("periodic task %r has no usable schedule: %s", task.name, exc)
             continue
-        kind = kind_of[task.task]
         if seconds and seconds < intervals.get(kind, float("inf")):
             intervals[kind] = seconds
     return intervals

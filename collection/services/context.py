@@ -1,4 +1,4 @@
-"""What every collector is given (clients, clock) and what it gives back (an Outcome)."""
+"""What every collector is given (clients, clock, the run's request) and what it gives back (an Outcome)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,8 +10,14 @@ from collection.services.demo_source import DemoClients
 
 @dataclass
 class CollectionContext:
+    """`window`: the [start, end) a windowed kind was asked for, None to let it choose; `force`: re-fetch what
+    a scheduled run would find fresh enough (forecasts, recommendations)."""
+
     clients: AwsClients | DemoClients
     now: datetime
+    kind: str
+    window: tuple[date, date] | None = None
+    force: bool = False
 
     @property
     def today(self) -> date:

@@ -4,16 +4,14 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Max
-from django.utils import timezone
 
-from collection.errors import DataValidationError
 from collection.models import AwsAccount, CostData
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
 from collection.services.copy_upsert import upsert_rows
-from collection.services.pagination import each_page
 from collection.services.probe import changed_window
 from collection.services.upserts import ensure_accounts
+from collection.services.window_replacement import replace_window
 from collection.services.windows import first_run_window
 
 OP = "GetCostAndUsage"
@@ -53,11 +51,9 @@ def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], d
 
 
 def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str | None = None) -> int:
-    """Upsert every group of [start, end); rows of the window that CE no longer returns are removed."""
-    stamp = timezone.now()
+    """Replace [start, end) with CE's groups: by account and service, or by service and region for `account`."""
     group_by = ["LINKED_ACCOUNT", "SERVICE"] if account is None else ["SERVICE", "REGION"]
     params = {
-        "TimePeriod": {"Start": str(start), "End": str(end)},
         "Granularity": "DAILY",
         "Metrics": METRICS,
         "GroupBy": [{"Type": "DIMENSION", "Key": key} for key in group_by],
@@ -65,30 +61,24 @@ def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str 
     if account:
         params["Filter"] = {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [account]}}
 
-    periods = 0
-
-    def handle(page: dict) -> int:
-        nonlocal periods
-        periods += len(parsing.field(page, "ResultsByTime", operation=OP))
+    def upsert_page(page: dict) -> int:
         rows, names = cost_rows(page, account=account)
         ensure_accounts({row[1] for row in rows} | names.keys(), names=names)
         return upsert_rows(CostData, fields=FIELDS, rows=rows, unique=UNIQUE, update=UPDATE)
 
-    written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
-    if not periods:
-        # CE answers one ResultsByTime entry per day of the window, a day without cost included; an answer
-        # with none is broken, and trusting it would delete the window's stored history below.
-        message = f"{OP}: no ResultsByTime for {start}..{end}; the stored days are kept"
-        raise DataValidationError(message, code="EmptyResponse")
-    stale = CostData.objects.filter(date__gte=start, date__lt=end, updated_at__lt=stamp)
-    stale = stale.filter(account_id=account).exclude(region="") if account else stale.filter(region="")
-    stale.delete()
-    return written
+    stored = (
+        CostData.objects.filter(account_id=account).exclude(region="")
+        if account
+        else CostData.objects.filter(region="")
+    )
+    return replace_window(ctx=ctx, params=params, window=(start, end), upsert_page=upsert_page, stored=stored)
 
 
-def collect_costs(*, ctx: CollectionContext, start: date | None = None, end: date | None = None) -> Outcome:
-    """Daily costs of [start, end), or of the days that changed since the last run (all history the first time)."""
-    if start is None or end is None:
+def collect_costs(*, ctx: CollectionContext) -> Outcome:
+    """Daily costs of `ctx.window`, or of the days that changed since the last run (all history the first time)."""
+    if ctx.window is not None:
+        start, end = ctx.window
+    else:
         totals = CostData.objects.filter(region="")
         if totals.aggregate(d=Max("date"))["d"] is None:
             start, end = first_run_window(today=ctx.today, source=ctx.source)

@@ -1,4 +1,4 @@
-"""What a collection will cost before it runs: for --dry-run, backfill confirmation and the spend guard."""
+"""What a collection of each kind will cost before it runs (`collection.kinds`): dry runs, backfills, budget."""
 
 import math
 from datetime import date
@@ -20,20 +20,27 @@ def _groups_per_day(qs) -> int:
     return qs.filter(date=latest).aggregate(n=Count("id"))["n"] or DEFAULT_GROUPS_PER_DAY
 
 
-def estimate_ce_requests(*, kind: str, start: date | None = None, end: date | None = None) -> int:
-    """Billed Cost Explorer requests a collection of `kind` over [start, end) is expected to make."""
-    days = (end - start).days if start and end else settings.COST_RESTATEMENT_DAYS + 1
-    if kind == "costs":
-        pages = math.ceil(days * _groups_per_day(CostData.objects.filter(region="")) / GROUPS_PER_PAGE)
-        if settings.COST_REGION_BREAKDOWN:
-            pages += AwsAccount.objects.count() * max(1, math.ceil(pages / 4))
-        return max(1, pages)
-    if kind == "tags":
-        keys = len(settings.COST_TAG_KEYS) or TagCost.objects.values("tag_key").distinct().count() or 1
-        per_key = math.ceil(days * _groups_per_day(TagCost.objects) / max(1, keys) / GROUPS_PER_PAGE)
-        return keys * max(1, per_key) + (0 if settings.COST_TAG_KEYS else 1)
-    if kind == "forecast":
-        return 1 + (AwsAccount.objects.count() if settings.FORECAST_PER_ACCOUNT else 0)
-    if kind == "optimization":
-        return 2
-    return 0
+def _days(start: date | None, end: date | None) -> int:
+    """Days of [start, end); without a window, the days a scheduled run re-fetches when Cost Explorer changed."""
+    return (end - start).days if start and end else settings.COST_RESTATEMENT_DAYS + 1
+
+
+def estimate_costs(*, start: date | None, end: date | None) -> int:
+    pages = math.ceil(_days(start, end) * _groups_per_day(CostData.objects.filter(region="")) / GROUPS_PER_PAGE)
+    if settings.COST_REGION_BREAKDOWN:
+        pages += AwsAccount.objects.count() * max(1, math.ceil(pages / 4))
+    return max(1, pages)
+
+
+def estimate_tags(*, start: date | None, end: date | None) -> int:
+    keys = len(settings.COST_TAG_KEYS) or TagCost.objects.values("tag_key").distinct().count() or 1
+    per_key = math.ceil(_days(start, end) * _groups_per_day(TagCost.objects) / max(1, keys) / GROUPS_PER_PAGE)
+    return keys * max(1, per_key) + (0 if settings.COST_TAG_KEYS else 1)
+
+
+def estimate_forecast(*, start: date | None, end: date | None) -> int:
+    return 1 + (AwsAccount.objects.count() if settings.FORECAST_PER_ACCOUNT else 0)
+
+
+def estimate_optimization(*, start: date | None, end: date | None) -> int:
+    return 2  # a page of rightsizing and one Savings Plans request; more pages are rare

@@ -7,11 +7,11 @@ from django.core.cache import cache
 from django.db.models import Max
 
 from collection.models import AwsAccount, CostData, CostForecast
+from collection.months import next_month
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
 from collection.services.pagination import each_page
 from collection.services.upserts import upsert
-from collection.services.windows import next_month
 
 OP = "GetCostForecast"
 INTERVAL = 80
@@ -60,14 +60,14 @@ def fetch_forecast(*, ctx: CollectionContext, scope: str, start: date, end: date
     return each_page(ctx.client("ce").get_cost_forecast, operation=OP, params=params, handle=handle)
 
 
-def get_cost_forecast(*, ctx: CollectionContext, force: bool = False) -> Outcome:
+def get_cost_forecast(*, ctx: CollectionContext) -> Outcome:
     """Forecast the organization (and each account with FORECAST_PER_ACCOUNT) unless nothing changed."""
     start, end = ctx.today, next_month(next_month(ctx.today))
     # A forecast follows the costs behind it: fetch again when the day changes or the costs collection has
     # stored new data since (costs rows are rewritten only when Cost Explorer changed them). No CE request to know.
     seen_key = f"ce:forecast-seen:{ctx.source}"
     fingerprint = f"{ctx.today}|{CostData.objects.aggregate(t=Max('updated_at'))['t']}"
-    if not force and cache.get(seen_key) == fingerprint:
+    if not ctx.force and cache.get(seen_key) == fingerprint:
         return Outcome(notes=["costs unchanged since the last forecast today"])
     scopes = [CostForecast.ORGANIZATION]
     if settings.FORECAST_PER_ACCOUNT:

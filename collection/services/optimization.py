@@ -26,7 +26,7 @@ def _recently_fetched(*, ctx: CollectionContext) -> bool:
     """AWS refreshes recommendations about once a day; within RECOMMENDATION_REFRESH_HOURS, a re-fetch buys nothing."""
     since = ctx.now - timedelta(hours=settings.RECOMMENDATION_REFRESH_HOURS)
     return CollectionRun.objects.filter(
-        kind=CollectionRun.Kind.OPTIMIZATION,
+        kind=ctx.kind,
         status__in=[CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL],
         source=ctx.source,
         ce_requests__gt=0,
@@ -46,9 +46,9 @@ def _collect(ctx: CollectionContext, *, service: str, operation: str, params: di
     return found
 
 
-def collect_optimization_recommendations(*, ctx: CollectionContext, force: bool = False) -> Outcome:
+def collect_optimization_recommendations(*, ctx: CollectionContext) -> Outcome:
     """Store every current recommendation; ones AWS no longer returns become inactive."""
-    if not force and _recently_fetched(ctx=ctx):
+    if not ctx.force and _recently_fetched(ctx=ctx):
         return Outcome(notes=[f"recommendations fetched within {settings.RECOMMENDATION_REFRESH_HOURS} h"])
     identity = aws_call(ctx.client("sts").get_caller_identity, operation="GetCallerIdentity")
     payer = parsing.field(identity, "Account", operation="GetCallerIdentity")

@@ -1,19 +1,14 @@
-"""Paging through Cost Explorer and friends: every page, retries on throttling, restart on RequestChanged."""
+"""Paging through Cost Explorer and friends: every page (each retried by `aws_call`), restart on RequestChanged."""
 
 from collections.abc import Callable
 
-from collection.errors import AWSAPIError, aws_call, retry_on_failure
+from collection.errors import AWSAPIError, ErrorCode, aws_call
 
 # Cost Explorer answers RequestChangedException when its data changed between two pages of one query;
 # the only correct reaction is to start the query over.
 # https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html#API_GetCostAndUsage_Errors
 MAX_RESTARTS = 3
 CE_PAGE_KEY = "NextPageToken"
-
-
-@retry_on_failure(max_retries=3, delay=1, backoff=2)
-def _page(call: Callable, *, operation: str, params: dict) -> dict:
-    return aws_call(call, operation=operation, **params)
 
 
 def each_page(
@@ -33,12 +28,12 @@ def each_page(
         total, token = 0, None
         try:
             while True:
-                page = _page(call, operation=operation, params={**params, **({page_key: token} if token else {})})
+                page = aws_call(call, operation=operation, **params, **({page_key: token} if token else {}))
                 total += handle(page)
                 token = page.get(page_key)
                 if not token:
                     return total
         except AWSAPIError as exc:
-            if exc.code != "RequestChangedException":
+            if exc.code != ErrorCode.REQUEST_CHANGED:
                 raise
-    raise AWSAPIError(f"{operation}: data kept changing during pagination", code="RequestChangedException")
+    raise AWSAPIError(f"{operation}: data kept changing during pagination", code=ErrorCode.REQUEST_CHANGED)

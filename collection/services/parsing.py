@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from collection.errors import DataValidationError
+from collection.errors import DataValidationError, ErrorCode
 
 # An ISO 4217 code: three capital letters. Anything else would be stored as a currency nobody can sum.
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -19,7 +19,9 @@ def field(data: Any, *path: str | int, operation: str) -> Any:
             value = value[key]
         except (KeyError, IndexError, TypeError):
             where = ".".join(map(str, path))
-            raise DataValidationError(f"{operation}: response lacks {where}", code="MalformedResponse") from None
+            raise DataValidationError(
+                f"{operation}: response lacks {where}", code=ErrorCode.MALFORMED_RESPONSE
+            ) from None
     return value
 
 
@@ -28,9 +30,11 @@ def amount(value: Any, *, operation: str) -> Decimal:
     try:
         result = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DataValidationError(f"{operation}: {value!r} is not an amount", code="MalformedResponse") from None
+        raise DataValidationError(
+            f"{operation}: {value!r} is not an amount", code=ErrorCode.MALFORMED_RESPONSE
+        ) from None
     if not result.is_finite():
-        raise DataValidationError(f"{operation}: {value!r} is not an amount", code="MalformedResponse")
+        raise DataValidationError(f"{operation}: {value!r} is not an amount", code=ErrorCode.MALFORMED_RESPONSE)
     return result
 
 
@@ -38,10 +42,10 @@ def day(value: Any, *, operation: str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise DataValidationError(f"{operation}: {value!r} is not a date", code="MalformedResponse") from None
+        raise DataValidationError(f"{operation}: {value!r} is not a date", code=ErrorCode.MALFORMED_RESPONSE) from None
 
 
 def currency(value: Any, *, operation: str) -> str:
     if not isinstance(value, str) or not CURRENCY.fullmatch(value):
-        raise DataValidationError(f"{operation}: {value!r} is not a currency code", code="MalformedResponse")
+        raise DataValidationError(f"{operation}: {value!r} is not a currency code", code=ErrorCode.MALFORMED_RESPONSE)
     return value

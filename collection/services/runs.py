@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from collection.aws import RequestCounter
 from collection.cache_versions import bump_dataset_versions
-from collection.errors import AWSCostCollectorError, BudgetExceeded
+from collection.errors import AWSCostCollectorError, BudgetExceeded, ErrorCode
+from collection.kinds import Dataset, KindSpec, kind_spec
 from collection.masking import mask_text
 from collection.models import CollectionRun
-from collection.services.collectors import CHANGED_DATASETS, collect
 from collection.services.context import CollectionContext, Outcome
-from collection.services.estimates import estimate_ce_requests
 from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
 from collection.services.sources import open_source, source_name
@@ -45,10 +44,10 @@ def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "
         run.aws_retries = counter.retries_dict()
     run.finished_at = timezone.now()
     run.save()
-    datasets = ["runs"]
+    datasets = [Dataset.RUNS]
     if status in (Status.SUCCEEDED, Status.PARTIAL):
         write_metric_snapshot(kind=run.kind)
-        datasets = [*CHANGED_DATASETS[run.kind], "runs", "metrics"]
+        datasets = [*kind_spec(run.kind).datasets, Dataset.RUNS, Dataset.METRICS]
     bump_dataset_versions(datasets=datasets)
     log = logger.warning if status == Status.FAILED else logger.info
     log(
@@ -65,29 +64,36 @@ def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "
     return run
 
 
-def _execute(run: CollectionRun, *, start: date | None, end: date | None) -> CollectionRun:
-    needed = 1 if run.kind != CollectionRun.Kind.ACCOUNTS else 0
+def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | None) -> CollectionRun:
     try:
-        counter = RequestCounter(ce_limit=check_budget(needed=needed))
+        counter = RequestCounter(ce_limit=check_budget(needed=1 if spec.spends_ce else 0))
     except BudgetExceeded as exc:
         return _finish(run, status=Status.SKIPPED, code=exc.code, message=str(exc))
     try:
-        ctx = CollectionContext(clients=open_source(counter=counter, now=timezone.now()), now=timezone.now())
+        now = timezone.now()
+        ctx = CollectionContext(
+            clients=open_source(counter=counter, now=now),
+            now=now,
+            kind=spec.kind,
+            window=window,
+            # A run someone asked for re-fetches what a schedule would find fresh enough.
+            force=run.trigger != CollectionRun.Trigger.SCHEDULE,
+        )
         run.source = ctx.source
         with transaction.atomic():  # one transaction per run: a failed run leaves the previous data intact
-            outcome: Outcome = collect(kind=run.kind, ctx=ctx, start=start, end=end, force=run.trigger != "schedule")
+            outcome: Outcome = spec.collect(ctx=ctx)
     except AWSCostCollectorError as exc:
         return _finish(run, status=Status.FAILED, code=exc.code, message=str(exc), counter=counter)
     except (OperationalError, InterfaceError) as exc:  # connection lost (restart, failover): all rolled back
         message = f"the database connection was lost; nothing of this run was kept: {exc}"
-        return _finish(run, status=Status.FAILED, code="DatabaseUnavailable", message=message, counter=counter)
+        return _finish(run, status=Status.FAILED, code=ErrorCode.DATABASE_UNAVAILABLE, message=message, counter=counter)
     except Exception as exc:  # a bug must still end the run, or it would stay "running" forever
         logger.exception("collection %s crashed", run.kind)
-        return _finish(run, status=Status.FAILED, code="InternalError", message=repr(exc), counter=counter)
+        return _finish(run, status=Status.FAILED, code=ErrorCode.INTERNAL_ERROR, message=repr(exc), counter=counter)
     for note in outcome.notes:
         logger.info("collection %s: %s", run.kind, note)
     run.rows_written = outcome.rows
-    run.window_start, run.window_end = outcome.window or (start, end)
+    run.window_start, run.window_end = outcome.window or window or (None, None)
     return _finish(run, status=outcome.status, code=outcome.error_code, message=outcome.message, counter=counter)
 
 
@@ -105,24 +111,25 @@ def run_collection(
 
     `run_id` names a `queued` run created by `enqueue_collection`, which this call then carries out.
     AWS and data errors end in the run's status and error fields, never as an exception;
-    an unknown kind or trigger raises ValueError.
+    an unknown kind or trigger, or a window a kind does not take, raises ValueError.
     """
-    if kind not in CollectionRun.Kind.values:
-        raise ValueError(f"unknown kind {kind!r}; choose one of {', '.join(CollectionRun.Kind.values)}")
+    spec = kind_spec(kind)
     if trigger not in CollectionRun.Trigger.values:
         raise ValueError(f"unknown trigger {trigger!r}; choose one of {', '.join(CollectionRun.Trigger.values)}")
     if (start is None) != (end is None) or (start and end and end <= start):
         raise ValueError("give both start and end (end after start, exclusive), or neither")
+    window = (start, end) if start and end else None
+    if window and not spec.windowed:
+        raise ValueError(f"a {kind} collection takes no start and end")
     run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id)
     if run is None:  # a redelivered task: the run is already done or under way
         return CollectionRun.objects.get(pk=run_id)
     run.source, run.window_start, run.window_end = source_name(), start, end
     if dry_run:
-        estimate = estimate_ce_requests(kind=kind, start=start, end=end)
-        run.rows_written = 0
-        return _finish(run, status=Status.SKIPPED, code="DryRun", message=f"dry run: about {estimate} CE requests")
+        message = f"dry run: about {spec.estimated_requests(start=start, end=end)} CE requests"
+        return _finish(run, status=Status.SKIPPED, code=ErrorCode.DRY_RUN, message=message)
     with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL, owner=task_id) as acquired:
         if not acquired:
             message = f"another {kind} collection is running; this one was skipped"
-            return _finish(run, status=Status.SKIPPED, code="AlreadyRunning", message=message)
-        return _execute(run, start=start, end=end)
+            return _finish(run, status=Status.SKIPPED, code=ErrorCode.ALREADY_RUNNING, message=message)
+        return _execute(run, spec=spec, window=window)

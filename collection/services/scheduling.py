@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from collection.errors import ErrorCode
+from collection.kinds import kind_spec
 from collection.models import CollectionRun
-from collection.task_names import collection_task_name
+from collection.task_names import COLLECT_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +24,7 @@ def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
     The task is sent once the surrounding transaction commits, so a worker never looks for a run it cannot
     see yet. If the broker cannot be reached, the run is recorded `failed` rather than left queued forever.
     """
-    task_name = collection_task_name(kind=kind)
+    kind_spec(kind)  # ValueError for an unknown kind
     if trigger not in CollectionRun.Trigger.values:
         raise ValueError(f"unknown trigger {trigger!r}; expected one of {', '.join(CollectionRun.Trigger.values)}")
     run = CollectionRun.objects.create(
@@ -31,11 +33,16 @@ def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
 
     def send() -> None:
         try:
-            current_app.send_task(task_name, kwargs={"run_id": run.pk, "trigger": trigger}, task_id=run.task_id)
+            arguments = {"kind": kind, "run_id": run.pk, "trigger": trigger}
+            current_app.send_task(COLLECT_TASK, kwargs=arguments, task_id=run.task_id)
         except OperationalError as exc:
             logger.error("could not queue %s run %s: %s", kind, run.pk, exc)
             record_task_failure(
-                kind=kind, trigger=trigger, task_id=run.task_id, error_code="BrokerUnavailable", error_message=str(exc)
+                kind=kind,
+                trigger=trigger,
+                task_id=run.task_id,
+                error_code=ErrorCode.BROKER_UNAVAILABLE,
+                error_message=str(exc),
             )
             run.refresh_from_db()
 
@@ -83,7 +90,7 @@ def take_over_delivery(*, task_id: str, run_id: int | None) -> int | None:
         return run_id
     closed = _close_open_runs(
         task_id=task_id,
-        error_code="WorkerLost",
+        error_code=ErrorCode.WORKER_LOST,
         error_message="The worker running this collection stopped; the task was delivered again.",
     )
     if closed:

@@ -5,7 +5,6 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
-from django.utils import timezone
 
 from collection.models import TagCost
 from collection.services import parsing
@@ -13,6 +12,7 @@ from collection.services.context import CollectionContext, Outcome
 from collection.services.pagination import each_page
 from collection.services.probe import changed_window
 from collection.services.upserts import upsert
+from collection.services.window_replacement import replace_window
 from collection.services.windows import first_run_window
 
 OP = "GetCostAndUsage"
@@ -64,28 +64,31 @@ def tag_rows(page: dict, *, tag_key: str) -> list[TagCost]:
 
 
 def fetch_tag_costs(*, ctx: CollectionContext, tag_key: str, start: date, end: date) -> int:
-    stamp = timezone.now()
+    """Replace [start, end) of `tag_key` with Cost Explorer's cost by value and service."""
     params = {
-        "TimePeriod": {"Start": str(start), "End": str(end)},
         "Granularity": "DAILY",
         "Metrics": ["UnblendedCost"],
         "GroupBy": [{"Type": "TAG", "Key": tag_key}, {"Type": "DIMENSION", "Key": "SERVICE"}],
     }
 
-    def handle(page: dict) -> int:
+    def upsert_page(page: dict) -> int:
         return upsert(TagCost, tag_rows(page, tag_key=tag_key), unique=UNIQUE, update=UPDATE)
 
-    written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
-    TagCost.objects.filter(tag_key=tag_key, date__gte=start, date__lt=end, updated_at__lt=stamp).delete()
-    return written
+    return replace_window(
+        ctx=ctx,
+        params=params,
+        window=(start, end),
+        upsert_page=upsert_page,
+        stored=TagCost.objects.filter(tag_key=tag_key),
+    )
 
 
-def collect_tag_based_costs(*, ctx: CollectionContext, start: date | None = None, end: date | None = None) -> Outcome:
-    """Cost by tag for every key over [start, end), or over the days that changed for that key."""
+def collect_tag_based_costs(*, ctx: CollectionContext) -> Outcome:
+    """Cost by tag for every key over `ctx.window`, or over the days that changed for that key."""
     default = first_run_window(today=ctx.today, source=ctx.source)
-    outcome = Outcome(window=(start, end) if start and end else None)
-    for key in tag_keys(ctx=ctx, start=start or default[0], end=end or default[1]):
-        window = (start, end) if start and end else None
+    outcome = Outcome(window=ctx.window)
+    for key in tag_keys(ctx=ctx, start=(ctx.window or default)[0], end=(ctx.window or default)[1]):
+        window = ctx.window
         if window is None:
             stored = TagCost.objects.filter(tag_key=key)
             has_history = stored.aggregate(d=Max("date"))["d"] is not None

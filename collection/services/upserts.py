@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db.models import Model
 
-from collection.errors import DataValidationError
+from collection.errors import DataValidationError, ErrorCode
 from collection.models import AwsAccount, account_id_validator
 
 BATCH = 1000
@@ -27,7 +27,7 @@ def check_account_ids(account_ids: Iterable[str]) -> None:
     """DataValidationError unless every id is 12 digits: a malformed response must not reach the history."""
     for account_id in account_ids:
         if account_id_validator.regex.fullmatch(str(account_id)) is None:
-            raise DataValidationError(f"{account_id!r} is not an AWS account id", code="MalformedResponse")
+            raise DataValidationError(f"{account_id!r} is not an AWS account id", code=ErrorCode.MALFORMED_RESPONSE)
 
 
 def ensure_accounts(account_ids: Iterable[str], *, names: dict[str, str] | None = None) -> None:

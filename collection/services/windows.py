@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
+from collection.months import next_month
+
 
 def parse_day(value: str) -> date:
     """A YYYY-MM-DD day, or ValueError with a message fit for an operator."""
@@ -11,10 +13,6 @@ def parse_day(value: str) -> date:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValueError(f"{value!r} is not a date in YYYY-MM-DD format") from None
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def month_periods(start: date, end: date) -> list[tuple[date, date]]:

@@ -54,7 +54,7 @@ def test_a_started_collection_is_handed_to_celery_once_committed(staff_api_clien
     run = CollectionRun.objects.get(pk=response.json()["data"]["id"])
     assert (run.kind, run.trigger, run.status) == ("tags", "api", CollectionRun.Status.QUEUED)
     send_task.assert_called_once_with(
-        "collection.collect_tags", kwargs={"run_id": run.pk, "trigger": "api"}, task_id=run.task_id
+        "collection.collect", kwargs={"kind": "tags", "run_id": run.pk, "trigger": "api"}, task_id=run.task_id
     )
 
 

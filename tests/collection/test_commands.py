@@ -1,4 +1,4 @@
-"""collect_costs and backfill_costs: argument validation, output, resumable backfills."""
+"""collect (and its former name collect_costs) and backfill_costs: argument validation, output, resumable backfills."""
 
 import datetime as dt
 import io
@@ -19,14 +19,14 @@ def call(*args) -> str:
     return out.getvalue()
 
 
-def test_collect_costs_prints_rows_requests_and_usd(demo_source):
-    out = call("collect_costs", "--kind", "costs")
+def test_collect_prints_rows_requests_and_usd(demo_source):
+    out = call("collect", "--kind", "costs")
     assert "costs" in out
     assert "succeeded, 1450 rows, 3 CE requests (USD 0.00), source demo" in out
 
 
 def test_collect_all_runs_every_kind(demo_source):
-    call("collect_costs")
+    call("collect")
     assert set(CollectionRun.objects.values_list("kind", flat=True)) == set(CollectionRun.Kind.values)
 
 
@@ -37,21 +37,27 @@ def test_collect_all_runs_every_kind(demo_source):
         (["--start", str(TODAY), "--end", str(TODAY - dt.timedelta(days=2))], "must be after start"),
         (["--start", str(TODAY + dt.timedelta(days=3))], "in the future"),
         (["--start", "2001-01-01"], "beyond Cost Explorer's history"),
-        (["--end", str(TODAY)], "--end needs --start"),
-        (["--kind", "forecast", "--start", str(TODAY)], "apply to costs and tags"),
+        (["--end", str(TODAY)], "an end needs a start"),
+        (["--kind", "forecast", "--start", str(TODAY)], "apply to costs and tags, not to forecast"),
         (["--kind", "bills"], "invalid choice"),
     ],
 )
-def test_collect_costs_rejects_bad_arguments(demo_source, args, message):
+def test_collect_rejects_bad_arguments(demo_source, args, message):
     with pytest.raises(CommandError, match=message):
-        call("collect_costs", *args)
+        call("collect", *args)
     assert not CollectionRun.objects.exists()
 
 
-def test_collect_costs_fails_with_non_zero_exit_when_the_run_fails(demo_source):
+def test_collect_fails_with_non_zero_exit_when_the_run_fails(demo_source):
     demo_source.CE_MONTHLY_REQUEST_BUDGET = 0
     with pytest.raises(CommandError, match="CEBudgetExceeded"):
-        call("collect_costs", "--kind", "costs")
+        call("collect", "--kind", "costs")
+
+
+def test_collect_costs_still_collects_and_logs_that_it_is_deprecated(demo_source, caplog):
+    call("collect_costs", "--kind", "accounts")
+    assert "collect_costs is deprecated" in caplog.text
+    assert CollectionRun.objects.get().kind == "accounts"
 
 
 def test_backfill_is_chunked_by_month_and_resumable(demo_source):
@@ -94,12 +100,10 @@ def test_backfill_refuses_beyond_the_budget(demo_source):
         call("backfill_costs", "--start", str(TODAY - dt.timedelta(days=200)), "--yes")
 
 
-@pytest.mark.parametrize("command", ["collect_costs", "backfill_costs"])
+@pytest.mark.parametrize("command", ["collect", "backfill_costs"])
 def test_help_documents_every_option(command, capsys):
     with pytest.raises(SystemExit):
         call_command(command, "--help")
     text = capsys.readouterr().out
-    for option in ["--start", "--end", "--dry-run"] + (
-        ["--kind"] if command == "collect_costs" else ["--force", "--yes"]
-    ):
+    for option in ["--start", "--end", "--dry-run"] + (["--kind"] if command == "collect" else ["--force", "--yes"]):
         assert option in text

@@ -54,10 +54,16 @@ def test_permanent_errors_fail_the_run_at_once_with_a_clear_message(aws_source, 
     assert words in run.error_message
 
 
-def test_throttling_that_never_stops_fails_after_three_attempts(aws_source, client_hooks):
-    stub(client_hooks, "ce", [("get_cost_and_usage", "LimitExceededException")] * 3)
+@pytest.mark.parametrize(("max_attempts", "rounds"), [(5, 2), (3, 3), (1, 10), (10, 1)])
+def test_throttling_that_never_stops_fails_after_the_rounds_that_keep_attempts_within_ten(
+    aws_source, client_hooks, max_attempts, rounds
+):
+    """A stubbed client answers once per call (botocore does not retry a stub): each call here is one round."""
+    aws_source.AWS_MAX_ATTEMPTS = max_attempts
+    stub(client_hooks, "ce", [("get_cost_and_usage", "LimitExceededException")] * rounds)
     run = collect_day()
-    assert (run.status, run.error_code, run.ce_requests) == ("failed", "LimitExceededException", 3)
+    assert (run.status, run.error_code, run.ce_requests) == ("failed", "LimitExceededException", rounds)
+    assert rounds * max_attempts <= 10
 
 
 def test_role_is_assumed_when_configured(aws_source):

@@ -22,7 +22,7 @@ def test_a_second_run_of_a_kind_is_skipped_while_one_holds_the_lock(demo_source)
 
 
 def test_the_lock_is_released_when_the_run_fails(demo_source, monkeypatch):
-    monkeypatch.setattr("collection.services.runs.collect", lambda **kw: 1 / 0)
+    monkeypatch.setattr("collection.services.costs.collect_costs", lambda **kw: 1 / 0)
     assert run_collection(kind="costs", trigger="schedule").error_code == "InternalError"
     with single_flight(kind="costs", ttl=60) as held:
         assert held

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from api.metrics.collectors import SnapshotCollector
 from api.metrics.snapshot_text import render_snapshot
 from collection.services.snapshot import write_metric_snapshot
-from collection.task_names import collection_task_name
+from collection.task_names import COLLECT_TASK
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -143,12 +143,12 @@ def test_collection_intervals_follow_the_schedule_in_the_database(client, db):
     """CollectionStale's intervals: each kind's enabled schedule, as beat reads it and the admin edits it."""
     PeriodicTask.objects.all().delete()
     half_hour = IntervalSchedule.objects.create(every=30, period=IntervalSchedule.MINUTES)
-    costs = PeriodicTask.objects.create(name="costs", task=collection_task_name(kind="costs"), interval=half_hour)
+    costs = PeriodicTask.objects.create(name="costs", task=COLLECT_TASK, kwargs='{"kind": "costs"}', interval=half_hour)
     six_hourly = CrontabSchedule.objects.create(minute="0", hour="*/6")
-    PeriodicTask.objects.create(name="tags", task=collection_task_name(kind="tags"), crontab=six_hourly)
-    PeriodicTask.objects.create(
-        name="forecast", task=collection_task_name(kind="forecast"), interval=half_hour, enabled=False
-    )
+    PeriodicTask.objects.create(name="tags", task=COLLECT_TASK, kwargs='{"kind": "tags"}', crontab=six_hourly)
+    forecast = '{"kind": "forecast"}'
+    PeriodicTask.objects.create(name="forecast", task=COLLECT_TASK, kwargs=forecast, interval=half_hour, enabled=False)
+    PeriodicTask.objects.create(name="no kind", task=COLLECT_TASK, kwargs='{"trigger": "schedule"}', interval=half_hour)
     assert samples(scrape(client), "costmonitor_collection_interval_seconds") == {
         (("kind", "costs"),): 1800.0,
         (("kind", "tags"),): 21600.0,

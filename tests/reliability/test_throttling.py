@@ -49,3 +49,16 @@ def test_throttled_collections_complete_to_the_cent_with_retries_counted(emulate
         throttled_share=round(emulator.throttled / calls, 3),
         retries_counted=retried,
     )
+
+
+def test_throttling_every_call_bounds_the_http_attempts_per_call_and_fails_the_run(emulated_aws, emulator, settings):
+    """botocore's AWS_MAX_ATTEMPTS, in the rounds of `aws_call`, then the run gives up: never more than ten."""
+    emulator.throttle_rate = 1.0
+    run = services.run_collection(
+        kind="costs", trigger="command", start=emulator.today - dt.timedelta(days=3), end=emulator.today
+    )
+    assert (run.status, run.error_code) == (CollectionRun.Status.FAILED, "LimitExceededException")
+    attempts = emulator.calls["GetCostAndUsage"]
+    assert attempts == settings.AWS_MAX_ATTEMPTS * 2 == 10  # one call (the first page): 2 rounds of 5 attempts
+    assert run.aws_requests == {OPERATION: 2}  # each round is one call botocore retries
+    assert run.aws_retries == {OPERATION: attempts}

@@ -1,0 +1,135 @@
+"""The registry of collection kinds: each kind's collector, datasets, gauges, cost estimate and default schedule.
+
+Adding a kind is one `Kind` member and one `KindSpec` entry here, plus its collector module. Everything that
+used to switch on a kind (runs, estimates, gauges, command choices, cache versions, the task, the default
+schedule, the API's choices) reads this module. It imports nothing of the app: collectors, gauges and estimates
+are named by dotted path and imported when first used, so models, settings checks and migrations can read it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.module_loading import import_string
+
+
+class Kind(models.TextChoices):
+    """Declared in dependency order, the order `manage.py collect --kind all` runs them in: accounts first
+    (names), forecast after costs (it follows the costs run's changes)."""
+
+    ACCOUNTS = "accounts"
+    COSTS = "costs"
+    TAGS = "tags"
+    FORECAST = "forecast"
+    OPTIMIZATION = "optimization"
+
+
+class Dataset(models.TextChoices):
+    """What a finished collection invalidates: each has a cache version (`collection.cache_versions`)."""
+
+    COSTS = "costs"
+    FORECAST = "forecast"
+    TAGS = "tags"
+    OPTIMIZATION = "optimization"
+    ACCOUNTS = "accounts"
+    RUNS = "runs"
+    METRICS = "metrics"
+
+
+@dataclass(frozen=True, kw_only=True)
+class KindSpec:
+    """One collection kind. Dotted paths name keyword-only functions:
+
+    - `collector(*, ctx: CollectionContext) -> Outcome`; `ctx.window` and `ctx.force` carry the run's request;
+    - `gauges(*, today) -> Iterator[(name, labels, value)]`, the snapshot values of `gauge_names`;
+    - `estimate(*, start, end) -> int`, the billed Cost Explorer requests of a run (None: it makes none, so the
+      monthly request budget never refuses it).
+    """
+
+    kind: Kind
+    collector: str
+    datasets: tuple[Dataset, ...]
+    every: tuple[int, str]  # the default schedule: (every, django-celery-beat IntervalSchedule period)
+    estimate: str | None = None
+    gauge_names: tuple[str, ...] = ()
+    gauges: str | None = None
+    windowed: bool = False  # takes an explicit [start, end) window (commands, backfills, periodic task kwargs)
+
+    @property
+    def spends_ce(self) -> bool:
+        return self.estimate is not None
+
+    def collect(self, **kwargs: Any):
+        return import_string(self.collector)(**kwargs)
+
+    def estimated_requests(self, **kwargs: Any) -> int:
+        return 0 if self.estimate is None else import_string(self.estimate)(**kwargs)
+
+    def gauge_values(self, **kwargs: Any):
+        return iter(()) if self.gauges is None else import_string(self.gauges)(**kwargs)
+
+
+_SERVICES, _GAUGES, _ESTIMATES = "collection.services", "collection.selectors.gauges", "collection.services.estimates"
+
+KINDS: dict[Kind, KindSpec] = {
+    spec.kind: spec
+    for spec in (
+        KindSpec(
+            kind=Kind.ACCOUNTS,
+            collector=f"{_SERVICES}.accounts.collect_accounts",
+            datasets=(Dataset.ACCOUNTS,),  # Organizations is not Cost Explorer: no estimate, no gauges
+            every=(1, "days"),
+        ),
+        KindSpec(
+            kind=Kind.COSTS,
+            collector=f"{_SERVICES}.costs.collect_costs",
+            datasets=(Dataset.COSTS, Dataset.ACCOUNTS),
+            every=(1, "hours"),
+            estimate=f"{_ESTIMATES}.estimate_costs",
+            gauge_names=("aws_cost_total", "aws_cost_daily", "aws_cost_yesterday", "aws_cost_daily_average_7d"),
+            gauges=f"{_GAUGES}.cost_gauges",
+            windowed=True,
+        ),
+        KindSpec(
+            kind=Kind.TAGS,
+            collector=f"{_SERVICES}.tags.collect_tag_based_costs",
+            datasets=(Dataset.TAGS,),
+            every=(30, "minutes"),
+            estimate=f"{_ESTIMATES}.estimate_tags",
+            gauge_names=("aws_cost_by_tag",),
+            gauges=f"{_GAUGES}.tag_gauges",
+            windowed=True,
+        ),
+        KindSpec(
+            kind=Kind.FORECAST,
+            collector=f"{_SERVICES}.forecast.get_cost_forecast",
+            datasets=(Dataset.FORECAST,),
+            every=(2, "hours"),
+            estimate=f"{_ESTIMATES}.estimate_forecast",
+            gauge_names=("aws_cost_forecast", "aws_cost_forecast_lower_bound", "aws_cost_forecast_upper_bound"),
+            gauges=f"{_GAUGES}.forecast_gauges",
+        ),
+        KindSpec(
+            kind=Kind.OPTIMIZATION,
+            collector=f"{_SERVICES}.optimization.collect_optimization_recommendations",
+            datasets=(Dataset.OPTIMIZATION, Dataset.ACCOUNTS),
+            every=(4, "hours"),
+            estimate=f"{_ESTIMATES}.estimate_optimization",
+            gauge_names=("aws_optimization_savings",),
+            gauges=f"{_GAUGES}.optimization_gauges",
+        ),
+    )
+}
+
+
+def kind_spec(kind: str) -> KindSpec:
+    """The registered spec of `kind`, or ValueError naming the kinds there are."""
+    try:
+        return KINDS[Kind(kind)]
+    except ValueError:
+        raise ValueError(f"unknown collection kind {kind!r}; choose one of {', '.join(Kind.values)}") from None
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """`CollectionRun.kind`'s choices. A callable, so a new kind changes no migration."""
+    return Kind.choices
