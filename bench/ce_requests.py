@@ -16,15 +16,18 @@ from _setup import bench_database
 from django.db.models import Sum
 from django.utils import timezone
 
-from collection.models import CostData
+from collection.kinds import Kind, kind_spec
+from collection.models import CollectionRun, CostData
 from collection.services import run_collection
 from collection.services.demo_data import DemoBill
 from collection.services.demo_source import DemoClients
 
 START = dt.datetime(2026, 3, 17, 6, 0, tzinfo=dt.UTC)
-SCHEDULE = {"costs": 60, "tags": 30, "forecast": 120, "optimization": 240}  # minutes
+SCHEDULE = {Kind.COSTS: 60, Kind.TAGS: 30, Kind.FORECAST: 120, Kind.OPTIMIZATION: 240}  # minutes
 ORG = {"n_accounts": 50, "n_services": 20}
 NAIVE_DAYS = 30
+
+Trigger = CollectionRun.Trigger
 
 
 def simulate(*, naive: bool) -> tuple[dict[str, int], int]:
@@ -40,7 +43,7 @@ def simulate(*, naive: bool) -> tuple[dict[str, int], int]:
         ),
     ):
         for kind in SCHEDULE:  # the first run fills history; it is not part of the daily figure
-            run_collection(kind=kind, trigger="schedule")
+            run_collection(kind=kind, trigger=Trigger.SCHEDULE)
         events = sorted(
             (START + dt.timedelta(minutes=m), order, kind)
             for order, (kind, every) in enumerate(SCHEDULE.items())
@@ -49,15 +52,15 @@ def simulate(*, naive: bool) -> tuple[dict[str, int], int]:
         for when, _, kind in events:
             clock["now"] = when
             window = {}
-            if naive and kind in ("costs", "tags"):
+            if naive and kind_spec(kind).windowed:
                 window = {
                     "start": when.date() - dt.timedelta(days=NAIVE_DAYS),
                     "end": when.date() + dt.timedelta(days=1),
                 }
-            run = run_collection(kind=kind, trigger="command" if naive else "schedule", **window)
-            assert run.status == "succeeded", run.error_message
+            run = run_collection(kind=kind, trigger=Trigger.COMMAND if naive else Trigger.SCHEDULE, **window)
+            assert run.status == CollectionRun.Status.SUCCEEDED, run.error_message
             spent[kind] += run.ce_requests
-            if kind == "costs":
+            if kind == Kind.COSTS:
                 stale += _stale_days(when)
     return spent, stale
 

@@ -87,9 +87,6 @@ class DemoBill:
             amount *= Decimal(1) + Decimal(self.now.hour // REFRESH_HOURS) / Decimal(50)
         return amount.quantize(TEN_PLACES)
 
-    def amortized(self, day: date, account: str, service: str) -> Decimal:
-        return (self.unblended(day, account, service) * Decimal("0.97")).quantize(TEN_PLACES)
-
     def day_total(self, day: date, account: str | None = None) -> Decimal:
         accounts = [a for a, _ in self.accounts if account in (None, a)]
         return sum((self.unblended(day, a, s) for a in accounts for s in self.services), Decimal(0))
