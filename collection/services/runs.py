@@ -11,7 +11,6 @@ from django.utils import timezone
 from collection.aws import RequestCounter
 from collection.cache_versions import bump_dataset_versions
 from collection.errors import AWSCostCollectorError, BudgetExceeded
-from collection.masking import mask_text
 from collection.models import CollectionRun
 from collection.services.collectors import CHANGED_DATASETS, collect
 from collection.services.context import CollectionContext, Outcome
@@ -20,6 +19,7 @@ from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
 from collection.services.sources import open_source, source_name
 from collection.services.spend_guard import check_budget
+from costmonitor.masking import mask_text
 
 logger = logging.getLogger(__name__)
 Status = CollectionRun.Status
