@@ -6,6 +6,3 @@ from django.apps import AppConfig
 class CollectionConfig(AppConfig):
     name = "collection"
     verbose_name = "AWS cost collection"
-
-    def ready(self) -> None:
-        from collection import checks  # noqa: F401 - registers the system checks
