@@ -77,3 +77,8 @@ def test_a_visibility_timeout_below_the_time_limit_warns_but_is_not_refused(sett
     assert (warning.id, warning.is_serious()) == ("costmonitor.W001", False)
     assert warning.msg == "CELERY_VISIBILITY_TIMEOUT must be more than CELERY_TASK_TIME_LIMIT (1200 s), not 600."
     refuse_invalid_settings()
+
+
+def test_an_unparsable_value_is_refused_at_import_naming_its_variable(reload_settings):
+    with pytest.raises(ImproperlyConfigured, match=r"^CONN_MAX_AGE cannot be read: invalid literal for int\(\)"):
+        reload_settings(CONN_MAX_AGE="sixty")

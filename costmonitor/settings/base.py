@@ -3,9 +3,21 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Env(environ.Env):
+    """django-environ's reader; a value it cannot parse is refused naming its variable, not as a bare ValueError."""
+
+    def get_value(self, var: str, *args, **kwargs):
+        try:
+            return super().get_value(var, *args, **kwargs)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{var} cannot be read: {exc}") from exc
+
 
 # The one reader of the environment (12-factor); every concern module imports it from here.
-env = environ.Env()
+env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env.str("COSTMONITOR_DATA_DIR", default=str(BASE_DIR / "data")))
