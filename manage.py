@@ -8,14 +8,8 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costmonitor.settings")
     import structlog
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    try:
-        settings.INSTALLED_APPS  # noqa: B018 - loads the settings, so a bad one stops every command here
-    except ImproperlyConfigured as exc:
-        sys.exit(f"costmonitor: configuration error: {exc}")
     # Every log line of a command names it, e.g. {"context": {"command": "collect_costs", ...}}.
     structlog.contextvars.bind_contextvars(command=sys.argv[1] if len(sys.argv) > 1 else "help")
     execute_from_command_line(sys.argv)

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from collection.masking import public_account_id
 from collection.models import AwsAccount, CollectionRun, CostForecast, OptimizationRecommendation
+from costmonitor.masking import public_account_id
 
 MONEY = {"max_digits": 24, "decimal_places": 10}
 

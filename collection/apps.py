@@ -10,7 +10,6 @@ class CollectionConfig(AppConfig):
     def ready(self) -> None:
         from celery.signals import beat_init
 
-        from collection import checks  # noqa: F401 - registers the system checks
         from collection.services.default_schedule import seed_on_beat_start
 
         beat_init.connect(seed_on_beat_start, weak=False)

@@ -1,4 +1,4 @@
-"""costmonitor project package; loads the Celery app with Django."""
+"""costmonitor project package; loads the Celery app with Django, and with it refuses invalid settings."""
 
 from .celery import app as celery_app
 

@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 from django.core.exceptions import ImproperlyConfigured
 
-from collection.masking import mask_sensitive_data, mask_text
+from costmonitor.masking import mask_sensitive_data, mask_text
 
 # Keys the design puts at the top of a line; everything else goes under "context".
 _TOP_LEVEL = {"timestamp", "level", "event"}

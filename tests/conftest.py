@@ -218,3 +218,33 @@ def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
     factories.RecommendationFactory(account=account)
     factories.CollectionRunFactory()
     return Token.objects.create(user=staff_user).key
+
+
+# --- Settings (tests/test_security.py, tests/test_backends.py) ---
+
+
+@pytest.fixture
+def reload_settings(monkeypatch):
+    """`reload(**env)` imports the settings package afresh, every concern module with it, under a changed
+    environment (None unsets a variable) and returns it; the running settings and modules are left as they were."""
+    import importlib
+    import sys
+
+    import costmonitor
+
+    def reload(**env: str | None):
+        for name, value in env.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        loaded = {name: module for name, module in sys.modules.items() if name.startswith("costmonitor.settings")}
+        for name in loaded:
+            del sys.modules[name]
+        try:
+            return importlib.import_module("costmonitor.settings")
+        finally:
+            sys.modules.update(loaded)
+            costmonitor.settings = loaded["costmonitor.settings"]
+
+    return reload

@@ -33,54 +33,19 @@ def test_cache_reaches_redis_when_configured():
     assert cache.get(key) == "here"
 
 
-def test_embedded_defaults_without_urls(monkeypatch):
+def test_embedded_defaults_without_urls(reload_settings):
     """Without DATABASE_URL/REDIS_URL the settings fall back to SQLite and a local cache."""
-    import importlib
-
-    import costmonitor.settings as settings_module
-
-    for name in ("DATABASE_URL", "REDIS_URL", "REDIS_HOST", "CELERY_BROKER_URL"):
-        monkeypatch.delenv(name, raising=False)
-    fresh = importlib.reload(settings_module)
-    try:
-        assert fresh.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-        assert fresh.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-        assert fresh.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
-        assert fresh.CELERY_BROKER_URL == "filesystem://"
-    finally:
-        monkeypatch.undo()
-        importlib.reload(settings_module)
+    fresh = reload_settings(DATABASE_URL=None, REDIS_URL=None, REDIS_HOST=None, CELERY_BROKER_URL=None)
+    assert fresh.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert fresh.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert fresh.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    assert fresh.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
+    assert fresh.CELERY_BROKER_URL == "filesystem://"
 
 
-def test_redis_host_and_port_are_accepted(monkeypatch):
-    import importlib
-
-    import costmonitor.settings as settings_module
-
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("REDIS_HOST", "cache.internal")
-    monkeypatch.setenv("REDIS_PORT", "6380")
-    fresh = importlib.reload(settings_module)
-    try:
-        assert fresh.CACHES["default"]["LOCATION"] == "redis://cache.internal:6380/0"
-        assert fresh.CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
-    finally:
-        monkeypatch.undo()
-        importlib.reload(settings_module)
-
-
-def test_refuses_to_start_without_secret_key_when_not_debug(monkeypatch):
-    import importlib
-
-    from django.core.exceptions import ImproperlyConfigured
-
-    import costmonitor.settings as settings_module
-
-    monkeypatch.setenv("DEBUG", "false")
-    monkeypatch.setenv("SECRET_KEY", "change-me")
-    try:
-        with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
-            importlib.reload(settings_module)
-    finally:
-        monkeypatch.undo()
-        importlib.reload(settings_module)
+def test_redis_host_and_port_are_accepted(reload_settings):
+    fresh = reload_settings(REDIS_URL=None, CELERY_BROKER_URL=None, REDIS_HOST="cache.internal", REDIS_PORT="6380")
+    assert fresh.CACHES["default"]["LOCATION"] == "redis://cache.internal:6380/0"
+    assert fresh.CACHES["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    # Redis is then the broker too.
+    assert fresh.CELERY_BROKER_URL == "redis://cache.internal:6380/0"

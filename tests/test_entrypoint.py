@@ -49,6 +49,16 @@ def test_migrate_role_migrates_and_manage_commands_pass_through(role_env):
     assert run_role(role_env, "manage", "check").returncode == 0
 
 
+@pytest.mark.parametrize("role", [["web"], ["worker"], ["beat"], ["migrate"], ["manage", "check"], ["shell"]])
+def test_every_role_refuses_a_setting_a_check_rejects_in_one_line(role_env, role):
+    """A check's error stops each process before it serves, schedules or runs anything: one line, no traceback."""
+    refused = run(["sh", str(ENTRYPOINT), *role], env={**role_env, "COST_SOURCE": "bogus"}, timeout=60)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "costmonitor: configuration error: (costmonitor.E001) COST_SOURCE must be auto, aws or demo, not 'bogus'."
+    )
+
+
 def test_web_role_serves_api_and_metrics_ports_and_cleans_the_metrics_directory(role_env, tmp_path):
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()

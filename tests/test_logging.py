@@ -136,7 +136,7 @@ def test_an_unknown_log_format_is_a_clear_error():
 
 
 def test_generated_request_ids_survive_log_masking(rf):
-    from collection.masking import mask_text
+    from costmonitor.masking import mask_text
     from costmonitor.request_logging import request_id_for
 
     ids = [request_id_for(rf.get("/")) for _ in range(2000)]

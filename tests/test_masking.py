@@ -1,6 +1,6 @@
 """The design's mask_sensitive_data: account ids and AWS keys never in clear."""
 
-from collection.masking import mask_sensitive_data, mask_text, public_account_id
+from costmonitor.masking import mask_sensitive_data, mask_text, public_account_id
 
 
 def test_account_ids_and_keys_are_masked_in_text():

@@ -1,6 +1,5 @@
 """Secure by default: production settings pass `check --deploy`, HTTPS is enforced, placeholder keys are refused."""
 
-import importlib
 import os
 import re
 import subprocess
@@ -9,7 +8,6 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-import costmonitor.settings as settings_module
 from tests.processes import ROOT, run
 
 PRODUCTION_KEY = "a-production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -18,23 +16,6 @@ PRODUCTION_KEY = "a-production-like-secret-key-0123456789-abcdefghijklmnopqrstuv
 def env_example() -> dict[str, str]:
     text = (ROOT / ".env.example").read_text()
     return dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", text, flags=re.MULTILINE))
-
-
-@pytest.fixture
-def reload_settings(monkeypatch):
-    """Re-import settings under a changed environment; the original settings are restored afterwards."""
-
-    def reload(**env: str | None):
-        for name, value in env.items():
-            if value is None:
-                monkeypatch.delenv(name, raising=False)
-            else:
-                monkeypatch.setenv(name, value)
-        return importlib.reload(settings_module)
-
-    yield reload
-    monkeypatch.undo()
-    importlib.reload(settings_module)
 
 
 def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:

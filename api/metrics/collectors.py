@@ -8,9 +8,9 @@ from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from collection.masking import public_account_id
 from collection.models import CollectionRun
 from collection.selectors import collection_health, metric_snapshot
+from costmonitor.masking import public_account_id
 
 # name: (help, labels). The design's names and labels; see the README's "Metrics and alerting".
 SNAPSHOT_METRICS: dict[str, tuple[str, list[str]]] = {

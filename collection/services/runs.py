@@ -12,13 +12,13 @@ from collection.aws import RequestCounter
 from collection.cache_versions import bump_dataset_versions
 from collection.errors import AWSCostCollectorError, BudgetExceeded, ErrorCode
 from collection.kinds import Dataset, KindSpec, kind_spec
-from collection.masking import mask_text
 from collection.models import CollectionRun
 from collection.services.context import CollectionContext, Outcome
 from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
 from collection.services.sources import open_source, source_name
 from collection.services.spend_guard import check_budget
+from costmonitor.masking import mask_text
 
 logger = logging.getLogger(__name__)
 Status = CollectionRun.Status

@@ -14,9 +14,9 @@ from django.db import connection
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from collection.masking import public_account_id
 from collection.months import month_start
 from collection.selectors import cost_breakdown
+from costmonitor.masking import public_account_id
 from tests.metrics.promql import ALERTS, alert_rules, dashboard_queries
 from tests.metrics.servers import get, manage, process, prometheus_query, server_env, status
 from tests.processes import ROOT, free_port, wait_until

@@ -1,0 +1,79 @@
+"""System checks of the settings' ranges and choices: one table of rules, each naming a variable and what it allows."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`variable` must be `allowed` (formatted with `settings`), which `allows` tests; `value` reads it, by default
+    from the setting of the same name."""
+
+    id: str
+    variable: str
+    allowed: str
+    allows: Callable[[Any], bool]
+    value: Callable[[], Any] | None = None
+    level: type[checks.CheckMessage] = checks.Error
+    hint: str | None = None
+
+
+def _positive(value: int) -> bool:
+    return value >= 1
+
+
+RULES = (
+    Rule("costmonitor.E001", "COST_SOURCE", "auto, aws or demo", lambda value: value in {"auto", "aws", "demo"}),
+    # One AWS call makes at most 10 HTTP attempts (collection.errors.MAX_HTTP_ATTEMPTS_PER_CALL): botocore's, in rounds.
+    Rule("costmonitor.E002", "AWS_MAX_ATTEMPTS", "between 1 and 10", lambda value: 1 <= value <= 10),
+    Rule("costmonitor.E003", "CE_HISTORY_MONTHS", "a positive integer", _positive),
+    Rule("costmonitor.E004", "COST_HISTORY_DAYS", "a positive integer", _positive),
+    Rule("costmonitor.E005", "COLLECTION_LOCK_TTL", "a positive integer", _positive),
+    Rule(
+        "costmonitor.E006",
+        "CE_MONTHLY_REQUEST_BUDGET",
+        "0 or more (unset: no budget)",
+        lambda value: value is None or value >= 0,
+    ),
+    Rule("costmonitor.E007", "METRICS_DAILY_DAYS", "between 1 and 62", lambda value: 1 <= value <= 62),
+    Rule("costmonitor.E008", "MONTHLY_BUDGET_USD", "0 or more (0: no budget)", lambda value: value >= 0),
+    # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
+    # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is
+    # gone, which the single-flight lock relies on to let the new delivery take over the old one's lease.
+    # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+    Rule(
+        "costmonitor.W001",
+        "CELERY_VISIBILITY_TIMEOUT",
+        "more than CELERY_TASK_TIME_LIMIT ({settings.CELERY_TASK_TIME_LIMIT} s)",
+        lambda timeout: timeout is None or timeout > settings.CELERY_TASK_TIME_LIMIT,
+        value=lambda: getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get("visibility_timeout"),
+        level=checks.Warning,
+        hint="Raise CELERY_VISIBILITY_TIMEOUT or lower CELERY_TASK_TIME_LIMIT: a slow but healthy collection "
+        "would otherwise be delivered again and run twice at once.",
+    ),
+)
+
+
+# Registered on import: costmonitor/celery.py, which every process loads, imports this module.
+@checks.register(checks.Tags.compatibility)
+def check_settings(**_kwargs: Any) -> list[checks.CheckMessage]:
+    """A message for every rule the settings break, naming the variable, its value and what is allowed."""
+    messages = []
+    for rule in RULES:
+        value = rule.value() if rule.value else getattr(settings, rule.variable)
+        if not rule.allows(value):
+            text = f"{rule.variable} must be {rule.allowed.format(settings=settings)}, not {value!r}."
+            messages.append(rule.level(text, hint=rule.hint, id=rule.id))
+    return messages
+
+
+def refuse_invalid_settings() -> None:
+    """Raise ImproperlyConfigured, with every error on one line, when a rule reports an error (not a warning)."""
+    errors = [message for message in check_settings() if message.is_serious()]
+    if errors:
+        raise ImproperlyConfigured(" ".join(f"({error.id}) {error.msg}" for error in errors))
