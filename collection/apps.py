@@ -1,6 +1,7 @@
 """App config for the collection domain: AWS cost history, collectors, schedules."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CollectionConfig(AppConfig):
@@ -8,8 +9,6 @@ class CollectionConfig(AppConfig):
     verbose_name = "AWS cost collection"
 
     def ready(self) -> None:
-        from celery.signals import beat_init
+        from collection.services.default_schedule import seed_after_migrate
 
-        from collection.services.default_schedule import seed_on_beat_start
-
-        beat_init.connect(seed_on_beat_start, weak=False)
+        post_migrate.connect(seed_after_migrate, sender=self)

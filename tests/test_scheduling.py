@@ -5,7 +5,7 @@ import json
 from importlib import import_module
 
 import pytest
-from celery.signals import beat_init, before_task_publish
+from celery.signals import before_task_publish
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -106,10 +106,10 @@ def test_the_default_schedule_is_seeded_once_so_an_operators_deletion_stands():
 
 
 @scheduler_db
-def test_a_kind_never_seeded_is_scheduled_when_beat_starts():
+def test_a_kind_never_seeded_is_scheduled_by_migrate():
     SeededSchedule.objects.filter(kind="forecast").delete()
     PeriodicTask.objects.filter(name="collect forecast").delete()
-    beat_init.send(sender=None)
+    call_command("migrate", verbosity=0)
     task = PeriodicTask.objects.get(name="collect forecast")
     assert (task.task, task.interval.every, task.interval.period) == (COLLECT_TASK, 2, "hours")
     assert SeededSchedule.objects.filter(kind="forecast").exists()

@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from django.db import transaction
+from django.db import connections, transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
 
 from collection.kinds import KINDS
@@ -18,8 +18,8 @@ def seed_default_schedule() -> list[str]:
     """Create the periodic task of each kind never seeded before; return the kinds seeded now.
 
     The rows then belong to the operator: a kind is seeded once (`SeededSchedule`), so no restart, deploy or
-    migration rewrites, re-enables or re-creates what was edited or deleted in the admin. Beat calls this as it
-    starts, so a kind added in a new release is scheduled on its first start.
+    migration rewrites, re-enables or re-creates what was edited or deleted in the admin. `migrate` calls this
+    when it is done, so a kind added in a new release is scheduled by the release's migrate.
     """
     seeded = []
     with transaction.atomic():
@@ -47,6 +47,10 @@ def seed_default_schedule() -> list[str]:
     return seeded
 
 
-def seed_on_beat_start(**_kwargs) -> None:
-    """celery's `beat_init` receiver (connected in `collection.apps`)."""
-    seed_default_schedule()
+def seed_after_migrate(*, using: str, **_kwargs) -> None:
+    """The `post_migrate` receiver of the collection app (connected in `collection.apps`).
+
+    Not when migrating back to before the seeding's own table (migration 0004) exists.
+    """
+    if SeededSchedule._meta.db_table in connections[using].introspection.table_names():
+        seed_default_schedule()
