@@ -235,6 +235,7 @@ def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
 
 @pytest.fixture
 def gate(tmp_path) -> Path:
+    """While `<gate>/hold` exists, a worker waits in the middle of its cost writes (tests/integration/worker_app.py)."""
     path = tmp_path / "gate"
     path.mkdir()
     return path
