@@ -1,12 +1,18 @@
-"""Shared fixtures: users, API clients and a populated cost history."""
+"""Shared fixtures: users, API clients, a populated cost history, real Celery workers."""
 
 import datetime as dt
+import importlib
+import os
+import signal
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -14,7 +20,9 @@ from collection.models import CollectionRun
 from collection.months import next_month
 from collection.services.default_schedule import seed_default_schedule
 from collection.services.snapshot import write_metric_snapshot
+from costmonitor.celery import app
 from tests import factories
+from tests.integration.workers import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -203,11 +211,11 @@ def default_schedule(db):
 @pytest.fixture
 def _keep_test_connection():
     """As Django's test client does: the WSGI handler must not close the connection holding the test transaction."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
+    for request_signal in (request_started, request_finished):
+        request_signal.disconnect(close_old_connections)
     yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
+    for request_signal in (request_started, request_finished):
+        request_signal.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -227,9 +235,6 @@ def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
 def reload_settings(monkeypatch):
     """`reload(**env)` imports the settings package afresh, every concern module with it, under a changed
     environment (None unsets a variable) and returns it; the running settings and modules are left as they were."""
-    import importlib
-    import sys
-
     import costmonitor
 
     def reload(**env: str | None):
@@ -248,3 +253,69 @@ def reload_settings(monkeypatch):
             costmonitor.settings = loaded["costmonitor.settings"]
 
     return reload
+
+
+# --- Real Celery workers (tests/integration/test_worker.py, tests/reliability/) ---
+
+
+@pytest.fixture
+def gate(tmp_path) -> Path:
+    """While `<gate>/hold` exists, a worker waits in the middle of its cost writes (tests/integration/worker_app.py)."""
+    path = tmp_path / "gate"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def start_worker(tmp_path, gate, settings):
+    """Start `celery worker` subprocesses (each in its own process group) on the test database."""
+    app.control.purge()
+    db = connection.settings_dict
+    workers = []
+
+    def start(*, concurrency: int = 1, **env: str) -> subprocess.Popen:
+        name = f"w{len(workers)}"
+        log = tmp_path / f"{name}.log"
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "tests.integration.worker_app",
+                "worker",
+                "--hostname",
+                f"{name}@%h",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env={
+                **os.environ,
+                "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+                "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+                "COST_SOURCE": "demo",
+                "COSTMONITOR_TEST_GATE": str(gate),
+                **env,
+            },
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        workers.append(process)
+        wait_for(lambda: "ready." in log.read_text(), timeout=30, what=f"worker {name} to start:\n{log}")
+        return process
+
+    yield start
+    for process in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+    app.control.purge()

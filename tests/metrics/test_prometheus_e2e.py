@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import get_commands
 from django.db import connection
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
@@ -23,7 +22,6 @@ from tests.processes import ROOT, free_port, wait_until
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(shutil.which("prometheus") is None, reason="prometheus (Debian package) is not installed"),
     pytest.mark.skipif(connection.vendor == "sqlite", reason="other processes cannot share an in-memory test database"),
 ]
 
@@ -70,6 +68,7 @@ def test_metrics_port_serves_only_metrics_with_the_workers_api_counts(costmonito
     assert status(f"{costmonitor['metrics']}/admin/login/", TOKEN) == 404
 
 
+@pytest.mark.skipif(shutil.which("prometheus") is None, reason="prometheus (Debian package) is not installed")
 def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_data(
     costmonitor, metrics_history, default_schedule
 ):
@@ -99,7 +98,6 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
             }  # fmt: skip
 
 
-@pytest.mark.skipif("collect_costs" not in get_commands(), reason="collect_costs lands with the collection issue")
 def test_a_collection_by_command_in_one_process_shows_on_metrics_of_another(transactional_db):
     port = free_port()
     env = server_env(COST_SOURCE="demo")

@@ -8,10 +8,7 @@ import botocore.retries.standard
 import pytest
 from django.utils import timezone
 
-from tests.integration.test_worker import gate, start_worker
 from tests.reliability.emulator import CostExplorerEmulator, EmulatorServer
-
-__all__ = ["gate", "start_worker"]  # the integration suite's subprocess workers, reused here
 
 # RELIABILITY_FIGURES names a JSON file that each test adds its figures to (bench/reliability_report.py).
 FIGURES = os.environ.get("RELIABILITY_FIGURES", "")

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from collection.models import CollectionRun, CostData
+from tests.integration.workers import NEEDS_SERVICES, collect_now
 from tests.reliability.emulator import CREDIT, SERVICES
 from tests.reliability.truth import assert_complete, first_run_window
-from tests.reliability.workers import NEEDS_SERVICES, collect_now
 
 pytestmark = [
     pytest.mark.reliability,

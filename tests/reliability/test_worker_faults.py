@@ -9,8 +9,8 @@ from django.db import connection
 
 from collection import services
 from collection.models import CollectionRun, CostData
+from tests.integration.workers import NEEDS_SERVICES, collect_now, finished, kill_and_redeliver, wait_for
 from tests.reliability.truth import assert_complete, first_run_window
-from tests.reliability.workers import NEEDS_SERVICES, collect_now, finished, kill_and_redeliver, wait_for
 
 pytestmark = [
     pytest.mark.reliability,
