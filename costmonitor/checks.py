@@ -40,6 +40,8 @@ RULES = (
         "0 or more (unset: no budget)",
         lambda value: value is None or value >= 0,
     ),
+    Rule("costmonitor.E009", "TAG_PROBE_HOURS", "0 or more (0: every run)", lambda value: value >= 0),
+    Rule("costmonitor.E010", "COST_FULL_REFRESH_HOURS", "0 or more (0: every run)", lambda value: value >= 0),
     Rule("costmonitor.E007", "METRICS_DAILY_DAYS", "between 1 and 62", lambda value: 1 <= value <= 62),
     Rule("costmonitor.E008", "MONTHLY_BUDGET_USD", "0 or more (0: no budget)", lambda value: value >= 0),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,

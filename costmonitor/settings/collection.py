@@ -15,6 +15,10 @@ CE_PROBE_MAX_AGE = env.int("CE_PROBE_MAX_AGE", default=1800)
 COST_TAG_KEYS = env.list("COST_TAG_KEYS", default=[])
 COST_HISTORY_DAYS = env.int("COST_HISTORY_DAYS", default=90)
 COST_RESTATEMENT_DAYS = env.int("COST_RESTATEMENT_DAYS", default=3)
+# Hours between probes of each tag key's values (a tag backfill moves cost between values); 0: every run.
+TAG_PROBE_HOURS = env.int("TAG_PROBE_HOURS", default=24)
+# Hours after which a scheduled costs or tags run re-fetches the whole open window; 0: every run.
+COST_FULL_REFRESH_HOURS = env.int("COST_FULL_REFRESH_HOURS", default=168)
 COST_REGION_BREAKDOWN = env.bool("COST_REGION_BREAKDOWN", default=False)
 FORECAST_PER_ACCOUNT = env.bool("FORECAST_PER_ACCOUNT", default=False)
 RECOMMENDATION_REFRESH_HOURS = env.int("RECOMMENDATION_REFRESH_HOURS", default=12)
