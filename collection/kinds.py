@@ -15,13 +15,14 @@ from django.utils.module_loading import import_string
 
 class Kind(models.TextChoices):
     """Declared in dependency order, the order `manage.py collect --kind all` runs them in: accounts first
-    (names), forecast after costs (it follows the costs run's changes)."""
+    (names), forecast after costs (it follows the costs run's changes), reconciliation last (it checks them)."""
 
     ACCOUNTS = "accounts"
     COSTS = "costs"
     TAGS = "tags"
     FORECAST = "forecast"
     OPTIMIZATION = "optimization"
+    RECONCILIATION = "reconciliation"
 
 
 class Dataset(models.TextChoices):
@@ -117,6 +118,16 @@ KINDS: dict[Kind, KindSpec] = {
             estimate=f"{_ESTIMATES}.estimate_optimization",
             gauge_names=("aws_optimization_savings",),
             gauges=f"{_GAUGES}.optimization_gauges",
+        ),
+        KindSpec(
+            kind=Kind.RECONCILIATION,
+            collector=f"{_SERVICES}.reconciliation.reconcile_costs",
+            datasets=(),  # its checks are read by /metrics and the command only (runs and metrics always move)
+            every=(1, "days"),
+            estimate=f"{_SERVICES}.reconciliation.estimate_reconciliation",
+            gauge_names=("costmonitor_reconciliation_difference_usd",),
+            gauges="collection.selectors.reconciliation.reconciliation_gauges",
+            windowed=True,
         ),
     )
 }

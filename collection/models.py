@@ -1,5 +1,7 @@
 """The AWS cost history: accounts, daily costs, forecasts, tag costs, recommendations, metric snapshots, runs."""
 
+from decimal import Decimal
+
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -242,3 +244,41 @@ class SeededSchedule(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class Reconciliation(models.Model):
+    """The latest check of one period's stored total (daily all-regions rows summed) of one account, metric and
+    currency against Cost Explorer's MONTHLY answer; `difference` is reported minus stored.
+
+    `account_id` is no foreign key: Cost Explorer may report an account whose costs were never stored, which is
+    what a reconciliation is there to find. A check replaces the rows of the periods it covers.
+    """
+
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="Exclusive, as in Cost Explorer.")
+    account_id = models.CharField(max_length=12, validators=[account_id_validator])
+    metric = models.CharField(max_length=32, help_text="unblended, amortized, … (the stored cost fields).")
+    currency = models.CharField(max_length=3, default="USD")
+    stored = models.DecimalField(**MONEY)
+    reported = models.DecimalField(**MONEY, help_text="Cost Explorer's MONTHLY answer.")
+    difference = models.DecimalField(**MONEY, help_text="Reported minus stored.")
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period_start", "account_id", "metric", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end", "account_id", "metric", "currency"], name="uniq_reconciliation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_start}..{self.period_end} {self.account_id} {self.metric}"
+
+    def line(self) -> str:
+        """One line for an operator: the period, account, metric, both totals and their difference in cents."""
+        cents = self.difference.quantize(Decimal("0.01")) + 0  # + 0: a difference of -0.000…1 prints as +0.00
+        return (
+            f"{self.period_start}..{self.period_end} {self.account_id} {self.metric}: stored {self.stored:.2f}, "
+            f"Cost Explorer {self.reported:.2f}, difference {cents:+.2f} {self.currency}"
+        )

@@ -203,10 +203,11 @@ def metrics_history(transactional_db):
     factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
     factories.RecommendationFactory(account=payer)
+    factories.ReconciliationFactory(account_id=payer.account_id)
     run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
     CollectionRun.objects.filter(pk=run.pk).update(started_at=run.finished_at - dt.timedelta(minutes=3))
     factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
-    for kind in ("costs", "forecast", "tags", "optimization"):
+    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
 

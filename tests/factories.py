@@ -90,3 +90,19 @@ class CollectionRunFactory(factory.django.DjangoModelFactory):
     rows_written = 10
     ce_requests = 2
     ce_cost_usd = Decimal("0.02")
+
+
+class ReconciliationFactory(factory.django.DjangoModelFactory):
+    """A check of the last closed month that found Cost Explorer 1.50 above the stored total."""
+
+    class Meta:
+        model = models.Reconciliation
+
+    period_end = factory.LazyFunction(lambda: timezone.now().date().replace(day=1))
+    period_start = factory.LazyAttribute(lambda o: (o.period_end - dt.timedelta(days=1)).replace(day=1))
+    account_id = "123456789012"
+    metric = "unblended"
+    stored = Decimal("100.00")
+    reported = Decimal("101.50")
+    difference = factory.LazyAttribute(lambda o: o.reported - o.stored)
+    checked_at = factory.LazyFunction(timezone.now)

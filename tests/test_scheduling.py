@@ -26,6 +26,7 @@ DESIGN_SCHEDULE = {
     "collect tags": dt.timedelta(minutes=30),
     "collect optimization": dt.timedelta(hours=4),
     "collect accounts": dt.timedelta(days=1),
+    "collect reconciliation": dt.timedelta(days=1),
 }
 
 

@@ -35,6 +35,10 @@ SNAPSHOT_METRICS: dict[str, tuple[str, list[str]]] = {
         ["tag_key", "tag_value", "service"],
     ),
     "aws_optimization_savings": ("Estimated monthly savings in USD of active recommendations", ["type", "category"]),
+    "costmonitor_reconciliation_difference_usd": (
+        "Cost Explorer's MONTHLY total minus the stored total in USD, last closed UTC month (latest check)",
+        ["account_id", "metric"],
+    ),
 }
 
 

@@ -37,6 +37,8 @@ class DemoAnswers(DemoAccountAnswers):
 
     def _groups(self, day: date, group_by: list[dict], account: str | None) -> list[tuple[list[str], Decimal]]:
         bill, keys = self.bill, [g["Key"] for g in group_by]
+        if keys == ["LINKED_ACCOUNT"]:
+            return [([a], bill.day_total(day, a)) for a, _ in bill.accounts]
         if keys == ["LINKED_ACCOUNT", "SERVICE"]:
             return [([a, s], bill.unblended(day, a, s)) for a, _ in bill.accounts for s in bill.services]
         if keys == ["SERVICE", "REGION"]:
@@ -67,9 +69,32 @@ class DemoAnswers(DemoAccountAnswers):
                 if offset <= index * per_day + position < offset + self.page_size:
                     yield days[index], keys, amount
 
+    def _monthly(self, *, TimePeriod, Metrics, GroupBy, account: str | None) -> dict:
+        """A MONTHLY answer: per month of the window, each group summed over its days (one page: the demo
+        organization has few accounts)."""
+        results = []
+        for start, end in month_periods(*_window(TimePeriod)):
+            days, totals = self.bill.days(start, end), {}
+            for d in days:
+                for keys, amount in self._groups(d, list(GroupBy), account):
+                    totals[tuple(keys)] = totals.get(tuple(keys), Decimal(0)) + amount
+            results.append(
+                {
+                    "TimePeriod": {"Start": str(start), "End": str(end)},
+                    "Total": {},
+                    "Groups": [
+                        {"Keys": list(keys), "Metrics": metrics(amount, Metrics)} for keys, amount in totals.items()
+                    ],
+                    "Estimated": any(self.bill.estimated(d) for d in days),
+                }
+            )
+        return {"ResultsByTime": results, "GroupDefinitions": list(GroupBy), "DimensionValueAttributes": []}
+
     def ce_get_cost_and_usage(self, *, TimePeriod, Granularity, Metrics, GroupBy=(), Filter=None, NextPageToken=None):
-        days = self.bill.days(*_window(TimePeriod))
         account = _filter_account(Filter)
+        if Granularity == "MONTHLY":
+            return self._monthly(TimePeriod=TimePeriod, Metrics=Metrics, GroupBy=GroupBy, account=account)
+        days = self.bill.days(*_window(TimePeriod))
         if not GroupBy:
             results = [
                 {

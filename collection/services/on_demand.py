@@ -24,8 +24,8 @@ def collect_now(
     if start:
         end = end or today + timedelta(days=1)
         if not any(spec.windowed for spec in specs):
-            windowed = " and ".join(spec.kind for spec in KINDS.values() if spec.windowed)
-            raise ValueError(f"a start and end apply to {windowed}, not to {kind}")
+            windowed = ", ".join(spec.kind for spec in KINDS.values() if spec.windowed)
+            raise ValueError(f"a start and end apply only to {windowed} (not to {kind})")
         validate_window(start=start, end=end, today=today)
     return [
         run_collection(

@@ -38,7 +38,10 @@ def test_collect_all_runs_every_kind(demo_source):
         (["--start", str(TODAY + dt.timedelta(days=3))], "in the future"),
         (["--start", "2001-01-01"], "beyond Cost Explorer's history"),
         (["--end", str(TODAY)], "an end needs a start"),
-        (["--kind", "forecast", "--start", str(TODAY)], "apply to costs and tags, not to forecast"),
+        (
+            ["--kind", "forecast", "--start", str(TODAY)],
+            r"apply only to costs, tags, reconciliation \(not to forecast\)",
+        ),
         (["--kind", "bills"], "invalid choice"),
     ],
 )

@@ -94,7 +94,8 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
             # CollectionStale's intervals come from the schedule in the database, as beat reads it.
             interval = wait_until(lambda: prometheus_query(base, "costmonitor_collection_interval_seconds"))
             assert {r["metric"]["kind"]: float(r["value"][1]) for r in interval} == {
-                "costs": 3600.0, "forecast": 7200.0, "tags": 1800.0, "optimization": 14400.0, "accounts": 86400.0
+                "costs": 3600.0, "forecast": 7200.0, "tags": 1800.0, "optimization": 14400.0, "accounts": 86400.0,
+                "reconciliation": 86400.0,
             }  # fmt: skip
 
 
