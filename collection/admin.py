@@ -13,6 +13,7 @@ from .models import (
     CostForecast,
     MetricData,
     OptimizationRecommendation,
+    Reconciliation,
     TagCost,
 )
 from .task_names import periodic_task_kind
@@ -92,6 +93,23 @@ class OptimizationRecommendationAdmin(ReadOnlyAdmin):
     list_filter = ["type", "category", "active"]
     search_fields = ["resource_id", "account__account_id", "account__name"]
     date_hierarchy = "last_seen"
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "period_start",
+        "period_end",
+        "account_id",
+        "metric",
+        "stored",
+        "reported",
+        "difference",
+        "currency",
+    ]
+    list_filter = ["metric", "currency"]
+    search_fields = ["account_id"]
+    date_hierarchy = "period_start"
 
 
 @admin.register(MetricData)

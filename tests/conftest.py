@@ -68,6 +68,7 @@ def history(db):
         "forecast": factories.CostForecastFactory(),
         "tag": factories.TagCostFactory(),
         "recommendation": factories.RecommendationFactory(account=account),
+        "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
     }

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind", choices=[*Kind.values, ALL], default=ALL, help="What to collect (default: all, accounts first)."
         )
-        parser.add_argument("--start", type=day_argument, help="First day, YYYY-MM-DD (costs and tags only).")
+        parser.add_argument(
+            "--start", type=day_argument, help="First day, YYYY-MM-DD (costs, tags and reconciliation only)."
+        )
         parser.add_argument(
             "--end", type=day_argument, help="Day after the last one, YYYY-MM-DD, exclusive (default: tomorrow)."
         )
