@@ -2,17 +2,20 @@
 
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_celery_beat.models import PeriodicTask
 from prometheus_client.parser import text_string_to_metric_families
 
 from collection.kinds import kind_spec
-from collection.models import CollectionRun, Reconciliation
+from collection.models import CollectionRun, Reconciliation, SeededSchedule
 from collection.services import run_collection
+from collection.task_names import COLLECT_TASK
 from tests import factories
 from tests.collection.helpers import stub
 
@@ -251,3 +254,22 @@ def test_the_estimate_is_a_page_per_500_account_months(demo_source):
         factories.AwsAccountFactory(account_id=f"{n:012d}")
     assert spec.estimated_requests(start=dt.date(2026, 1, 15), end=dt.date(2026, 3, 1)) == 3
     assert "dry run: about 2 CE requests" in call("collect", "--kind", "reconciliation", "--dry-run")
+
+
+@pytest.mark.usefixtures("transactional_db", "default_schedule")
+def test_an_upgrade_schedules_reconciliation_daily_at_its_migrate_and_leaves_the_other_tasks_alone():
+    SeededSchedule.objects.filter(kind="reconciliation").delete()  # an installation of the release before it
+    PeriodicTask.objects.filter(name="collect reconciliation").delete()
+    PeriodicTask.objects.filter(name="collect costs").update(enabled=False)
+
+    call_command("migrate", verbosity=0)
+
+    task = PeriodicTask.objects.get(name="collect reconciliation")
+    assert (task.task, task.interval.every, task.interval.period, json.loads(task.kwargs)) == (
+        COLLECT_TASK,
+        1,
+        "days",
+        {"kind": "reconciliation", "trigger": "schedule"},
+    )
+    assert task.enabled
+    assert not PeriodicTask.objects.get(name="collect costs").enabled

@@ -9,6 +9,8 @@ from collection.selectors.reconciliation import reconciliations
 from collection.services.reconciliation import month_window
 from collection.services.runs import run_collection
 
+ALERT_USD = 1  # ReconciliationDifference's threshold (deploy/prometheus/alerts.yml): such lines are highlighted
+
 
 class Command(BaseCommand):
     help = (
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         run = run_collection(kind=Kind.RECONCILIATION, trigger=CollectionRun.Trigger.COMMAND, start=start, end=end)
         if run.status == CollectionRun.Status.SUCCEEDED:
             for row in reconciliations(start=start, end=end):
-                self.stdout.write((self.style.WARNING if abs(row.difference) > 1 else str)(row.line()))
+                self.stdout.write((self.style.WARNING if abs(row.difference) > ALERT_USD else str)(row.line()))
         style = self.style.SUCCESS if run.status == CollectionRun.Status.SUCCEEDED else self.style.WARNING
         self.stdout.write(style(run.summary()))
         if run.fell_short:
