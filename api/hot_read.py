@@ -12,7 +12,7 @@ from the database, allowed, answered uncached — and counted. Any other cache i
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -34,8 +34,8 @@ class HotRead:
     entry_key: str
     counter_key: str
     rate_limit: int
-    found: dict[str, Any] = field(default_factory=dict)
-    error: Exception | None = None
+    found: dict[str, Any]
+    error: Exception | None
 
     def read(self, keys: list[str]) -> bool:
         """Whether the round trip read every one of `keys` (or failed trying)."""
@@ -69,26 +69,29 @@ def prefetch(request, *, dataset: str, entry_key: Callable[[], str], rate_limit:
         key = entry_key()
     except exceptions.ValidationError:
         return None
-    hot = HotRead(
-        token_key=token_user_key(token),
-        version_key=version_key(dataset=dataset),
-        entry_key=key,
-        counter_key=throttle_key(ident=throttle_ident(token=token), now=time.time(), period=period),
-        rate_limit=rate_limit,
-    )
-    keys = [hot.token_key, hot.version_key, hot.entry_key]  # the token first: only a known one is counted
+    keys = [token_user_key(token), version_key(dataset=dataset), key]  # the token first: only a known one is counted
+    counter = throttle_key(ident=throttle_ident(token=token), now=time.time(), period=period)
     try:
-        read = read_and_count(keys=keys, counter=hot.counter_key, period=period)
+        read = read_and_count(keys=keys, counter=counter, period=period)
     except Exception as exc:  # Redis down or refusing: every part answers without the cache
-        read, hot = None, replace(hot, error=exc)
-    if read is not None:
+        found, error = {}, exc
+    else:
+        if read is None:  # a cache that cannot be read this way
+            return None
         values, count = read
-        found = {k: v for k, v in zip(keys, values, strict=True) if v is not None}
-        hot = replace(hot, found=found if count is None else {**found, hot.counter_key: count})
-    elif hot.error is None:  # a cache that cannot be read this way
-        return None
-    request.hot_read = hot
-    return hot
+        found, error = {k: v for k, v in zip(keys, values, strict=True) if v is not None}, None
+        if count is not None:
+            found[counter] = count
+    request.hot_read = HotRead(
+        token_key=keys[0],
+        version_key=keys[1],
+        entry_key=key,
+        counter_key=counter,
+        rate_limit=rate_limit,
+        found=found,
+        error=error,
+    )
+    return request.hot_read
 
 
 def read_many(request, keys: list[str], *, otherwise: Callable[[], dict] | None = None) -> dict:

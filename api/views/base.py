@@ -23,8 +23,15 @@ from costmonitor.cache_keys import entry_key
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 
 # The view methods that decide who is let in; `HotRead.admits` stands for them only where a view keeps them.
-_CHECKS = ("initial", "perform_authentication", "get_authenticators", "get_permissions", "get_throttles")
-_CHECKS += ("check_permissions", "check_throttles")
+_CHECKS = (
+    "initial",
+    "perform_authentication",
+    "get_authenticators",
+    "get_permissions",
+    "get_throttles",
+    "check_permissions",
+    "check_throttles",
+)
 
 
 def enveloped(data, *, metadata: dict | None = None, status: int = 200) -> Response:
