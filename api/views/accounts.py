@@ -29,7 +29,8 @@ class AccountViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def key_parts(self, params: dict) -> tuple:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
         return (params.get("status"),)
 
     @envelope_schema(AccountSerializer, summary="One account")

@@ -1,9 +1,14 @@
 """What every dataset view shares: an enveloped response with cache and page metadata, cached reads."""
 
+import datetime as dt
+import functools
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -15,7 +20,7 @@ from api.caching import cached_read, fresh_payload
 from api.csv_export import CSVRenderer
 from api.envelope import EnvelopeJSONRenderer, RenderedJSON
 from api.negotiation import wants_default_renderer
-from api.params import parse_query
+from api.params import parse_query, query_items, validated_query
 from api.throttling import UserRateThrottle
 from collection.selectors import latest_data_source
 from costmonitor.cache_keys import entry_key
@@ -62,7 +67,8 @@ class CachedListViewSet(viewsets.ViewSet):
     _query: dict | None = None
     _entry_key: str | None = None
 
-    def key_parts(self, params: dict) -> tuple:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
         """The design's key parts of `params` (a view's own), between `cache_prefix` and the query's digest."""
         raise NotImplementedError
 
@@ -75,10 +81,8 @@ class CachedListViewSet(viewsets.ViewSet):
     def query_entry_key(self, request) -> str:
         """The cache key of the request's answer, computed once per request."""
         if self._entry_key is None:
-            params = self.query(request)
-            self._entry_key = entry_key(
-                prefix=self.cache_prefix, parts=self.key_parts(params), query=params, masked=settings.MASK_ACCOUNT_IDS
-            )
+            today = timezone.now().date()
+            self._entry_key = _entry_key(type(self), query_items(request), today, settings.MASK_ACCOUNT_IDS)
         return self._entry_key
 
     def dispatch(self, request, *args, **kwargs):
@@ -144,3 +148,16 @@ class CachedListViewSet(viewsets.ViewSet):
             request, dataset=self.dataset, key=self.query_entry_key(request), compute=rendered
         )
         return enveloped(data, metadata={"cached": cached, "cache_age": age, **page})
+
+
+# An entry key depends only on the view, the query, the day (its default window) and settings, so, as its
+# validation (`validated_query`), it is computed once per process and day; a refused query is never memoized.
+@functools.lru_cache(maxsize=1024)
+def _entry_key(view: type[CachedListViewSet], query: tuple, today: dt.date, masked: bool) -> str:
+    params = validated_query(view.params_class, query, today)
+    return entry_key(prefix=view.cache_prefix, parts=view.key_parts(params), query=params, masked=masked)
+
+
+@receiver(setting_changed)
+def _forget_entry_keys(**kwargs) -> None:
+    _entry_key.cache_clear()

@@ -48,5 +48,6 @@ class CostViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def key_parts(self, params: dict) -> tuple:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
         return params.get("account_id"), f"{params['start']}..{params['end']}"

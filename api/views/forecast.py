@@ -23,5 +23,6 @@ class ForecastViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def key_parts(self, params: dict) -> tuple:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
         return params.get("account_id"), "latest"

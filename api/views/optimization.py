@@ -36,5 +36,6 @@ class OptimizationViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def key_parts(self, params: dict) -> tuple:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
         return (params.get("type"),)

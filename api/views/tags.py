@@ -39,6 +39,7 @@ class TagViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def key_parts(self, params: dict) -> tuple:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
         tag_value = params.get("tag_value")
         return params.get("tag_key"), "untagged" if tag_value == "" else tag_value
