@@ -1,0 +1,63 @@
+"""Runs that will never finish on their own (their worker died, a time limit, an interrupted command): closed
+`failed`, with what they spent, from their tally in the cache (`collection.spend_tally`)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from collection.errors import ErrorCode
+from collection.models import CollectionRun
+from collection.services.locks import lease_held
+from collection.spend_tally import discard_tally, read_tallies, spend_fields
+
+logger = logging.getLogger(__name__)
+
+OPEN_STATUSES = (CollectionRun.Status.QUEUED, CollectionRun.Status.RUNNING)
+
+
+def close_open_runs(*, runs: QuerySet[CollectionRun], error_code: str, error_message: str) -> int:
+    """Close the runs of `runs` still queued or running as `failed`; return how many this call closed.
+
+    Each run is closed by one conditional update, so two closers never both close it; its tally becomes its
+    `ce_requests`, `ce_cost_usd`, `aws_requests` and `aws_retries`.
+    """
+    open_runs = list(runs.filter(status__in=OPEN_STATUSES).values_list("pk", "source"))
+    tallies = read_tallies(run_ids=[pk for pk, _ in open_runs])
+    closed = 0
+    for pk, source in open_runs:
+        spent = spend_fields(tally=tallies[pk], source=source) if pk in tallies else {}
+        closed += CollectionRun.objects.filter(pk=pk, status__in=OPEN_STATUSES).update(
+            status=CollectionRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error_code=error_code[:64],
+            error_message=error_message,
+            **spent,
+        )
+        discard_tally(run_id=pk)
+    return closed
+
+
+def close_abandoned_runs() -> int:
+    """Close `failed` (`Abandoned`) every run left `running` by a holder that is gone; return how many.
+
+    Such a run is older than a lease (COLLECTION_LOCK_TTL: a run takes its kind's lease right after it is
+    claimed) while nobody holds its kind's lease, which a live holder keeps renewing: it was killed,
+    interrupted or lost its process. A kind whose lease is held is left to its holder, which closes these
+    runs when its own run starts. Called before every run, so the schedule sweeps at least every half hour.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.COLLECTION_LOCK_TTL)
+    stale = CollectionRun.objects.filter(status=CollectionRun.Status.RUNNING, started_at__lt=cutoff)
+    kinds = [kind for kind in set(stale.values_list("kind", flat=True)) if not lease_held(kind=kind)]
+    if not kinds:
+        return 0
+    closed = close_open_runs(
+        runs=stale.filter(kind__in=kinds),
+        error_code=ErrorCode.ABANDONED,
+        error_message="The process running this collection stopped without finishing it (killed, interrupted "
+        "or lost); what it had spent is counted, nothing it wrote was kept.",
+    )
+    logger.warning("closed %d abandoned run(s) of %s", closed, ", ".join(sorted(kinds)))
+    return closed
