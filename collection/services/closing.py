@@ -45,8 +45,8 @@ def close_abandoned_runs() -> int:
 
     Such a run is older than a lease (COLLECTION_LOCK_TTL: a run takes its kind's lease right after it is
     claimed) while nobody holds its kind's lease, which a live holder keeps renewing: it was killed,
-    interrupted or lost its process. A kind whose lease is held is left to its holder, which closes these
-    runs when its own run starts. Called before every run, so the schedule sweeps at least every half hour.
+    interrupted or lost its process. A kind whose lease is held is left for a later sweep. Called before every
+    run (`run_collection`), so the default schedule sweeps at least every half hour.
     """
     cutoff = timezone.now() - timedelta(seconds=settings.COLLECTION_LOCK_TTL)
     stale = CollectionRun.objects.filter(status=CollectionRun.Status.RUNNING, started_at__lt=cutoff)

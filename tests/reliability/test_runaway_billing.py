@@ -61,6 +61,14 @@ def test_every_answered_attempt_is_billed_a_throttled_one_too(emulated_aws, emul
     assert run.ce_requests == run.aws_retries[OPERATION] == emulator.calls["GetCostAndUsage"] == 10
 
 
+def test_the_budget_stops_botocore_retries_too(emulated_aws, emulator, settings):
+    settings.CE_MONTHLY_REQUEST_BUDGET = 3
+    emulator.throttle_rate = 1.0
+    run = collect_three_days(emulator)
+    assert (run.status, run.error_code) == (CollectionRun.Status.FAILED, "CEBudgetExceeded")
+    assert run.ce_requests == emulator.calls["GetCostAndUsage"] == 3  # the fourth attempt was never sent
+
+
 def test_a_request_that_never_reached_aws_is_not_billed(aws_source, monkeypatch):
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens there

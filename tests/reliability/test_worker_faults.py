@@ -83,10 +83,13 @@ def test_worker_killed_mid_collection_is_redelivered_and_completes(emulated_work
     again = collect_now(what="a clean run")
     assert again.status == CollectionRun.Status.SUCCEEDED, again.error_message
     assert_complete(emulator, start=min(start, emulator.today.replace(day=1)), end=end)
-    figures.update(killed_run=f"{run.status} ({run.error_code})", redelivered_run=redelivered.status)
+    figures.update(
+        killed_run=f"{run.status} ({run.error_code}), {run.ce_requests} CE requests counted",
+        redelivered_run=redelivered.status,
+    )
 
 
-def test_a_killed_collect_command_is_closed_abandoned_with_every_request_counted(emulator, settings, tmp_path):
+def test_a_killed_collect_command_is_closed_abandoned_with_every_request_counted(emulator, settings, tmp_path, figures):
     """`manage.py collect` SIGKILLed while a request is in flight: no task, no redelivery, yet the run ends."""
     settings.COLLECTION_LOCK_TTL = 2
     emulator.hold_from = 2  # the second page is asked for, and never answered while the command lives
@@ -124,3 +127,4 @@ def test_a_killed_collect_command_is_closed_abandoned_with_every_request_counted
     assert (run.ce_requests, run.ce_cost_usd, run.aws_requests) == (2, Decimal("0.02"), {"ce:GetCostAndUsage": 2})
     assert not CostData.objects.exists()
     assert ce_spend_this_month()["requests"] == 2
+    figures.update(killed_run=f"{run.status} ({run.error_code})", ce_requests_counted=run.ce_requests)
