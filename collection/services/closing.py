@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from collection.errors import ErrorCode
 from collection.models import CollectionRun
-from collection.services.locks import lease_held
+from collection.services.locks import single_flight
 from collection.spend_tally import discard_tally, read_tallies, spend_fields
 
 logger = logging.getLogger(__name__)
@@ -45,19 +45,25 @@ def close_abandoned_runs() -> int:
 
     Such a run is older than a lease (COLLECTION_LOCK_TTL: a run takes its kind's lease right after it is
     claimed) while nobody holds its kind's lease, which a live holder keeps renewing: it was killed,
-    interrupted or lost its process. A kind whose lease is held is left for a later sweep. Called before every
-    run (`run_collection`), so the default schedule sweeps at least every half hour.
+    interrupted or lost its process. The sweep takes that lease itself to know: holding it proves that nobody
+    else does and that the cache answers (an unreachable cache would look like an expired lease). A kind whose
+    lease is held is left for a later sweep. Called before every run (`run_collection`), so the default
+    schedule sweeps at least every half hour.
     """
     cutoff = timezone.now() - timedelta(seconds=settings.COLLECTION_LOCK_TTL)
     stale = CollectionRun.objects.filter(status=CollectionRun.Status.RUNNING, started_at__lt=cutoff)
-    kinds = [kind for kind in set(stale.values_list("kind", flat=True)) if not lease_held(kind=kind)]
-    if not kinds:
-        return 0
-    closed = close_open_runs(
-        runs=stale.filter(kind__in=kinds),
-        error_code=ErrorCode.ABANDONED,
-        error_message="The process running this collection stopped without finishing it (killed, interrupted "
-        "or lost); what it had spent is counted, nothing it wrote was kept.",
-    )
-    logger.warning("closed %d abandoned run(s) of %s", closed, ", ".join(sorted(kinds)))
+    closed = 0
+    for kind in sorted(set(stale.values_list("kind", flat=True))):
+        with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL) as acquired:
+            if not acquired:
+                continue
+            abandoned = close_open_runs(
+                runs=stale.filter(kind=kind),
+                error_code=ErrorCode.ABANDONED,
+                error_message="The process running this collection stopped without finishing it (killed, "
+                "interrupted or lost); what it had spent is counted, nothing it wrote was kept.",
+            )
+        if abandoned:
+            logger.warning("closed %d abandoned %s run(s)", abandoned, kind)
+        closed += abandoned
     return closed

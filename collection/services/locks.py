@@ -11,15 +11,6 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-def _lock_key(kind: str) -> str:
-    return f"collect:lock:{kind}"
-
-
-def lease_held(*, kind: str) -> bool:
-    """Whether some process holds the `kind` lease now (a dead holder's expires within its ttl)."""
-    return cache.get(_lock_key(kind)) is not None
-
-
 def _renew(*, key: str, token: str, ttl: int, stop: threading.Event) -> None:
     """Extend the lease every ttl/3 seconds while its holder runs, so a dead holder's lock expires within `ttl`."""
     while not stop.wait(ttl / 3):
@@ -53,7 +44,7 @@ def single_flight(*, kind: str, ttl: int, owner: str = "") -> Iterator[bool]:
     its lease over at once instead of waiting for it to expire.
     https://docs.djangoproject.com/en/5.2/topics/cache/#django.core.caches.cache.add
     """
-    key, token = _lock_key(kind), f"{owner}:{secrets.token_hex(16)}"
+    key, token = f"collect:lock:{kind}", f"{owner}:{secrets.token_hex(16)}"
     if not _acquire(key=key, token=token, owner=owner, ttl=ttl):
         logger.info("a %s collection is already running; this one is skipped", kind)
         yield False
