@@ -1,11 +1,15 @@
 # The README's commands. `make run` serves costmonitor on embedded defaults; `make test` runs the suite.
-.PHONY: run test lint reliability
+.PHONY: run test calendar lint reliability
 
 run:
 	bash scripts/run.sh
 
 test:
 	bash scripts/test.sh
+
+# The in-process suite again at four instants: the 1st of a month, a month's last day at 23:30 UTC, 1 January, 29 February.
+calendar:
+	bash scripts/calendar.sh
 
 lint:
 	bash scripts/venv.sh requirements/test.txt

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
@@ -23,6 +24,17 @@ from collection.services.snapshot import write_metric_snapshot
 from costmonitor.celery import app
 from tests import factories
 from tests.integration.workers import wait_for
+
+
+def pytest_configure(config):
+    """The calendar pass (.ci/run): with COSTMONITOR_TEST_NOW (an ISO instant) the whole run starts at that instant
+    and the clock ticks on from there. Only this process travels: tests that start other processes are marked
+    `integration` and left out of that pass."""
+    instant = os.environ.get("COSTMONITOR_TEST_NOW")
+    if instant:
+        traveller = time_machine.travel(dt.datetime.fromisoformat(instant), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,9 @@ REFUSED = [
     ("METRICS_DAILY_DAYS", 0, "costmonitor.E007", "between 1 and 62"),
     ("METRICS_DAILY_DAYS", 63, "costmonitor.E007", "between 1 and 62"),
     ("MONTHLY_BUDGET_USD", -0.5, "costmonitor.E008", "0 or more (0: no budget)"),
-    ("CE_MAX_PAGES_PER_QUERY", 0, "costmonitor.E009", "a positive integer"),
+    ("TAG_PROBE_HOURS", -1, "costmonitor.E009", "0 or more (0: every run)"),
+    ("COST_FULL_REFRESH_HOURS", -24, "costmonitor.E010", "0 or more (0: every run)"),
+    ("CE_MAX_PAGES_PER_QUERY", 0, "costmonitor.E011", "a positive integer"),
 ]
 CHECKED = sorted({setting for setting, *_ in REFUSED})
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from collection.aws import CE_REQUEST_USD
 from collection.models import CollectionRun
@@ -61,3 +62,11 @@ def latest_data_source() -> str | None:
     """Where the stored data last came from ("aws" or "demo"); None before the first successful run."""
     run = CollectionRun.objects.filter(status__in=SUCCESSFUL).order_by("-finished_at").only("source").first()
     return run.source if run else None
+
+
+def last_full_fetch(*, kind: str, covering: date) -> datetime | None:
+    """When the latest successful run of `kind` fetched every day from `covering` through the day it ran: a first
+    run, a full refresh, a backfill or a changed window that reached both ends (the window is one span)."""
+    return CollectionRun.objects.filter(
+        kind=kind, status__in=SUCCESSFUL, window_start__lte=covering, window_end__gt=TruncDate("finished_at")
+    ).aggregate(at=Max("finished_at"))["at"]

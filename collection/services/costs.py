@@ -3,22 +3,21 @@
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Max
 
 from collection.models import AwsAccount, CostData
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
 from collection.services.copy_upsert import upsert_rows
-from collection.services.probe import changed_window
+from collection.services.probe import scheduled_window
 from collection.services.upserts import ensure_accounts
 from collection.services.window_replacement import replace_window
-from collection.services.windows import first_run_window
 
 OP = "GetCostAndUsage"
 METRICS = ["UnblendedCost", "AmortizedCost"]
 FIELDS = ["date", "account", "service", "region", "unblended_cost", "amortized_cost", "currency", "estimated"]
 UNIQUE = ["date", "account", "service", "region"]
 UPDATE = ["unblended_cost", "amortized_cost", "currency", "estimated", "updated_at"]
+PROBED_FIELDS = {"UnblendedCost": "unblended_cost", "AmortizedCost": "amortized_cost"}  # CE metric → field
 
 
 def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], dict[str, str]]:
@@ -75,18 +74,11 @@ def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str 
 
 
 def collect_costs(*, ctx: CollectionContext) -> Outcome:
-    """Daily costs of `ctx.window`, or of the days that changed since the last run (all history the first time)."""
-    if ctx.window is not None:
-        start, end = ctx.window
-    else:
-        totals = CostData.objects.filter(region="")
-        if totals.aggregate(d=Max("date"))["d"] is None:
-            start, end = first_run_window(today=ctx.today, source=ctx.source)
-        else:
-            window = changed_window(ctx=ctx, stored=totals, amount_field="unblended_cost")
-            if window is None:
-                return Outcome(notes=["Cost Explorer data unchanged since the last run"])
-            start, end = window
+    """Daily costs of `ctx.window`, or of what a scheduled run fetches (`probe.scheduled_window`)."""
+    window = ctx.window or scheduled_window(ctx=ctx, stored=CostData.objects.filter(region=""), fields=PROBED_FIELDS)
+    if window is None:
+        return Outcome(notes=["Cost Explorer data unchanged since the last run"])
+    start, end = window
     written = fetch_costs(ctx=ctx, start=start, end=end)
     if settings.COST_REGION_BREAKDOWN:
         # Cost Explorer groups by at most two dimensions: regions cost one query (and its pages) per account.

@@ -12,6 +12,16 @@ def money(amount: Decimal) -> dict:
     return {"Amount": str(amount.quantize(TEN_PLACES)), "Unit": "USD"}
 
 
+# Savings Plans and reservations amortized over their term: the demo's amortized cost is 97 % of unblended.
+AMORTIZED_SHARE = Decimal("0.97")
+
+
+def metrics(unblended: Decimal, names) -> dict:
+    """The `Metrics` (or `Total`) of an answer asking for `names`, from a group's or a day's unblended cost."""
+    amounts = {"UnblendedCost": unblended, "AmortizedCost": unblended * AMORTIZED_SHARE}
+    return {name: money(amounts[name]) for name in names}
+
+
 def _window(period: dict) -> tuple[date, date]:
     return date.fromisoformat(period["Start"]), date.fromisoformat(period["End"])
 
@@ -36,18 +46,15 @@ class DemoAnswers(DemoAccountAnswers):
                 main = (amount * MAIN_REGION_SHARE).quantize(TEN_PLACES)  # regions add up to the total exactly
                 groups += [([s, MAIN_REGION], main), ([s, OTHER_REGION], amount - main)]
             return groups
-        tag_key = keys[0]
-        return [
-            (
-                [f"{tag_key}${value}", s],
-                sum(
-                    (bill.unblended(day, a, s) for a, _ in bill.accounts if bill.tag_value(tag_key, a) == value),
-                    Decimal(0),
-                ),
-            )
-            for value in TAGS[tag_key]
-            for s in bill.services
-        ]
+        tag_key, by_service = keys[0], keys[1:] == ["SERVICE"]
+
+        def cost(value: str, services: list[str]) -> Decimal:
+            tagged = [a for a, _ in bill.accounts if bill.tag_value(tag_key, a) == value]
+            return sum((bill.unblended(day, a, s) for a in tagged for s in services), Decimal(0))
+
+        if not by_service:  # grouped by the tag alone (the tag-value probe)
+            return [([f"{tag_key}${value}"], cost(value, bill.services)) for value in TAGS[tag_key]]
+        return [([f"{tag_key}${value}", s], cost(value, [s])) for value in TAGS[tag_key] for s in bill.services]
 
     def _page(self, days: list[date], group_by: list[dict], account: str | None, offset: int):
         """(day, keys, amount) of groups offset…offset+page_size; every day has as many groups, so only the
@@ -67,7 +74,7 @@ class DemoAnswers(DemoAccountAnswers):
             results = [
                 {
                     "TimePeriod": {"Start": str(d), "End": str(d.fromordinal(d.toordinal() + 1))},
-                    "Total": {m: money(self.bill.day_total(d, account)) for m in Metrics},
+                    "Total": metrics(self.bill.day_total(d, account), Metrics),
                     "Groups": [],
                     "Estimated": self.bill.estimated(d),
                 }
@@ -86,8 +93,7 @@ class DemoAnswers(DemoAccountAnswers):
                     "Estimated": self.bill.estimated(d),
                 },
             )
-            metrics = {"UnblendedCost": money(amount), "AmortizedCost": money(amount * Decimal("0.97"))}
-            entry["Groups"].append({"Keys": keys, "Metrics": {m: metrics[m] for m in Metrics}})
+            entry["Groups"].append({"Keys": keys, "Metrics": metrics(amount, Metrics)})
         response = {"ResultsByTime": list(results.values()), "GroupDefinitions": list(GroupBy)}
         if GroupBy[0]["Key"] == "LINKED_ACCOUNT":
             response["DimensionValueAttributes"] = [

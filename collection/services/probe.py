@@ -5,22 +5,29 @@ cheap request (daily org totals and Estimated flags) then replaces the detailed,
 The probe is shared by the costs and tags collections for CE_PROBE_MAX_AGE seconds.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min, QuerySet, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 
 from collection.models import CostData, TagCost
+from collection.selectors.runs import last_full_fetch
 from collection.services import parsing
 from collection.services.context import CollectionContext
 from collection.services.pagination import each_page
+from collection.services.windows import first_run_window
 
 # Sums of grouped amounts may differ from CE's own total in the last decimals; a cent of restatement is not.
 TOLERANCE = Decimal("0.005")
 OP = "GetCostAndUsage"
-Totals = dict[date, tuple[Decimal, bool]]
+# Every cost metric costmonitor stores, asked for in the probe's one request: Savings Plans amortization settles
+# days after the usage, restating amortized cost while unblended stays equal.
+PROBED_METRICS = ["UnblendedCost", "AmortizedCost"]
+# The day → (amount per metric, Estimated) answer of the probe.
+Totals = dict[date, tuple[dict[str, Decimal], bool]]
 
 
 def probe_window(*, today: date) -> tuple[date, date]:
@@ -38,14 +45,17 @@ def _fetch(*, ctx: CollectionContext, start: date, end: date) -> Totals:
     def handle(page: dict) -> int:
         for result in parsing.field(page, "ResultsByTime", operation=OP):
             day = parsing.day(parsing.field(result, "TimePeriod", "Start", operation=OP), operation=OP)
-            raw = parsing.field(result, "Total", "UnblendedCost", "Amount", operation=OP)
-            totals[day] = (parsing.amount(raw, operation=OP), bool(result.get("Estimated")))
+            amounts = {
+                metric: parsing.amount(parsing.field(result, "Total", metric, "Amount", operation=OP), operation=OP)
+                for metric in PROBED_METRICS
+            }
+            totals[day] = (amounts, bool(result.get("Estimated")))
         return 0
 
     params = {
         "TimePeriod": {"Start": str(start), "End": str(end)},
         "Granularity": "DAILY",
-        "Metrics": ["UnblendedCost"],
+        "Metrics": PROBED_METRICS,
     }
     each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
     return totals
@@ -54,7 +64,7 @@ def _fetch(*, ctx: CollectionContext, start: date, end: date) -> Totals:
 def day_totals(*, ctx: CollectionContext) -> Totals:
     """CE's daily totals over `probe_window`, from the shared probe when a fresh one covers it."""
     start, end = probe_window(today=ctx.today)
-    key = f"ce:probe:{ctx.source}"
+    key = f"ce:probe:v2:{ctx.source}"  # v2: a total per metric
     cached = cache.get(key)
     if cached and cached["start"] <= start and cached["end"] >= end:
         age = (ctx.now - cached["at"]).total_seconds()
@@ -65,15 +75,42 @@ def day_totals(*, ctx: CollectionContext) -> Totals:
     return totals
 
 
-def changed_window(*, ctx: CollectionContext, stored: QuerySet, amount_field: str) -> tuple[date, date] | None:
-    """The smallest window holding every day whose CE total or Estimated flag differs from `stored`; None if none."""
+def changed_days(*, ctx: CollectionContext, stored: QuerySet, fields: dict[str, str]) -> list[date]:
+    """The days whose CE total of any metric in `fields` (CE metric → field of `stored`) or whose Estimated flag
+    differs from `stored`."""
     totals = day_totals(ctx=ctx)
-    rows = stored.filter(date__in=list(totals)).values("date").annotate(total=Sum(amount_field))
-    ours = {row["date"]: row["total"] for row in rows}
+    rows = stored.filter(date__in=list(totals)).values("date").annotate(**{m: Sum(f) for m, f in fields.items()})
+    ours = {row["date"]: row for row in rows}
     estimated = set(stored.filter(date__in=list(totals), estimated=True).values_list("date", flat=True).distinct())
-    changed = [
+
+    def differs(day: date, amounts: dict[str, Decimal]) -> bool:
+        return any(
+            abs(amounts[metric] - (ours.get(day, {}).get(metric) or Decimal(0))) > TOLERANCE for metric in fields
+        )
+
+    return [
         day
-        for day, (total, is_estimated) in totals.items()
-        if abs(total - ours.get(day, Decimal(0))) > TOLERANCE or (day in ours and (day in estimated) != is_estimated)
+        for day, (amounts, is_estimated) in totals.items()
+        if differs(day, amounts) or (day in ours and (day in estimated) != is_estimated)
     ]
-    return (min(changed), max(changed) + timedelta(days=1)) if changed else None
+
+
+def span(days: list[date]) -> tuple[date, date] | None:
+    """The smallest [start, end) holding `days`; None for none."""
+    return (min(days), max(days) + timedelta(days=1)) if days else None
+
+
+def scheduled_window(
+    *, ctx: CollectionContext, stored: QuerySet, fields: dict[str, str], also: Callable[[], list[date]] | None = None
+) -> tuple[date, date] | None:
+    """What a run without an explicit window fetches of `stored`: all history the first time; the whole open
+    window when the last full fetch of the kind is older than COST_FULL_REFRESH_HOURS (the safety net for
+    whatever no probe shows); else the days the probe (and `also`, a probe of its own) shows changed."""
+    if stored.aggregate(d=Max("date"))["d"] is None:
+        return first_run_window(today=ctx.today, source=ctx.source)
+    open_window = probe_window(today=ctx.today)
+    hours = settings.COST_FULL_REFRESH_HOURS
+    last = last_full_fetch(kind=ctx.kind, covering=open_window[0])
+    if hours == 0 or last is None or ctx.now - last >= timedelta(hours=hours):
+        return open_window
+    return span([*changed_days(ctx=ctx, stored=stored, fields=fields), *(also() if also else [])])
