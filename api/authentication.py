@@ -7,9 +7,6 @@ rotating a token, and saving or deleting its user (deactivation), drop the entry
 while the cache is unreachable. https://www.django-rest-framework.org/api-guide/authentication/#tokenauthentication
 """
 
-import hashlib
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -18,21 +15,10 @@ from rest_framework import authentication
 from rest_framework.authtoken.models import Token
 
 from api.cache_metrics import record_cache_error
-
-if TYPE_CHECKING:  # api.hot_read imports this module
-    from api.hot_read import HotRead
+from api.hot_read import read_many
+from costmonitor.cache_keys import token_user_key
 
 UNCACHED_FIELDS = {"password"}
-
-
-def token_digest(key: str) -> str:
-    """Names token `key` in the cache; a digest, so the cache never holds a usable token."""
-    return hashlib.sha256(key.encode()).hexdigest()[:40]
-
-
-def token_cache_key(key: str) -> str:
-    """Where the user of token `key` is cached."""
-    return f"aws:auth:token:{token_digest(key)}"
 
 
 def _cached_fields() -> list[str]:
@@ -42,21 +28,21 @@ def _cached_fields() -> list[str]:
 class CachedTokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`, as DRF's TokenAuthentication, with the lookup cached.
 
-    A request read by `api.hot_read` brings the cached user along (`request.hot_read`).
+    The cached user is read through `api.hot_read.read_many`: a request read in one round trip brings it along.
     """
 
-    hot_read: "HotRead | None" = None
+    request = None
 
     def authenticate(self, request):
-        self.hot_read = getattr(request, "hot_read", None)
+        self.request = request  # DRF makes an authenticator per request
         return super().authenticate(request)
 
     def authenticate_credentials(self, key):
         if settings.API_AUTH_CACHE_SECONDS <= 0:
             return super().authenticate_credentials(key)
-        cache_key = token_cache_key(key)
+        cache_key = token_user_key(key)
         try:
-            values = self._cached(cache_key)
+            values = read_many(self.request, [cache_key]).get(cache_key)
         except Exception as exc:  # a cache that raises when down: authenticate from the database
             record_cache_error(operation="auth", error=exc)
             return super().authenticate_credentials(key)
@@ -69,14 +55,7 @@ class CachedTokenAuthentication(authentication.TokenAuthentication):
                 record_cache_error(operation="auth", error=exc)
             return user, token
         user = get_user_model().from_db(DEFAULT_DB_ALIAS, _cached_fields(), values)  # only active users are cached
-        token = Token(key=key, user=user)
-        token._state.adding, token._state.db = False, DEFAULT_DB_ALIAS
+        # The token as a query would load it, `created` deferred (Model.from_db, Django's public loading hook).
+        token = Token.from_db(DEFAULT_DB_ALIAS, ["key", "user_id"], (key, user.pk))
+        token.user = user
         return user, token
-
-    def _cached(self, cache_key: str) -> tuple | None:
-        hot = self.hot_read
-        if hot is None or hot.token_key != cache_key:
-            return cache.get(cache_key)
-        if hot.error is not None:
-            raise hot.error
-        return hot.user

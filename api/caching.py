@@ -1,14 +1,12 @@
-"""Cached reads for the API: the design's key scheme, the normalized query and the dataset version.
+"""Cached reads for the API: an entry under its key (`costmonitor.cache_keys.entry_key`) and the dataset version.
 
 A finished collection calls `bump_dataset_versions`; an entry remembers the version it was computed
 under, so after a bump the next read misses and recomputes (overwriting the entry). The version and
-the entry are read in one round trip, or brought along by `api.hot_read` with the request's user. The
-cache being down is never an error: the read is answered from the database and counted in
+the entry are read in one round trip (`api.hot_read.read_many`: with the request's user, when it was read
+that way). The cache being down is never an error: the read is answered from the database and counted in
 `costmonitor_cache_errors_total`.
 """
 
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,20 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from api.cache_metrics import record_cache_error
-from api.hot_read import HotRead
-from collection.cache_versions import dataset_version, version_key
-
-
-def cache_key(*, prefix: str, parts: tuple, query: dict) -> str:
-    """`aws:{prefix}:{parts…}:{digest of the normalized query}` — the design's keys, never colliding.
-
-    The digest covers MASK_ACCOUNT_IDS too: an entry holds its answer rendered, account ids masked or not,
-    so turning masking on must not serve an entry rendered before.
-    """
-    rendering = {"query": query, "masked": settings.MASK_ACCOUNT_IDS}
-    normalized = json.dumps(rendering, sort_keys=True, default=str, separators=(",", ":"))
-    digest = hashlib.sha256(normalized.encode()).hexdigest()[:24]
-    return ":".join(["aws", prefix, *(str(p) if p not in (None, "") else "all" for p in parts), digest])
+from api.hot_read import read_many
+from collection.cache_versions import dataset_version
+from costmonitor.cache_keys import version_key
 
 
 def _version(dataset: str) -> int:
@@ -41,26 +28,17 @@ def _version(dataset: str) -> int:
         return -1
 
 
-def _read(dataset: str, key: str, hot: HotRead | None) -> tuple[int, Any]:
+def _read(request, dataset: str, key: str) -> tuple[int, Any]:
     """`(dataset version, entry or None)`; a version <= 0 means the cache is unusable."""
     versioned = version_key(dataset=dataset)
     try:
-        found = _found(versioned, key, hot)
+        found = read_many(request, [versioned, key])
     except Exception as exc:
         record_cache_error(operation="version", error=exc)
         return -1, None
     if versioned not in found:  # never read yet, evicted, or a cache that is down and answers {}
         return _version(dataset), None
     return found[versioned], found.get(key)
-
-
-def _found(versioned: str, key: str, hot: HotRead | None) -> dict:
-    """The version and the entry that are in the cache, as `get_many` answers; from `hot` if it read `key`."""
-    if hot is None or hot.entry_key != key:
-        return cache.get_many([versioned, key])
-    if hot.error is not None:
-        raise hot.error
-    return {k: v for k, v in ((versioned, hot.version), (key, hot.entry)) if v is not None}
 
 
 def fresh_payload(entry: Any, *, version: int | None) -> tuple[Any, float] | None:
@@ -71,14 +49,9 @@ def fresh_payload(entry: Any, *, version: int | None) -> tuple[Any, float] | Non
     return payload, max(time.time() - stored_at, 0.0)
 
 
-def cached_read(
-    *, dataset: str, key: str, compute: Callable[[], Any], hot_read: HotRead | None = None
-) -> tuple[Any, bool, float | None]:
-    """`(payload, cached, cache_age_seconds)` for `key`, computing and storing the payload on a miss.
-
-    `hot_read`: what `api.hot_read` read for the request, if it was read that way.
-    """
-    version, entry = _read(dataset, key, hot_read)
+def cached_read(request, *, dataset: str, key: str, compute: Callable[[], Any]) -> tuple[Any, bool, float | None]:
+    """`(payload, cached, cache_age_seconds)` of `request`'s entry `key`, computing and storing it on a miss."""
+    version, entry = _read(request, dataset, key)
     if version == 0:  # django-redis with IGNORE_EXCEPTIONS answers None (see cache_versions) when Redis is down
         record_cache_error(operation="version")
     if version <= 0:

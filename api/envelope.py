@@ -32,6 +32,7 @@ class RenderedJSON(bytes):
 
 # Stands for a RenderedJSON in the envelope while the rest is rendered; a string no data or metadata holds.
 _SLOT = "\x00rendered-data\x00"
+_RENDERED_SLOT = json.dumps(_SLOT).encode()  # as any JSONRenderer renders it: "\x00" is escaped in every mode
 
 
 class EnvelopeJSONRenderer(JSONRenderer):
@@ -60,4 +61,4 @@ class EnvelopeJSONRenderer(JSONRenderer):
         if not isinstance(data, RenderedJSON):
             return super().render(envelope(data=data, metadata=metadata), accepted_media_type, context)
         body = super().render(envelope(data=_SLOT, metadata=metadata), accepted_media_type, context)
-        return body.replace(super().render(_SLOT), data, 1)
+        return body.replace(_RENDERED_SLOT, data, 1)

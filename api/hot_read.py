@@ -1,109 +1,108 @@
-"""A cached API answer in one Redis round trip: token → user, dataset version, cache entry and throttle count.
+"""A cached list answer's parts read in one cache round trip, and `read_many`, through which they are taken.
 
-A view whose cache key depends only on its query (`api.views.base.CachedListViewSet`) calls `prefetch`
-before DRF's request cycle (for the default format) or before authenticating (any other). It keeps what
-it found on the request as `request.hot_read`. A current entry for a cached token within its rate
-(`HotRead.admits`) is answered right there; otherwise the token authentication, the throttle and
-`caching.cached_read` take their part instead of asking the cache themselves (a part whose key differs,
-or a request without `hot_read`, asks as before). Only django-redis's default client is read this way;
-any other cache (the embedded file cache) is asked part by part. When Redis cannot be reached, the
-error is kept, and each part answers as it does when its own cache call fails: authenticated from the
-database, allowed, answered uncached — and counted.
+For a token request to a cached list (`api.views.base.CachedListViewSet`), `prefetch` reads the token's
+user, the dataset version and the entry, and counts the request for the throttle, at once
+(`api.cache_adapter`), and keeps what it found on the request as `request.hot_read`. When that read alone
+admits the request (`HotRead.admits`) the view answers a current entry right there. Otherwise token
+authentication, the throttle and the cached read each ask `read_many` for their keys: it answers from the
+round trip when that read them (raising its error, as their own cache call would have), else asks the cache.
+When Redis cannot be reached, each part answers as it does when its own cache call fails: authenticated
+from the database, allowed, answered uncached — and counted. Any other cache is asked part by part.
 """
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django_redis.client import DefaultClient, HerdClient
-from redis.commands.core import Script
+from django.core.cache import cache
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 
-from api.authentication import token_cache_key
-from api.throttling import UserRateThrottle
-from collection.cache_versions import version_key
-
-# The three reads, then the throttle count, atomically (https://redis.io/docs/latest/commands/eval/).
-# Only a token the cache knows is counted here: an unknown one is authenticated from the database
-# first and then counted by the throttle itself, so a bad token never creates a counter.
-_SCRIPT = Script(
-    None,  # bytes: no client needed to compute its SHA1; each call passes the cache's client
-    b"""
-    local found = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3])
-    if found[1] then
-        local count = redis.call('INCR', KEYS[4])
-        if count == 1 then redis.call('EXPIRE', KEYS[4], ARGV[1]) end
-        found[4] = count
-    end
-    return found
-    """,
-)
+from api.cache_adapter import read_and_count
+from costmonitor.cache_keys import throttle_ident, throttle_key, token_user_key, version_key
 
 
 @dataclass(frozen=True)
 class HotRead:
-    """What the round trip found; a `None` value was not in the cache, `error` means none was read."""
+    """The keys of one request's round trip, and what the cache held at them (`found`, as `get_many` answers)
+    or the `error` that stopped it. The throttle's counter is among the keys read only once counted."""
 
     token_key: str
+    version_key: str
     entry_key: str
     counter_key: str
     rate_limit: int
-    user: tuple | None = None
-    version: int | None = None
-    entry: Any = None
-    count: int | None = None
-    error: Exception | None = None
+    found: dict[str, Any]
+    error: Exception | None
+
+    def read(self, keys: list[str]) -> bool:
+        """Whether the round trip read every one of `keys` (or failed trying)."""
+        counted = self.error is not None or self.counter_key in self.found
+        return all(
+            k in (self.token_key, self.version_key, self.entry_key) or (counted and k == self.counter_key) for k in keys
+        )
 
     def admits(self) -> bool:
-        """Whether this read alone lets the request in: its token's user was cached, and it is within its rate.
+        """Whether this read alone lets the request in: its token's user was cached (an active user, so
+        authenticated) and it is within its rate. Otherwise DRF's authentication and throttle decide."""
+        count = self.found.get(self.counter_key)
+        cached_user = self.token_key in self.found and settings.API_AUTH_CACHE_SECONDS > 0
+        return self.error is None and cached_user and count is not None and count <= self.rate_limit
 
-        Otherwise DRF's authentication and throttle decide (a 401, a 429, or a database lookup).
-        """
-        cached_user = self.user is not None and settings.API_AUTH_CACHE_SECONDS > 0
-        return self.error is None and cached_user and self.count is not None and self.count <= self.rate_limit
 
+def prefetch(request, *, dataset: str, entry_key: Callable[[], str], rate_limit: int, period: int) -> HotRead | None:
+    """Read `request`'s cached parts at once when it carries a token and the cache can; the read, or None.
 
-def prefetch(request, *, dataset: str, entry_key: Callable[[], str]) -> None:
-    """Read `request`'s cached parts at once when it carries a token and the cache is django-redis.
-
-    `entry_key()` names the cached answer; a query it refuses (a bad parameter) is left to the view,
-    which answers it after authentication as usual. A request is read once, whichever step asks first.
+    `entry_key()` names the cached answer; a query it refuses (a bad parameter) is left to the view, which
+    answers it after authentication as usual. `rate_limit` requests per `period` seconds is the throttle's
+    rate. A request is read once, whichever step asks first.
     """
     if hasattr(request, "hot_read"):
-        return
+        return request.hot_read
     request.hot_read = None
-    backend = caches[DEFAULT_CACHE_ALIAS]  # once: each attribute of the `cache` proxy looks the backend up again
-    client = getattr(backend, "client", None)
-    # HerdClient wraps each value in its own packing, which a raw read would not undo.
-    if not isinstance(client, DefaultClient) or isinstance(client, HerdClient):
-        return
     token = _token(request)
     if token is None:
-        return
+        return None
     try:
         key = entry_key()
     except exceptions.ValidationError:
-        return
-    throttle = UserRateThrottle()
-    hot = HotRead(
-        token_key=token_cache_key(token),
-        entry_key=key,
-        counter_key=throttle.counter_key(throttle.token_key(token), now=time.time()),
-        rate_limit=throttle.num_requests,
-    )
-    keys = [backend.make_key(k) for k in (hot.token_key, version_key(dataset=dataset), hot.entry_key, hot.counter_key)]
+        return None
+    keys = [token_user_key(token), version_key(dataset=dataset), key]  # the token first: only a known one is counted
+    counter = throttle_key(ident=throttle_ident(token=token), now=time.time(), period=period)
     try:
-        found = _SCRIPT(keys=keys, args=[throttle.duration], client=client.get_client(write=True))
+        read = read_and_count(keys=keys, counter=counter, period=period)
     except Exception as exc:  # Redis down or refusing: every part answers without the cache
-        request.hot_read = replace(hot, error=exc)
-        return
-    user, version, entry = (None if value is None else client.decode(value) for value in found[:3])
-    count = found[3] if len(found) > 3 else None
-    request.hot_read = replace(hot, user=user, version=version, entry=entry, count=count)
+        found, error = {}, exc
+    else:
+        if read is None:  # a cache that cannot be read this way
+            return None
+        values, count = read
+        found, error = {k: v for k, v in zip(keys, values, strict=True) if v is not None}, None
+        if count is not None:
+            found[counter] = count
+    request.hot_read = HotRead(
+        token_key=keys[0],
+        version_key=keys[1],
+        entry_key=key,
+        counter_key=counter,
+        rate_limit=rate_limit,
+        found=found,
+        error=error,
+    )
+    return request.hot_read
+
+
+def read_many(request, keys: list[str], *, otherwise: Callable[[], dict] | None = None) -> dict:
+    """What is cached at `keys`, as `cache.get_many` answers: from `request`'s round trip when it read them
+    all (raising its error), else from `otherwise()` (by default, asking the cache)."""
+    hot = getattr(request, "hot_read", None)
+    if hot is None or not hot.read(keys):
+        return cache.get_many(keys) if otherwise is None else otherwise()
+    if hot.error is not None:
+        raise hot.error
+    return {k: hot.found[k] for k in keys if k in hot.found}
 
 
 def _token(request) -> str | None:

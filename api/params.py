@@ -138,15 +138,20 @@ class RunRequest(serializers.Serializer):
 
 def parse_query(params_class: type[serializers.Serializer], request) -> dict:
     """Validated query parameters (400 on any bad one); list parameters accept repeats and commas."""
+    return dict(validated_query(params_class, query_items(request), timezone.now().date()))
+
+
+def query_items(request) -> tuple:
+    """`request`'s query parameters as `((name, (value, …)), …)`: what validation is memoized on."""
     # `GET`: DRF's Request (whose query_params it is) and Django's HttpRequest (the cached hot path) both have it.
-    query = tuple((name, tuple(values)) for name, values in request.GET.lists())
-    return dict(_validated(params_class, query, timezone.now().date()))
+    return tuple((name, tuple(values)) for name, values in request.GET.lists())
 
 
 # Validation depends only on the parameters, the day (the default window) and settings, so repeated
 # queries (a dashboard's) are validated once per process and day; errors are never memoized.
 @functools.lru_cache(maxsize=1024)
-def _validated(params_class: type[serializers.Serializer], query: tuple, today: dt.date) -> dict:
+def validated_query(params_class: type[serializers.Serializer], query: tuple, today: dt.date) -> dict:
+    """`query` (`query_items`) validated on `today` by `params_class`; shared between callers: copy to change it."""
     given = dict(query)
     data = {}
     for name, field in params_class._declared_fields.items():  # the class's fields: no per-request deep copy
@@ -163,4 +168,4 @@ def _validated(params_class: type[serializers.Serializer], query: tuple, today: 
 
 @receiver(setting_changed)
 def _forget_validated(**kwargs) -> None:
-    _validated.cache_clear()
+    validated_query.cache_clear()

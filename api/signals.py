@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from rest_framework.authtoken.models import Token
 
-from api.authentication import token_cache_key
 from api.cache_metrics import record_cache_error
+from costmonitor.cache_keys import token_user_key
 
 
 def _forget(keys: list[str]) -> None:
@@ -15,7 +15,7 @@ def _forget(keys: list[str]) -> None:
 
     def delete() -> None:
         try:
-            cache.delete_many([token_cache_key(key) for key in keys])
+            cache.delete_many([token_user_key(key) for key in keys])
         except Exception as exc:  # the entry then expires after API_AUTH_CACHE_SECONDS
             record_cache_error(operation="auth", error=exc)
 

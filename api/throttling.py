@@ -1,18 +1,15 @@
 """Per-user request throttling; the rate is read at request time so settings overrides apply."""
 
 import time
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework import throttling
 from rest_framework.authtoken.models import Token
 
-from api.authentication import token_digest
 from api.cache_metrics import record_cache_error
-
-if TYPE_CHECKING:  # api.hot_read imports this module
-    from api.hot_read import HotRead
+from api.hot_read import read_many
+from costmonitor.cache_keys import throttle_ident, throttle_key
 
 
 class UserRateThrottle(throttling.UserRateThrottle):
@@ -22,32 +19,29 @@ class UserRateThrottle(throttling.UserRateThrottle):
     `incr`, where DRF's own throttle reads and rewrites a list of every request's time: one cache round
     trip instead of two, and no list that grows with the rate. As with any fixed window, a client may
     spend one window's allowance at its end and the next at the start of the following one. A request
-    read by `api.hot_read` was counted in that same round trip.
+    read by `api.hot_read` was counted in that same round trip (`read_many`).
     """
 
     def get_rate(self) -> str:
         return settings.API_THROTTLE_RATE
 
     def get_cache_key(self, request, view) -> str:
+        """The counter of this request's window: a token request's by its token, known before authenticating
+        (`cache_keys.throttle_ident`), any other's by its user as DRF's UserRateThrottle does."""
         if isinstance(request.auth, Token):
-            return self.token_key(request.auth.key)
-        return super().get_cache_key(request, view)
-
-    def token_key(self, token: str) -> str:
-        """The counter of token `token`'s requests: named by its digest, which `api.hot_read` knows before
-        authenticating. A user has one token (DRF's Token is one-to-one with its user), so it is per user."""
-        return self.cache_format % {"scope": self.scope, "ident": f"token-{token_digest(token)}"}
-
-    def counter_key(self, key: str, *, now: float) -> str:
-        """The counter of `key` in the fixed window holding `now`."""
-        return f"{key}:{int(now // self.duration)}"
+            ident = throttle_ident(token=request.auth.key)
+        elif request.user and request.user.is_authenticated:
+            ident = request.user.pk
+        else:
+            ident = self.get_ident(request)
+        return throttle_key(ident=ident, now=self.now, period=self.duration)
 
     def allow_request(self, request, view) -> bool:
         self.now = time.time()
-        key = self.counter_key(self.get_cache_key(request, view), now=self.now)
+        key = self.get_cache_key(request, view)
         # The throttle's counter lives in the cache: when the cache is down, serve rather than fail.
         try:
-            count = _count(key, getattr(request, "hot_read", None), timeout=self.duration)
+            count = read_many(request, [key], otherwise=lambda: {key: self._increment(key)}).get(key)
         except Exception as exc:
             record_cache_error(operation="throttle", error=exc)
             return True
@@ -60,22 +54,11 @@ class UserRateThrottle(throttling.UserRateThrottle):
     def wait(self) -> float:
         return self.window_end - self.now
 
-
-def _count(key: str, hot: "HotRead | None", *, timeout: int) -> int | None:
-    """The counter at `key` plus one: counted already by `api.hot_read` (`hot`), or incremented now."""
-    if hot is not None and hot.counter_key == key:
-        if hot.error is not None:
-            raise hot.error
-        if hot.count is not None:
-            return hot.count
-    return _increment(key, timeout=timeout)
-
-
-def _increment(key: str, *, timeout: int) -> int | None:
-    """The counter at `key` plus one; a missing counter starts at 1 and lives `timeout` seconds."""
-    try:
-        return cache.incr(key)
-    except ValueError:  # no counter yet in this window
-        if cache.add(key, 1, timeout=timeout):
-            return 1
-        return cache.incr(key)  # another request created it meanwhile
+    def _increment(self, key: str) -> int | None:
+        """The counter at `key` plus one; a missing counter starts at 1 and lives one window."""
+        try:
+            return cache.incr(key)
+        except ValueError:  # no counter yet in this window
+            if cache.add(key, 1, timeout=self.duration):
+                return 1
+            return cache.incr(key)  # another request created it meanwhile

@@ -173,7 +173,7 @@ def run(args) -> None:
     print(
         f"  ratio cached / bare + cache GET median "
         f"{statistics.median(api) / statistics.median(samples['bare_cache']):.2f}"
-        "   (what auth, throttling, validation, DRF and the envelope add to the unavoidable cache read)"
+        "   (target: median <= 1.6; what auth, throttling, validation, DRF and the envelope add to the cache read)"
     )
 
     db_url = url.replace("/api/costs", "/bench/bare-db")

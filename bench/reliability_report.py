@@ -48,8 +48,23 @@ SCENARIOS = [
         "4. Worker SIGKILLed mid-collection",
         "The worker is killed with SIGKILL in the middle of its writes; Redis delivers the task again to a "
         "second worker, which takes the dead delivery's lock over at once (no `skipped` run); the killed run is "
-        "`failed` (`WorkerLost`), the redelivered one succeeds, every line is stored once, and a later run still "
-        "finds no gap and no duplicate.",
+        "`failed` (`WorkerLost`) with every request it sent counted (in the month's spend while it was open, too), "
+        "the redelivered one succeeds, every line is stored once, and a later run still finds no gap and no "
+        "duplicate.",
+    ),
+    (
+        "test_a_killed_collect_command_",
+        "4b. `manage.py collect` SIGKILLed mid-request",
+        "No task, no redelivery: the run stays `running` until its lease expires, its requests (the one in "
+        "flight included) already in the month's spend; the next run's sweep closes it `failed` (`Abandoned`) "
+        "with them, nothing of it kept.",
+    ),
+    (
+        "test_a_repeated_page_token_",
+        "8. Runaway pagination",
+        "Cost Explorer repeats a `NextPageToken`: the run fails `PaginationLoop` after 2 requests, both "
+        "counted (a query of more than `CE_MAX_PAGES_PER_QUERY` pages fails `TooManyPages` the same way; a "
+        "request that never connected is not billed).",
     ),
     (
         "test_bad_answers_",

@@ -2,6 +2,7 @@
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 
 import boto3
@@ -19,22 +20,45 @@ CE_SERVICE = "ce"
 
 
 class RequestCounter:
-    """AWS requests made by one collection, keyed "service:Operation" (e.g. "ce:GetCostAndUsage")."""
+    """AWS requests made by one collection.
 
-    def __init__(self, *, ce_limit: int | None = None) -> None:
+    - `by_operation` (the run's `aws_requests`): API calls, keyed "service:Operation" (e.g. "ce:GetCostAndUsage"),
+      each page one call, counted as it is made, answered or not;
+    - `retries` (`aws_retries`): HTTP answers that asked for a retry (throttling, 5xx) and attempts that got no
+      answer at all (network errors), botocore's own retries included;
+    - `ce_requests` (`ce_requests`, the billed figure): Cost Explorer HTTP requests, counted as each is sent,
+      every attempt of a call included, less those that got no answer: AWS bills every request it answers
+      ("Each request will incur a cost of $0.01"), a throttled one too, and never sees one that did not connect.
+
+    `on_change` is given `tally()` after every change (`collection.spend_tally`), so what a run spent outlives a
+    rollback or the death of its process.
+    """
+
+    def __init__(self, *, ce_limit: int | None = None, on_change: Callable[[dict], None] | None = None) -> None:
         self.by_operation: Counter[str] = Counter()
-        self.retries: Counter[str] = Counter()  # retryable answers (throttling, 5xx, network), by operation
+        self.retries: Counter[str] = Counter()
+        self.ce_requests = 0
         self.ce_limit = ce_limit  # what CE_MONTHLY_REQUEST_BUDGET leaves; None: no cap
+        self.on_change = on_change
 
-    def record(self, *, service: str, operation: str) -> None:
-        if service == CE_SERVICE and self.ce_limit is not None and self.ce_requests >= self.ce_limit:
+    def _send(self, *, service: str, operation: str) -> None:
+        """One HTTP request about to go out (or be answered by a stub or the demo source)."""
+        if service != CE_SERVICE:
+            return
+        if self.ce_limit is not None and self.ce_requests >= self.ce_limit:
             # Raised before the request is sent, so the budget is never overspent, not even by one page.
             raise BudgetExceeded(f"stopped before {operation}: this month's CE_MONTHLY_REQUEST_BUDGET is spent")
-        self.by_operation[f"{service}:{operation}"] += 1
+        self.ce_requests += 1
 
-    @property
-    def ce_requests(self) -> int:
-        return sum(n for key, n in self.by_operation.items() if key.startswith(f"{CE_SERVICE}:"))
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.tally())
+
+    def record(self, *, service: str, operation: str) -> None:
+        """One API call, its first request about to be sent."""
+        self._send(service=service, operation=operation)
+        self.by_operation[f"{service}:{operation}"] += 1
+        self._changed()
 
     @property
     def ce_cost_usd(self) -> Decimal:
@@ -46,6 +70,9 @@ class RequestCounter:
     def retries_dict(self) -> dict[str, int]:
         return dict(sorted(self.retries.items()))
 
+    def tally(self) -> dict:
+        return {"ce_requests": self.ce_requests, "aws_requests": self.as_dict(), "aws_retries": self.retries_dict()}
+
     def hook(self, *, service: str):
         """A botocore `before-call` handler; it fires once per API call (each page), before any stub or send."""
 
@@ -54,19 +81,37 @@ class RequestCounter:
 
         return on_call
 
+    def attempt_hook(self, *, service: str):
+        """A botocore `request-created` handler: it fires before each HTTP attempt; a retry is one more request.
+
+        The first attempt was counted by `before-call` (a Stubber answers there, with no HTTP request at all).
+        """
+
+        def on_request(*, request, operation_name: str, **kwargs) -> None:
+            if request.context.get("retries", {}).get("attempt", 1) > 1:
+                self._send(service=service, operation=operation_name)
+                self._changed()
+
+        return on_request
+
     def retry_hook(self, *, service: str):
         """A botocore `response-received` handler: it fires once per HTTP attempt, botocore's own retries included.
 
-        An answer asking to retry (throttling, 5xx, a network error) is counted: botocore's standard mode or
-        `aws_call` retries it, unless the run gives up on its last one.
+        An answer asking to retry (throttling, 5xx) or an attempt with no answer (a network error) is counted:
+        botocore's standard mode or `aws_call` retries it, unless the run gives up on its last one. An attempt
+        AWS never answered is not billed.
         https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html
         """
 
         def on_response(*, event_name: str, parsed_response=None, exception=None, **kwargs) -> None:
             metadata = (parsed_response or {}).get("ResponseMetadata", {})
             code = (parsed_response or {}).get("Error", {}).get("Code")
-            if exception is not None or code in THROTTLING_CODES or metadata.get("HTTPStatusCode", 0) >= 500:
+            unanswered = parsed_response is None and exception is not None
+            if unanswered and service == CE_SERVICE:
+                self.ce_requests -= 1
+            if unanswered or code in THROTTLING_CODES or metadata.get("HTTPStatusCode", 0) >= 500:
                 self.retries[f"{service}:{event_name.rsplit('.', 1)[-1]}"] += 1
+                self._changed()
 
         return on_response
 
@@ -125,6 +170,7 @@ class AwsClients:
             client = self._session.client(service, config=client_config())
             # register_first: count before a Stubber or moto answers the call.
             client.meta.events.register_first("before-call.*.*", self.counter.hook(service=service))
+            client.meta.events.register("request-created.*.*", self.counter.attempt_hook(service=service))
             client.meta.events.register("response-received.*.*", self.counter.retry_hook(service=service))
             self._clients[service] = client
         return self._clients[service]

@@ -3,20 +3,21 @@
 from django.core.cache import cache
 
 from collection.kinds import Dataset
+from costmonitor.cache_keys import version_key
 
 
-def version_key(*, dataset: str) -> str:
-    """The cache key holding the version of `dataset` (read it with others in one `get_many`)."""
+def _key(dataset: str) -> str:
+    """The cache key holding the version of `dataset`, a known one."""
     if dataset not in Dataset.values:
         raise ValueError(f"unknown dataset {dataset!r}; one of {', '.join(Dataset.values)}")
-    return f"aws:version:{dataset}"
+    return version_key(dataset=dataset)
 
 
 def dataset_version(*, dataset: str) -> int:
     """The current version of `dataset`, part of every cache key of its reads."""
     # A cache that is down (IGNORE_EXCEPTIONS) answers None: version 0 then, and reads go uncached anyway.
     # Not get_or_set: its final get falls back to the default, which would hide the outage.
-    key = version_key(dataset=dataset)
+    key = _key(dataset)
     version = cache.get(key)
     if version is None:
         cache.add(key, 1, timeout=None)
@@ -27,7 +28,7 @@ def dataset_version(*, dataset: str) -> int:
 def bump_dataset_versions(*, datasets: list[str] | tuple[str, ...]) -> None:
     """Invalidate every cached read of `datasets` at once."""
     for dataset in datasets:
-        key = version_key(dataset=dataset)
+        key = _key(dataset)
         try:
             cache.incr(key)
         except ValueError:  # key missing (evicted or never read): any new value differs from cached keys'

@@ -42,6 +42,9 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "InternalError"
     WORKER_LOST = "WorkerLost"
     BROKER_UNAVAILABLE = "BrokerUnavailable"
+    PAGINATION_LOOP = "PaginationLoop"
+    TOO_MANY_PAGES = "TooManyPages"
+    ABANDONED = "Abandoned"
 
 
 # What an operator reads in the run record for each AWS error that ends a collection.
@@ -83,6 +86,11 @@ class BudgetExceeded(AWSCostCollectorError):
 
 class DataValidationError(AWSCostCollectorError):
     code = ErrorCode.DATA_VALIDATION
+
+
+class PaginationError(AWSCostCollectorError):
+    """A query whose pages would never end (a repeated token) or exceed CE_MAX_PAGES_PER_QUERY: every page is
+    billed, so the run stops instead of following it. Not an AWSAPIError: no collector may degrade on it."""
 
 
 def translate_aws_error(exc: Exception, *, operation: str) -> AWSAPIError:

@@ -34,16 +34,12 @@ RULES = (
     Rule("costmonitor.E003", "CE_HISTORY_MONTHS", "a positive integer", _positive),
     Rule("costmonitor.E004", "COST_HISTORY_DAYS", "a positive integer", _positive),
     Rule("costmonitor.E005", "COLLECTION_LOCK_TTL", "a positive integer", _positive),
-    Rule(
-        "costmonitor.E006",
-        "CE_MONTHLY_REQUEST_BUDGET",
-        "0 or more (unset: no budget)",
-        lambda value: value is None or value >= 0,
-    ),
+    Rule("costmonitor.E006", "CE_MONTHLY_REQUEST_BUDGET", "0 or more (0: no budget)", lambda value: value >= 0),
     Rule("costmonitor.E009", "TAG_PROBE_HOURS", "0 or more (0: every run)", lambda value: value >= 0),
     Rule("costmonitor.E010", "COST_FULL_REFRESH_HOURS", "0 or more (0: every run)", lambda value: value >= 0),
     Rule("costmonitor.E007", "METRICS_DAILY_DAYS", "between 1 and 62", lambda value: 1 <= value <= 62),
     Rule("costmonitor.E008", "MONTHLY_BUDGET_USD", "0 or more (0: no budget)", lambda value: value >= 0),
+    Rule("costmonitor.E011", "CE_MAX_PAGES_PER_QUERY", "a positive integer", _positive),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
     # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is
     # gone, which the single-flight lock relies on to let the new delivery take over the old one's lease.

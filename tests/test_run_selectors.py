@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from collection.models import CollectionRun
 from collection.selectors import ce_spend_this_month, last_success_by_kind
+from collection.selectors.run_health import aws_requests_this_month
+from collection.spend_tally import save_tally
 from tests.factories import CollectionRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,16 @@ def test_ce_spend_counts_this_months_aws_requests_only():
     CollectionRun.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(days=40))
     CollectionRunFactory(ce_requests=7, ce_cost_usd=Decimal("0"), source="demo")
     assert ce_spend_this_month() == {"requests": 5, "usd": Decimal("0.05")}
+
+
+def test_runs_still_open_count_what_they_sent_so_far():
+    """A running run's requests are in its tally (the cache) until its row takes them over."""
+    CollectionRunFactory(ce_requests=3, ce_cost_usd=Decimal("0.03"), aws_requests={"ce:GetCostAndUsage": 3})
+    unfinished = {"status": CollectionRun.Status.RUNNING, "finished_at": None, "ce_requests": 0, "ce_cost_usd": 0}
+    for run in (CollectionRunFactory(**unfinished), CollectionRunFactory(**unfinished, source="demo")):
+        save_tally(run_id=run.pk, tally={"ce_requests": 4, "aws_requests": {"ce:GetCostAndUsage": 4}})
+    assert ce_spend_this_month() == {"requests": 7, "usd": Decimal("0.07")}  # demo requests are not billed
+    assert aws_requests_this_month() == {"ce:GetCostAndUsage": 11}  # but they are AWS-shaped calls all the same
 
 
 def test_last_success_ignores_failures_and_running():

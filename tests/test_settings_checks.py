@@ -17,12 +17,13 @@ REFUSED = [
     ("CE_HISTORY_MONTHS", 0, "costmonitor.E003", "a positive integer"),
     ("COST_HISTORY_DAYS", -1, "costmonitor.E004", "a positive integer"),
     ("COLLECTION_LOCK_TTL", 0, "costmonitor.E005", "a positive integer"),
-    ("CE_MONTHLY_REQUEST_BUDGET", -1, "costmonitor.E006", "0 or more (unset: no budget)"),
+    ("CE_MONTHLY_REQUEST_BUDGET", -1, "costmonitor.E006", "0 or more (0: no budget)"),
     ("METRICS_DAILY_DAYS", 0, "costmonitor.E007", "between 1 and 62"),
     ("METRICS_DAILY_DAYS", 63, "costmonitor.E007", "between 1 and 62"),
     ("MONTHLY_BUDGET_USD", -0.5, "costmonitor.E008", "0 or more (0: no budget)"),
     ("TAG_PROBE_HOURS", -1, "costmonitor.E009", "0 or more (0: every run)"),
     ("COST_FULL_REFRESH_HOURS", -24, "costmonitor.E010", "0 or more (0: every run)"),
+    ("CE_MAX_PAGES_PER_QUERY", 0, "costmonitor.E011", "a positive integer"),
 ]
 CHECKED = sorted({setting for setting, *_ in REFUSED})
 
@@ -41,8 +42,8 @@ def test_a_value_out_of_range_is_a_check_error(settings, setting, value, check_i
         ("COST_SOURCE", "demo"),
         ("AWS_MAX_ATTEMPTS", 1),
         ("AWS_MAX_ATTEMPTS", 10),
-        ("CE_MONTHLY_REQUEST_BUDGET", None),
         ("CE_MONTHLY_REQUEST_BUDGET", 0),
+        ("CE_MAX_PAGES_PER_QUERY", 1),
         ("METRICS_DAILY_DAYS", 1),
         ("METRICS_DAILY_DAYS", 62),
         ("MONTHLY_BUDGET_USD", 0.0),

@@ -2,7 +2,6 @@
 
 from rest_framework import exceptions
 
-from api.caching import cache_key
 from api.pagination import paginate
 from api.params import AccountParams
 from api.schema import envelope_schema
@@ -13,6 +12,7 @@ from collection.selectors import account_queryset
 
 class AccountViewSet(CachedListViewSet):
     dataset, params_class = "accounts", AccountParams
+    cache_prefix = "accounts"
     lookup_field = "account_id"
     lookup_value_regex = r"\d{12}"
 
@@ -29,8 +29,9 @@ class AccountViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def entry_key(self, params: dict) -> str:
-        return cache_key(prefix="accounts", parts=(params.get("status"),), query=params)
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
+        return (params.get("status"),)
 
     @envelope_schema(AccountSerializer, summary="One account")
     def retrieve(self, request, account_id: str):

@@ -1,24 +1,42 @@
 """What every dataset view shares: an enveloped response with cache and page metadata, cached reads."""
 
+import datetime as dt
+import functools
 from collections.abc import Callable
 
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from api import hot_read
+from api.authentication import CachedTokenAuthentication
 from api.caching import cached_read, fresh_payload
 from api.csv_export import CSVRenderer
 from api.envelope import EnvelopeJSONRenderer, RenderedJSON
 from api.negotiation import wants_default_renderer
-from api.params import parse_query
+from api.params import parse_query, query_items, validated_query
 from api.throttling import UserRateThrottle
 from collection.selectors import latest_data_source
+from costmonitor.cache_keys import entry_key
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+
+# The view methods that decide who is let in; `HotRead.admits` stands for them only where a view keeps them.
+_CHECKS = (
+    "initial",
+    "perform_authentication",
+    "get_authenticators",
+    "get_permissions",
+    "get_throttles",
+    "check_permissions",
+    "check_throttles",
+)
 
 
 def enveloped(data, *, metadata: dict | None = None, status: int = 200) -> Response:
@@ -33,26 +51,25 @@ def wants_csv(request) -> bool:
 
 
 class CachedListViewSet(viewsets.ViewSet):
-    """A list whose cached answer is named by its query alone (`entry_key`): read with the request's user
-    and throttle count in one cache round trip (`api.hot_read`), and answered before DRF's request cycle
-    when that read alone admits the request."""
+    """A list whose cached answer is named by its query (`cache_prefix`, `key_parts`): read with the request's
+    user and throttle count in one cache round trip (`api.hot_read`), and answered before DRF's request cycle
+    when that read alone admits the request.
+
+    Only a view whose checks are the ones that read evaluates (token authentication first, IsAuthenticated,
+    UserRateThrottle, none of DRF's check methods overridden) is read and answered that way, which is decided
+    per request; any other goes through DRF's whole cycle and asks the cache itself, so a cached hit never
+    skips a check a view asks for.
+    """
 
     dataset: str
+    cache_prefix: str
     params_class: type[serializers.Serializer]
     _query: dict | None = None
     _entry_key: str | None = None
 
-    def __init_subclass__(cls, **kwargs) -> None:
-        super().__init_subclass__(**kwargs)
-        # `dispatch` answers a hit on what the round trip checked (an authenticated token, its throttle count),
-        # so a view asking for other checks would have them skipped: refuse it where it is declared.
-        policies = (list(cls.permission_classes), list(cls.throttle_classes))
-        if policies != ([IsAuthenticated], [UserRateThrottle]):
-            raise ImproperlyConfigured(
-                f"{cls.__name__}: a CachedListViewSet admits cached hits by IsAuthenticated and UserRateThrottle only."
-            )
-
-    def entry_key(self, params: dict) -> str:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
+        """The design's key parts of `params` (a view's own), between `cache_prefix` and the query's digest."""
         raise NotImplementedError
 
     def query(self, request) -> dict:
@@ -62,9 +79,10 @@ class CachedListViewSet(viewsets.ViewSet):
         return self._query
 
     def query_entry_key(self, request) -> str:
-        """`entry_key` of the request's query, computed once per request."""
+        """The cache key of the request's answer, computed once per request."""
         if self._entry_key is None:
-            self._entry_key = self.entry_key(self.query(request))
+            today = timezone.now().date()
+            self._entry_key = _entry_key(type(self), query_items(request), today, settings.MASK_ACCOUNT_IDS)
         return self._entry_key
 
     def dispatch(self, request, *args, **kwargs):
@@ -72,15 +90,35 @@ class CachedListViewSet(viewsets.ViewSet):
 
         The round trip already did that cycle's work for it: the token's user, the throttle count and the
         rendered data. Anything else (a miss, a bad parameter, an unknown or throttled token, Redis down,
-        another format) goes through DRF as usual, with what the round trip read.
+        another format, a view with other checks) goes through DRF as usual, with what the round trip read.
         """
         if request.method == "GET" and self.action_map.get("get") == "list" and wants_default_renderer(request):
-            hot_read.prefetch(request, dataset=self.dataset, entry_key=lambda: self.query_entry_key(request))
-            hot = request.hot_read
-            if hot is not None and hot.admits() and (hit := fresh_payload(hot.entry, version=hot.version)):
-                (data, page), age = hit
-                return self.cached_response(data, metadata={"cached": True, "cache_age": age, **page})
+            hot = self.prefetch(request)
+            if hot is not None and hot.admits():
+                hit = fresh_payload(hot.found.get(hot.entry_key), version=hot.found.get(hot.version_key))
+                if hit is not None:
+                    (data, page), age = hit
+                    return self.cached_response(data, metadata={"cached": True, "cache_age": age, **page})
         return super().dispatch(request, *args, **kwargs)
+
+    def prefetch(self, request) -> hot_read.HotRead | None:
+        """The request's round trip (`api.hot_read.prefetch`), for a view whose checks `HotRead.admits` evaluates."""
+        view = type(self)
+        if not (
+            view.authentication_classes[:1] == [CachedTokenAuthentication]
+            and list(view.permission_classes) == [IsAuthenticated]
+            and list(view.throttle_classes) == [UserRateThrottle]
+            and all(getattr(view, name) is getattr(CachedListViewSet, name) for name in _CHECKS)
+        ):
+            return None
+        throttle = UserRateThrottle()
+        return hot_read.prefetch(
+            request,
+            dataset=self.dataset,
+            entry_key=lambda: self.query_entry_key(request),
+            rate_limit=throttle.num_requests,
+            period=throttle.duration,
+        )
 
     def cached_response(self, data: RenderedJSON, *, metadata: dict) -> HttpResponse:
         """The response DRF would make of `enveloped(data, metadata=metadata)` for JSON, made directly."""
@@ -92,7 +130,7 @@ class CachedListViewSet(viewsets.ViewSet):
 
     def perform_authentication(self, request) -> None:
         if self.action == "list" and not wants_csv(request):
-            hot_read.prefetch(request, dataset=self.dataset, entry_key=lambda: self.query_entry_key(request))
+            self.prefetch(request)
         super().perform_authentication(request)
 
     def cached_list(self, request, compute: Callable[[], tuple[dict, dict]]) -> Response:
@@ -107,9 +145,19 @@ class CachedListViewSet(viewsets.ViewSet):
             return RenderedJSON.of(data), {**page, "data_source": latest_data_source()}
 
         (data, page), cached, age = cached_read(
-            dataset=self.dataset,
-            key=self.query_entry_key(request),
-            compute=rendered,
-            hot_read=getattr(request, "hot_read", None),
+            request, dataset=self.dataset, key=self.query_entry_key(request), compute=rendered
         )
         return enveloped(data, metadata={"cached": cached, "cache_age": age, **page})
+
+
+# An entry key depends only on the view, the query, the day (its default window) and settings, so, as its
+# validation (`validated_query`), it is computed once per process and day; a refused query is never memoized.
+@functools.lru_cache(maxsize=1024)
+def _entry_key(view: type[CachedListViewSet], query: tuple, today: dt.date, masked: bool) -> str:
+    params = validated_query(view.params_class, query, today)
+    return entry_key(prefix=view.cache_prefix, parts=view.key_parts(params), query=params, masked=masked)
+
+
+@receiver(setting_changed)
+def _forget_entry_keys(**kwargs) -> None:
+    _entry_key.cache_clear()

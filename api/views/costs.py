@@ -1,6 +1,5 @@
 """/api/costs: cost per day or month, grouped by up to two of service, account and region."""
 
-from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import page_metadata
 from api.params import CostParams
@@ -15,6 +14,7 @@ FILTERS = ("account_id", "service", "region")
 class CostViewSet(CachedListViewSet):
     renderer_classes = CSV_RENDERERS
     dataset, params_class = "costs", CostParams
+    cache_prefix = "cost"
 
     @staticmethod
     def ordering(params: dict) -> list[str]:
@@ -48,7 +48,6 @@ class CostViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def entry_key(self, params: dict) -> str:
-        return cache_key(
-            prefix="cost", parts=(params.get("account_id"), f"{params['start']}..{params['end']}"), query=params
-        )
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
+        return params.get("account_id"), f"{params['start']}..{params['end']}"

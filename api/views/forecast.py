@@ -1,6 +1,5 @@
 """/api/forecast: the latest Cost Explorer forecast per scope and period, with its bounds."""
 
-from api.caching import cache_key
 from api.pagination import paginate
 from api.params import ForecastParams
 from api.schema import envelope_schema
@@ -11,6 +10,7 @@ from collection.selectors import latest_forecasts
 
 class ForecastViewSet(CachedListViewSet):
     dataset, params_class = "forecast", ForecastParams
+    cache_prefix = "forecast"
 
     @envelope_schema(ForecastSerializer, many=True, params=ForecastParams, summary="Latest forecasts")
     def list(self, request):
@@ -23,5 +23,6 @@ class ForecastViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def entry_key(self, params: dict) -> str:
-        return cache_key(prefix="forecast", parts=(params.get("account_id"), "latest"), query=params)
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
+        return params.get("account_id"), "latest"

@@ -1,6 +1,5 @@
 """/api/optimization: rightsizing, Savings Plans and Compute Optimizer recommendations, savings per type."""
 
-from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
 from api.params import OptimizationParams
@@ -16,6 +15,7 @@ CSV_COLUMNS = [f for f in RecommendationSerializer.Meta.fields if f != "details"
 class OptimizationViewSet(CachedListViewSet):
     renderer_classes = CSV_RENDERERS
     dataset, params_class = "optimization", OptimizationParams
+    cache_prefix = "optimization"
 
     @envelope_schema(OptimizationSerializer, params=OptimizationParams, csv=True, summary="Recommendations")
     def list(self, request):
@@ -36,5 +36,6 @@ class OptimizationViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def entry_key(self, params: dict) -> str:
-        return cache_key(prefix="optimization", parts=(params.get("type"),), query=params)
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
+        return (params.get("type"),)

@@ -1,6 +1,5 @@
 """/api/tags: cost per tag key and value over a window, with the untagged share of each key."""
 
-from api.caching import cache_key
 from api.csv_export import stream_csv
 from api.pagination import paginate
 from api.params import TagParams
@@ -13,6 +12,7 @@ from collection.selectors import tag_cost_breakdown, untagged_share
 class TagViewSet(CachedListViewSet):
     renderer_classes = CSV_RENDERERS
     dataset, params_class = "tags", TagParams
+    cache_prefix = "tags"
 
     @envelope_schema(TagsSerializer, params=TagParams, csv=True, summary="Cost by tag")
     def list(self, request):
@@ -39,8 +39,7 @@ class TagViewSet(CachedListViewSet):
 
         return self.cached_list(request, compute)
 
-    def entry_key(self, params: dict) -> str:
+    @staticmethod
+    def key_parts(params: dict) -> tuple:
         tag_value = params.get("tag_value")
-        return cache_key(
-            prefix="tags", parts=(params.get("tag_key"), "untagged" if tag_value == "" else tag_value), query=params
-        )
+        return params.get("tag_key"), "untagged" if tag_value == "" else tag_value

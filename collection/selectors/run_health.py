@@ -8,7 +8,7 @@ from django.db.models import Count, Max
 from collection.models import CollectionRun
 from collection.months import month_start
 
-from .runs import ce_spend_this_month, last_success_by_kind
+from .runs import ce_spend_this_month, last_success_by_kind, open_run_tallies
 from .schedule import scheduled_intervals
 
 FINISHED = CollectionRun.objects.filter(finished_at__isnull=False)
@@ -29,8 +29,10 @@ def last_duration_by_kind() -> dict[str, float]:
 
 def _by_operation_this_month(*, field: str, today: date | None) -> dict[str, int]:
     totals: Counter[str] = Counter()
-    since = month_start(today=today)
-    for counts in CollectionRun.objects.filter(started_at__date__gte=since).values_list(field, flat=True):
+    runs = CollectionRun.objects.filter(started_at__date__gte=month_start(today=today))
+    running = open_run_tallies(runs)
+    for pk, stored in runs.values_list("pk", field):
+        counts = running[pk].get(field) if pk in running else stored  # a run still open: its tally so far
         if isinstance(counts, dict):
             totals.update({str(op): int(n) for op, n in counts.items() if isinstance(n, int | float)})
     return dict(totals)

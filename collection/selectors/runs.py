@@ -6,23 +6,34 @@ from decimal import Decimal
 from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
+from collection.aws import CE_REQUEST_USD
 from collection.models import CollectionRun
 from collection.months import month_start
+from collection.spend_tally import read_tallies
 
 from .filters import narrowed
 
 SUCCESSFUL = (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL)
 
 
+def open_run_tallies(runs: QuerySet[CollectionRun]) -> dict[int, dict]:
+    """What the runs of `runs` still running have spent so far (`collection.spend_tally`), by run id."""
+    return read_tallies(run_ids=runs.filter(status=CollectionRun.Status.RUNNING).values_list("pk", flat=True))
+
+
 def ce_spend(*, since: date) -> dict:
     """Billed Cost Explorer requests and their USD since `since` (UTC day), over every run against AWS.
 
+    A run still running counts what it has sent so far, so a long, killed or rolled-back run is never missed.
     Demo runs make no real request, so they neither show as spend nor use up CE_MONTHLY_REQUEST_BUDGET.
     """
-    totals = CollectionRun.objects.filter(started_at__date__gte=since, source="aws").aggregate(
-        requests=Sum("ce_requests"), usd=Sum("ce_cost_usd")
-    )
-    return {"requests": totals["requests"] or 0, "usd": totals["usd"] or Decimal("0.00")}
+    runs = CollectionRun.objects.filter(started_at__date__gte=since, source="aws")
+    totals = runs.aggregate(requests=Sum("ce_requests"), usd=Sum("ce_cost_usd"))
+    running = sum(int(tally.get("ce_requests", 0)) for tally in open_run_tallies(runs).values())
+    return {
+        "requests": (totals["requests"] or 0) + running,
+        "usd": (totals["usd"] or Decimal("0.00")) + running * CE_REQUEST_USD,
+    }
 
 
 def ce_spend_this_month(*, today: date | None = None) -> dict:

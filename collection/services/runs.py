@@ -2,7 +2,6 @@
 
 import logging
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
@@ -13,23 +12,30 @@ from collection.cache_versions import bump_dataset_versions
 from collection.errors import AWSCostCollectorError, BudgetExceeded, ErrorCode
 from collection.kinds import Dataset, KindSpec, kind_spec
 from collection.models import CollectionRun
+from collection.services.closing import close_abandoned_runs
 from collection.services.context import CollectionContext, Outcome
 from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
 from collection.services.sources import open_source, source_name
 from collection.services.spend_guard import check_budget
+from collection.spend_tally import discard_tally, save_tally, spend_fields
 from costmonitor.masking import mask_text
 
 logger = logging.getLogger(__name__)
 Status = CollectionRun.Status
 
 
-def _claim(*, run_id: int | None, kind: str, trigger: str, task_id: str) -> CollectionRun | None:
-    """A new running run, or the queued run `run_id` now running; None if that run was already carried out."""
+def _claim(*, run_id: int | None, kind: str, trigger: str, task_id: str, source: str) -> CollectionRun | None:
+    """A new running run, or the queued run `run_id` now running; None if that run was already carried out.
+
+    Its source is recorded at once: the month's spend counts an open run's tally only when it is AWS's.
+    """
     if run_id is None:
-        return CollectionRun.objects.create(kind=kind, trigger=trigger, status=Status.RUNNING, task_id=task_id)
+        return CollectionRun.objects.create(
+            kind=kind, trigger=trigger, status=Status.RUNNING, task_id=task_id, source=source
+        )
     claimed = CollectionRun.objects.filter(pk=run_id, kind=kind, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), **({"task_id": task_id} if task_id else {})
+        status=Status.RUNNING, started_at=timezone.now(), source=source, **({"task_id": task_id} if task_id else {})
     )
     return CollectionRun.objects.get(pk=run_id) if claimed else None
 
@@ -37,13 +43,11 @@ def _claim(*, run_id: int | None, kind: str, trigger: str, task_id: str) -> Coll
 def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "", counter=None) -> CollectionRun:
     run.status, run.error_code, run.error_message = status, code, mask_text(message)
     if counter is not None:
-        run.ce_requests = counter.ce_requests
-        # Demo requests are counted like real ones but billed nothing.
-        run.ce_cost_usd = counter.ce_cost_usd if run.source == "aws" else Decimal("0.00")
-        run.aws_requests = counter.as_dict()
-        run.aws_retries = counter.retries_dict()
+        for name, value in spend_fields(tally=counter.tally(), source=run.source).items():
+            setattr(run, name, value)
     run.finished_at = timezone.now()
     run.save()
+    discard_tally(run_id=run.pk)  # the row has it now
     datasets = [Dataset.RUNS]
     if status in (Status.SUCCEEDED, Status.PARTIAL):
         write_metric_snapshot(kind=run.kind)
@@ -66,7 +70,10 @@ def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "
 
 def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | None) -> CollectionRun:
     try:
-        counter = RequestCounter(ce_limit=check_budget(needed=1 if spec.spends_ce else 0))
+        counter = RequestCounter(
+            ce_limit=check_budget(needed=1 if spec.spends_ce else 0),
+            on_change=lambda tally: save_tally(run_id=run.pk, tally=tally),
+        )
     except BudgetExceeded as exc:
         return _finish(run, status=Status.SKIPPED, code=exc.code, message=str(exc))
     try:
@@ -121,10 +128,11 @@ def run_collection(
     window = (start, end) if start and end else None
     if window and not spec.windowed:
         raise ValueError(f"a {kind} collection takes no start and end")
-    run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id)
+    close_abandoned_runs()
+    run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id, source=source_name())
     if run is None:  # a redelivered task: the run is already done or under way
         return CollectionRun.objects.get(pk=run_id)
-    run.source, run.window_start, run.window_end = source_name(), start, end
+    run.window_start, run.window_end = start, end
     if dry_run:
         message = f"dry run: about {spec.estimated_requests(start=start, end=end)} CE requests"
         return _finish(run, status=Status.SKIPPED, code=ErrorCode.DRY_RUN, message=message)

@@ -11,11 +11,10 @@ from kombu.exceptions import OperationalError
 from collection.errors import ErrorCode
 from collection.kinds import kind_spec
 from collection.models import CollectionRun
+from collection.services.closing import close_open_runs
 from collection.task_names import COLLECT_TASK
 
 logger = logging.getLogger(__name__)
-
-OPEN_STATUSES = (CollectionRun.Status.QUEUED, CollectionRun.Status.RUNNING)
 
 
 def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
@@ -71,12 +70,8 @@ def record_task_failure(*, kind: str, trigger: str, task_id: str, error_code: st
 
 
 def _close_open_runs(*, task_id: str, error_code: str, error_message: str) -> int:
-    return CollectionRun.objects.filter(task_id=task_id, status__in=OPEN_STATUSES).update(
-        status=CollectionRun.Status.FAILED,
-        finished_at=timezone.now(),
-        error_code=error_code[:64],
-        error_message=error_message,
-    )
+    runs = CollectionRun.objects.filter(task_id=task_id)
+    return close_open_runs(runs=runs, error_code=error_code, error_message=error_message)
 
 
 def take_over_delivery(*, task_id: str, run_id: int | None) -> int | None:

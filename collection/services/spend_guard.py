@@ -7,9 +7,9 @@ from collection.selectors import ce_spend_this_month
 
 
 def remaining_ce_requests() -> int | None:
-    """Requests left in this month's budget (never below 0); None when no budget is set."""
+    """Requests left in this month's budget (never below 0); None when there is none (0)."""
     budget = settings.CE_MONTHLY_REQUEST_BUDGET
-    if budget is None:
+    if not budget:
         return None
     return max(0, budget - ce_spend_this_month()["requests"])
 

@@ -9,7 +9,11 @@ AWS_ROLE_ARN = env.str("AWS_ROLE_ARN", default="")
 AWS_EXTERNAL_ID = env.str("AWS_EXTERNAL_ID", default="")
 AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=5)
 AWS_RETRY_DELAY_SCALE = env.float("AWS_RETRY_DELAY_SCALE", default=1.0)
-CE_MONTHLY_REQUEST_BUDGET = env.int("CE_MONTHLY_REQUEST_BUDGET", default=None)
+# USD 50 a month: far above the default schedule of a mid-size organization (about 2,700 requests a month for
+# 50 accounts x 20 services, bench/ce_requests.py) and its backfills, yet a bound on a runaway. 0: no budget.
+CE_MONTHLY_REQUEST_BUDGET = env.int("CE_MONTHLY_REQUEST_BUDGET", default=5000)
+# Pages one query may take (USD 10 at most); more means a runaway answer, and the run fails `TooManyPages`.
+CE_MAX_PAGES_PER_QUERY = env.int("CE_MAX_PAGES_PER_QUERY", default=1000)
 CE_HISTORY_MONTHS = env.int("CE_HISTORY_MONTHS", default=13)
 CE_PROBE_MAX_AGE = env.int("CE_PROBE_MAX_AGE", default=1800)
 COST_TAG_KEYS = env.list("COST_TAG_KEYS", default=[])

@@ -3,23 +3,14 @@
 import datetime as dt
 
 import pytest
-from prometheus_client import REGISTRY
 
 from collection.cache_versions import bump_dataset_versions
+from costmonitor.cache_keys import SHARED_SCOPE, entry_key
 from tests.factories import CostDataFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/costs?start=2025-10-01&end=2025-10-31"
-UNREACHABLE_REDIS = {
-    "BACKEND": "django_redis.cache.RedisCache",
-    "LOCATION": "redis://127.0.0.1:1/0",
-    "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-}
-
-
-def cache_errors(operation: str) -> float:
-    return REGISTRY.get_sample_value("costmonitor_cache_errors_total", {"operation": operation}) or 0.0
 
 
 @pytest.fixture
@@ -66,8 +57,10 @@ def test_ttl_comes_from_settings(api_client, cost, settings):
     assert api_client.get(URL).json()["metadata"]["cached"] is False
 
 
-def test_redis_unreachable_answers_from_the_database_and_counts(api_client, cost, settings, caplog):
-    settings.CACHES = {"default": UNREACHABLE_REDIS}
+def test_redis_unreachable_answers_from_the_database_and_counts(
+    api_client, cost, settings, caplog, unreachable_redis, cache_errors
+):
+    settings.CACHES = {"default": unreachable_redis}
     before = cache_errors("version")
     for _ in range(2):
         response = api_client.get(URL)
@@ -78,8 +71,19 @@ def test_redis_unreachable_answers_from_the_database_and_counts(api_client, cost
     assert "answering from the database" in caplog.text
 
 
-def test_cache_errors_raised_by_the_backend_are_counted_too(api_client, cost, settings):
-    settings.CACHES = {"default": {**UNREACHABLE_REDIS, "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2}}}
+def test_cache_errors_raised_by_the_backend_are_counted_too(
+    api_client, cost, settings, unreachable_redis, cache_errors
+):
+    settings.CACHES = {"default": {**unreachable_redis, "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2}}}
     before = cache_errors("version")
     assert api_client.get("/api/forecast").json()["metadata"]["cached"] is False
     assert cache_errors("version") == before + 1
+
+
+def test_an_entry_key_names_who_may_read_it():
+    def key(**scope) -> str:
+        return entry_key(prefix="cost", parts=(None, "2025-10-01..2025-10-31"), query={"a": 1}, masked=False, **scope)
+
+    assert key().startswith(f"aws:cost:all:2025-10-01..2025-10-31:{SHARED_SCOPE}:")
+    assert key(scope="user-7").startswith("aws:cost:all:2025-10-01..2025-10-31:user-7:")
+    assert key(scope="user-7").rsplit(":", 1)[1] == key().rsplit(":", 1)[1]  # the same query, another reader

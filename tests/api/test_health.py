@@ -7,7 +7,6 @@ from django.db import OperationalError, connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.api.test_caching import UNREACHABLE_REDIS
 from tests.factories import CollectionRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +29,8 @@ def test_healthy_reports_each_check_and_collection_age(settings):
     assert checks["collections"]["forecast"]["last_success"] is None
 
 
-def test_cache_down_is_degraded_not_an_error(settings):
-    settings.CACHES = {"default": UNREACHABLE_REDIS}
+def test_cache_down_is_degraded_not_an_error(settings, unreachable_redis):
+    settings.CACHES = {"default": unreachable_redis}
     status, body = health()
     assert (status, body["data"]["status"]) == (200, "degraded")
     assert body["data"]["checks"]["cache"]["ok"] is False

@@ -2,14 +2,14 @@
 memoized parameter validation, and cached data spliced into the envelope."""
 
 import datetime as dt
+import json
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from rest_framework.permissions import IsAdminUser
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from api.tokens import issue_api_token
-from api.views.base import CachedListViewSet
+from api.views.costs import CostViewSet
 from tests.factories import CostDataFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,8 +139,49 @@ def test_browsable_api_shows_a_cached_answer(api_client, cost):
     assert b"&quot;total&quot;: &quot;12.3400000000&quot;" in response.content
 
 
-def test_a_cached_view_cannot_ask_for_checks_its_early_answer_would_skip():
-    with pytest.raises(ImproperlyConfigured, match="IsAuthenticated and UserRateThrottle"):
+class StaffOnlyCosts(CostViewSet):
+    """Another permission: the same cached entries, for staff alone."""
 
-        class StaffOnly(CachedListViewSet):
-            permission_classes = [IsAdminUser]
+    permission_classes = [IsAdminUser]
+
+
+class PerActionCosts(CostViewSet):
+    """The same permission, asked per action as DRF allows."""
+
+    def get_permissions(self):
+        return [IsAdminUser()]
+
+
+class UnthrottledCosts(CostViewSet):
+    throttle_classes = []
+
+
+def list_view(viewset: type[CostViewSet], token: str):
+    request = APIRequestFactory().get(URL, HTTP_AUTHORIZATION=f"Token {token}")
+    return viewset.as_view({"get": "list"})(request)
+
+
+@pytest.mark.parametrize("viewset", [StaffOnlyCosts, PerActionCosts])
+def test_a_cached_hit_never_skips_a_views_own_permission(api_client, cost, staff_user, viewset):
+    api_client.get(URL)
+    assert api_client.get(URL).json()["metadata"]["cached"] is True  # the entry and the reader's user are cached
+    token = api_client._credentials["HTTP_AUTHORIZATION"].split()[1]
+    assert list_view(viewset, token).status_code == 403
+    staff = list_view(viewset, issue_api_token(username=staff_user.username)).render()
+    body = json.loads(staff.content)
+    assert (staff.status_code, body["metadata"]["cached"], body["data"]["total"]) == (200, True, "12.3400000000")
+
+
+def test_a_view_with_other_throttles_is_not_counted_by_the_round_trip(api_client, cost, settings):
+    settings.API_THROTTLE_RATE = "2/min"
+    api_client.get(URL)
+    token = api_client._credentials["HTTP_AUTHORIZATION"].split()[1]
+    assert [list_view(UnthrottledCosts, token).status_code for _ in range(3)] == [200, 200, 200]
+    assert [api_client.get(URL).status_code for _ in range(2)] == [200, 429]
+
+
+def test_a_cached_token_authenticates_as_the_token_itself(api_client, api_user, cost):
+    api_client.get(URL)
+    response = api_client.get(URL, HTTP_ACCEPT="application/json")  # DRF's cycle, on the cached user
+    auth = response.renderer_context["request"].auth
+    assert (auth.key, auth.user, auth.created) == (api_user.auth_token.key, api_user, api_user.auth_token.created)

@@ -9,7 +9,6 @@ from django_redis.client import DefaultClient
 from rest_framework.test import APIClient
 
 from collection.cache_versions import bump_dataset_versions
-from tests.api.test_caching import UNREACHABLE_REDIS, cache_errors
 from tests.factories import CostDataFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +84,10 @@ def test_a_collection_invalidates_what_the_round_trip_reads(api_client, cost, re
     assert (body["metadata"]["cached"], body["data"]["total"]) == (False, "24.6800000000")
 
 
-def test_redis_down_is_tried_once_per_request_and_counted(api_client, cost, settings, redis_commands):
-    settings.CACHES = {"default": UNREACHABLE_REDIS}
+def test_redis_down_is_tried_once_per_request_and_counted(
+    api_client, cost, settings, redis_commands, unreachable_redis, cache_errors
+):
+    settings.CACHES = {"default": unreachable_redis}
     before = {op: cache_errors(op) for op in ("auth", "throttle", "version")}
     redis_commands.clear()
     body = api_client.get(URL).json()

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from collection.models import CollectionRun
+from tests.factories import CollectionRunFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -52,7 +53,8 @@ def test_collect_rejects_bad_arguments(demo_source, args, message):
 
 
 def test_collect_fails_with_non_zero_exit_when_the_run_fails(demo_source):
-    demo_source.CE_MONTHLY_REQUEST_BUDGET = 0
+    demo_source.CE_MONTHLY_REQUEST_BUDGET = 2
+    CollectionRunFactory(ce_requests=2)  # this month's budget is spent
     with pytest.raises(CommandError, match="CEBudgetExceeded"):
         call("collect", "--kind", "costs")
 

@@ -217,7 +217,8 @@ def test_the_current_month_is_checked_up_to_today(demo_source):
 
 
 def test_the_command_fails_when_the_run_does_not_complete(demo_source):
-    demo_source.CE_MONTHLY_REQUEST_BUDGET = 0
+    demo_source.CE_MONTHLY_REQUEST_BUDGET = 2
+    factories.CollectionRunFactory(ce_requests=2)  # this month's budget is spent
     with pytest.raises(CommandError, match=r"reconciliation did not complete \(CEBudgetExceeded\)"):
         call("reconcile_costs")
     assert not Reconciliation.objects.exists()

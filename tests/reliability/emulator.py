@@ -24,8 +24,11 @@ class CostExplorerEmulator:
     `ground_truth(start, end)` is the exact Decimal total the emulator will report for a window.
     Faults: `throttle_rate` answers that share of calls with LimitExceededException; `malformed`
     (a callable taking the call number and the request body) replaces that response with a broken page
-    (a dict, sent as JSON, or raw bytes such as a truncated body) when it returns something; `currency`
-    is the Unit of every amount.
+    (a dict, sent as JSON, or raw bytes such as a truncated body) when it returns something; `stuck_token`
+    answers a page asked for with a NextPageToken with that same token again (a cursor that never moves, so a
+    client that follows it never ends); `hold_from` keeps call number `hold_from` and every later one waiting,
+    unanswered, until `release` is set (a client killed in the middle of a request); `currency` is the Unit of
+    every amount.
     """
 
     def __init__(self, *, accounts: int = 5, page_size: int = 7, seed: int = 7, today: dt.date | None = None):
@@ -34,6 +37,9 @@ class CostExplorerEmulator:
         self.today = today or dt.date.today()
         self.throttle_rate = 0.0
         self.malformed = None
+        self.stuck_token = False
+        self.hold_from: int | None = None
+        self.release = threading.Event()
         self.currency = "USD"
         self.rng = random.Random(seed)
         self.calls: dict[str, int] = {}
@@ -127,7 +133,9 @@ class CostExplorerEmulator:
             ],
         }
         if offset + self.page_size < len(rows):
-            response["NextPageToken"] = str(offset + self.page_size)
+            response["NextPageToken"] = (
+                body["NextPageToken"] if self.stuck_token and offset else str(offset + self.page_size)
+            )
         return response
 
     def handle(self, target: str, body: dict) -> tuple[int, dict | bytes]:
@@ -138,6 +146,8 @@ class CostExplorerEmulator:
             throttle = self.rng.random() < self.throttle_rate
             if throttle:
                 self.throttled += 1
+        if self.hold_from is not None and call_number >= self.hold_from:
+            self.release.wait(timeout=60)
         if throttle:
             return 400, {"__type": "LimitExceededException", "message": "Rate exceeded (emulated)"}
         if self.malformed and (broken := self.malformed(call_number, body)) is not None:
