@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 import boto3
 import botocore.session
@@ -146,13 +147,13 @@ Effect = Callable[[Rows, Variant], Rows]
 
 @dataclass(frozen=True)
 class Case:
-    """One answer of one collection to vary; `calls` are the run's other answers, `VARIED` stands for this one."""
+    """One answer of one collection to vary; `calls` are the run's answers (the varied one replaces its own)."""
 
     kind: str
     service: str
     operation: str
     answer: dict
-    calls: list[tuple[str, str, object]]
+    calls: list[tuple[str, str, dict]]
     stored: Callable[[], Rows]
     prior: Callable[[], None]
     expected: Rows  # what the complete answer stores
@@ -169,32 +170,61 @@ class Case:
         return completed(self.answer, output_shape(self.service, self.operation))
 
 
-VARIED = object()
-
-
-def replace(row_key, **values):
-    """An effect: the row `row_key` with `values` (field positions by name) replaced."""
-
-    def effect(rows: Rows, variant: Variant) -> Rows:
-        key = row_key(variant) if callable(row_key) else row_key
-        return {**rows, key: {**rows[key], **values}}
-
-    return effect
+def replace(key, **values) -> Effect:
+    """An effect: the row `key` with `values` replaced."""
+    return lambda rows, variant: {**rows, key: {**rows[key], **values}}
 
 
 # --- Projections of what a collection stored, and the data before it ---
 
 
-def cost_rows() -> Rows:
-    return {
-        (r.date, r.account_id, r.service, r.region): {
-            "unblended": r.unblended_cost,
-            "amortized": r.amortized_cost,
-            "currency": r.currency,
-            "estimated": r.estimated,
+def projection(queryset, key: tuple[str, ...], **values: str) -> Callable[[], Rows]:
+    """What is stored, read afresh at each call: {row key: {name: field}}."""
+
+    def read() -> Rows:
+        return {
+            tuple(getattr(r, f) for f in key) if len(key) > 1 else getattr(r, key[0]): {
+                name: getattr(r, f) for name, f in values.items()
+            }
+            for r in queryset.all()
         }
-        for r in CostData.objects.all()
-    }
+
+    return read
+
+
+cost_rows = projection(
+    CostData.objects,
+    ("date", "account_id", "service", "region"),
+    unblended="unblended_cost",
+    amortized="amortized_cost",
+    currency="currency",
+    estimated="estimated",
+)
+tag_rows = projection(
+    TagCost.objects,
+    ("date", "tag_key", "tag_value", "service"),
+    amount="amount",
+    currency="currency",
+    estimated="estimated",
+)
+forecast_rows = projection(
+    CostForecast.objects,
+    ("scope", "period_start", "period_end"),
+    mean="mean",
+    lower="lower_bound",
+    upper="upper_bound",
+    currency="currency",
+)
+account_rows = projection(
+    AwsAccount.objects, ("account_id",), name="name", email="email", status="status", is_payer="is_payer"
+)
+recommendation_rows = projection(
+    OptimizationRecommendation.objects.filter(active=True),
+    ("type", "account_id", "resource_id"),
+    category="category",
+    savings="estimated_monthly_savings",
+    currency="currency",
+)
 
 
 def prior_costs() -> None:
@@ -205,32 +235,9 @@ def prior_costs() -> None:
         )
 
 
-def tag_rows() -> Rows:
-    return {
-        (r.date, r.tag_key, r.tag_value, r.service): {
-            "amount": r.amount,
-            "currency": r.currency,
-            "estimated": r.estimated,
-        }
-        for r in TagCost.objects.all()
-    }
-
-
 def prior_tags() -> None:
     for value, amount in (("platform", "99"), ("retired", "5")):
         TagCost.objects.create(date=DAY, tag_key="team", tag_value=value, service=EC2, amount=amount)
-
-
-def forecast_rows() -> Rows:
-    return {
-        (r.scope, r.period_start, r.period_end): {
-            "mean": r.mean,
-            "lower": r.lower_bound,
-            "upper": r.upper_bound,
-            "currency": r.currency,
-        }
-        for r in CostForecast.objects.all()
-    }
 
 
 def prior_forecast() -> None:
@@ -240,27 +247,9 @@ def prior_forecast() -> None:
     )
 
 
-def account_rows() -> Rows:
-    return {
-        a.account_id: {"name": a.name, "email": a.email, "status": a.status, "is_payer": a.is_payer}
-        for a in AwsAccount.objects.all()
-    }
-
-
 def prior_accounts() -> None:
     AwsAccount.objects.create(account_id=ACCOUNT, name="old name", status="SUSPENDED")
     AwsAccount.objects.create(account_id=OTHER, name="other", is_payer=True)
-
-
-def recommendation_rows() -> Rows:
-    return {
-        (r.type, r.account_id, r.resource_id): {
-            "category": r.category,
-            "savings": r.estimated_monthly_savings,
-            "currency": r.currency,
-        }
-        for r in OptimizationRecommendation.objects.filter(active=True)
-    }
 
 
 def prior_recommendations() -> None:
@@ -405,10 +394,6 @@ OPTIMIZATION_EXPECTED = {
 }
 
 
-def optimization_calls(method: str) -> list:
-    return [(s, m, VARIED if m == method else answer) for s, m, answer in OPTIMIZATION_CALLS]
-
-
 def renamed_plan(rows: Rows, variant: Variant) -> Rows:
     """The plan's resource id is its type, term and payment option: a variant of one is another plan."""
     rec = variant.answer.get("SavingsPlansPurchaseRecommendation", {})
@@ -440,13 +425,52 @@ TARGET = "RightsizingRecommendations.0.ModifyRecommendationDetail.TargetInstance
 PLANS = "SavingsPlansPurchaseRecommendation"
 OPTION = "instanceRecommendations.0.recommendationOptions"
 
+TAG_ROW = (DAY, "team", "platform", EC2)
+FORECAST_ROW = ("", DAY, dt.date(2026, 11, 1))
+tags = partial(
+    Case,
+    kind="tags",
+    service="ce",
+    calls=[("ce", "get_tags", GET_TAGS), ("ce", "get_cost_and_usage", TAGS)],
+    stored=tag_rows,
+    prior=prior_tags,
+    window=(DAY, NEXT_DAY),
+    expected={TAG_ROW: {"amount": Decimal("3.5"), "currency": "USD", "estimated": True}},
+)
+organization = partial(
+    Case,
+    kind="accounts",
+    service="organizations",
+    calls=[("organizations", "list_accounts", LIST_ACCOUNTS), ("organizations", "describe_organization", ORGANIZATION)],
+    stored=account_rows,
+    prior=prior_accounts,
+    expected={
+        ACCOUNT: {"name": "payer", "email": "payer@example.com", "status": "ACTIVE", "is_payer": True},
+        OTHER: {"name": "other", "email": "", "status": "UNKNOWN", "is_payer": False},
+    },
+)
+optimization = partial(
+    Case,
+    kind="optimization",
+    calls=OPTIMIZATION_CALLS,
+    stored=recommendation_rows,
+    prior=prior_recommendations,
+    expected=OPTIMIZATION_EXPECTED,
+)
+
+
+def account_status(rows: Rows, variant: Variant) -> Rows:
+    status = variant.documented if variant.documented in AwsAccount.Status else "UNKNOWN"
+    return {**rows, ACCOUNT: {**rows[ACCOUNT], "status": status}}
+
+
 CASES = {
     "costs": Case(
         kind="costs",
         service="ce",
         operation="GetCostAndUsage",
         answer=COSTS,
-        calls=[("ce", "get_cost_and_usage", VARIED)],
+        calls=[("ce", "get_cost_and_usage", COSTS)],
         stored=cost_rows,
         prior=prior_costs,
         window=(DAY, NEXT_DAY),
@@ -460,39 +484,22 @@ CASES = {
         },
         effects={f"{RESULT}.Estimated": replace((DAY, ACCOUNT, EC2, ""), estimated=False)},
     ),
-    "tags: GetTags": Case(
-        kind="tags",
-        service="ce",
-        operation="GetTags",
-        answer=GET_TAGS,
-        calls=[("ce", "get_tags", VARIED), ("ce", "get_cost_and_usage", TAGS)],
-        stored=tag_rows,
-        prior=prior_tags,
-        window=(DAY, NEXT_DAY),
-        expected={(DAY, "team", "platform", EC2): {"amount": Decimal("3.5"), "currency": "USD", "estimated": True}},
-    ),
-    "tags: GetCostAndUsage": Case(
-        kind="tags",
-        service="ce",
+    "tags: GetTags": tags(operation="GetTags", answer=GET_TAGS),
+    "tags: GetCostAndUsage": tags(
         operation="GetCostAndUsage",
         answer=TAGS,
-        calls=[("ce", "get_tags", GET_TAGS), ("ce", "get_cost_and_usage", VARIED)],
-        stored=tag_rows,
-        prior=prior_tags,
-        window=(DAY, NEXT_DAY),
-        expected={(DAY, "team", "platform", EC2): {"amount": Decimal("3.5"), "currency": "USD", "estimated": True}},
-        effects={f"{RESULT}.Estimated": replace((DAY, "team", "platform", EC2), estimated=False)},
+        effects={f"{RESULT}.Estimated": replace(TAG_ROW, estimated=False)},
     ),
     "forecast": Case(
         kind="forecast",
         service="ce",
         operation="GetCostForecast",
         answer=FORECAST,
-        calls=[("ce", "get_cost_forecast", VARIED)],
+        calls=[("ce", "get_cost_forecast", FORECAST)],
         stored=forecast_rows,
         prior=prior_forecast,
         expected={
-            ("", DAY, dt.date(2026, 11, 1)): {
+            FORECAST_ROW: {
                 "mean": Decimal("120.5"),
                 "lower": Decimal("100"),
                 "upper": Decimal("140.25"),
@@ -500,70 +507,31 @@ CASES = {
             }
         },
         effects={
-            f"ForecastResultsByTime.0.PredictionInterval{bound}Bound": replace(
-                ("", DAY, dt.date(2026, 11, 1)), **{bound.lower(): None}
-            )
+            f"ForecastResultsByTime.0.PredictionInterval{bound}Bound": replace(FORECAST_ROW, **{bound.lower(): None})
             for bound in ("Lower", "Upper")
         },
     ),
-    "accounts: ListAccounts": Case(
-        kind="accounts",
-        service="organizations",
+    "accounts: ListAccounts": organization(
         operation="ListAccounts",
         answer=LIST_ACCOUNTS,
-        calls=[("organizations", "list_accounts", VARIED), ("organizations", "describe_organization", ORGANIZATION)],
-        stored=account_rows,
-        prior=prior_accounts,
-        expected={
-            ACCOUNT: {"name": "payer", "email": "payer@example.com", "status": "ACTIVE", "is_payer": True},
-            OTHER: {"name": "other", "email": "", "status": "UNKNOWN", "is_payer": False},
-        },
         effects={
             "Accounts.0.Name": replace(ACCOUNT, name=""),
             "Accounts.0.Email": replace(ACCOUNT, email=""),
-            "Accounts.0.Status": lambda rows, variant: {
-                **rows,
-                ACCOUNT: {
-                    **rows[ACCOUNT],
-                    "status": variant.documented if variant.documented in AwsAccount.Status else "UNKNOWN",
-                },
-            },
+            "Accounts.0.Status": account_status,
         },
     ),
-    "accounts: DescribeOrganization": Case(
-        kind="accounts",
-        service="organizations",
-        operation="DescribeOrganization",
-        answer=ORGANIZATION,
-        calls=[("organizations", "list_accounts", LIST_ACCOUNTS), ("organizations", "describe_organization", VARIED)],
-        stored=account_rows,
-        prior=prior_accounts,
-        expected={
-            ACCOUNT: {"name": "payer", "email": "payer@example.com", "status": "ACTIVE", "is_payer": True},
-            OTHER: {"name": "other", "email": "", "status": "UNKNOWN", "is_payer": False},
-        },
-    ),
-    "optimization: GetRightsizingRecommendation": Case(
-        kind="optimization",
+    "accounts: DescribeOrganization": organization(operation="DescribeOrganization", answer=ORGANIZATION),
+    "optimization: GetRightsizingRecommendation": optimization(
         service="ce",
         operation="GetRightsizingRecommendation",
         answer=RIGHTSIZING,
-        calls=optimization_calls("get_rightsizing_recommendation"),
-        stored=recommendation_rows,
-        prior=prior_recommendations,
-        expected=OPTIMIZATION_EXPECTED,
         entries="rightsizing",
         effects={"RightsizingRecommendations.0.RightsizingType": documented(RIGHTSIZED, "category")},
     ),
-    "optimization: GetSavingsPlansPurchaseRecommendation": Case(
-        kind="optimization",
+    "optimization: GetSavingsPlansPurchaseRecommendation": optimization(
         service="ce",
         operation="GetSavingsPlansPurchaseRecommendation",
         answer=SAVINGS_PLANS,
-        calls=optimization_calls("get_savings_plans_purchase_recommendation"),
-        stored=recommendation_rows,
-        prior=prior_recommendations,
-        expected=OPTIMIZATION_EXPECTED,
         entries="savings_plans",
         effects={
             PLANS: without(PLAN),  # AWS has nothing to recommend
@@ -571,15 +539,10 @@ CASES = {
             **{f"{PLANS}.{part}": renamed_plan for part in ("SavingsPlansType", "TermInYears", "PaymentOption")},
         },
     ),
-    "optimization: GetEC2InstanceRecommendations": Case(
-        kind="optimization",
+    "optimization: GetEC2InstanceRecommendations": optimization(
         service="compute-optimizer",
         operation="GetEC2InstanceRecommendations",
         answer=INSTANCES,
-        calls=optimization_calls("get_ec2_instance_recommendations"),
-        stored=recommendation_rows,
-        prior=prior_recommendations,
-        expected=OPTIMIZATION_EXPECTED,
         entries="compute_optimizer",
         effects={
             "instanceRecommendations.0.finding": documented(INSTANCE, "category"),
@@ -605,7 +568,7 @@ def collect(case: Case, answer: dict, client_hooks: list) -> CollectionRun:
     client_hooks.clear()
     by_service: dict[str, list] = {}
     for service, method, given in case.calls:
-        by_service.setdefault(service, []).append((method, answer if given is VARIED else given))
+        by_service.setdefault(service, []).append((method, answer if method == case.method else given))
     for service, calls in by_service.items():
         stub(client_hooks, service, calls)
     start, end = case.window or (None, None)
