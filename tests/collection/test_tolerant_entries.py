@@ -2,13 +2,16 @@
 oversize amounts."""
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from collection.models import AwsAccount, CollectionRun, CostData, OptimizationRecommendation
 from collection.services import run_collection
 from tests.collection.helpers import day_result, stub
+from tests.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,22 @@ def test_fourteen_integer_digits_are_stored(aws_source, client_hooks, stored_cos
     run = run_collection(kind="costs", trigger="command", start=DAY, end=DAY + dt.timedelta(days=1))
     assert run.status == "succeeded", run.error_message
     assert stored_costs() == [(DAY, "EC2", Decimal("99999999999999"), "USD")]
+
+
+def test_the_migration_gives_stored_categories_their_documented_spelling():
+    """0005: findings stored in capitals before (OVERPROVISIONED) and a title-case type stored as sent (Modify)."""
+    migration = importlib.import_module("collection.migrations.0005_enums_skipped_entries")
+    for type_, category, resource in [
+        ("compute_optimizer", "OVERPROVISIONED", "i-a"),
+        ("rightsizing", "Modify", "i-b"),
+        ("rightsizing", "TERMINATE", "i-c"),
+        ("savings_plans", "compute_sp", "plan"),
+    ]:
+        RecommendationFactory(type=type_, category=category, resource_id=resource)
+    migration.documented_spelling(apps, None)
+    assert dict(OptimizationRecommendation.objects.values_list("resource_id", "category")) == {
+        "i-a": "Overprovisioned",
+        "i-b": "MODIFY",
+        "i-c": "TERMINATE",
+        "plan": "COMPUTE_SP",
+    }
