@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from collection.errors import DataValidationError
+from collection.errors import DataValidationError, ErrorCode
 from collection.models import OptimizationRecommendation
 from collection.services import parsing
 from collection.services.upserts import check_account_ids, ensure_accounts, upsert
@@ -46,6 +46,10 @@ class Entries:
     skipped: int = 0
 
     def read(self, entries: Iterable, parse: Callable[[dict], Rec], *, operation: str, id_path: tuple[str, ...]):
+        if not isinstance(entries, list):  # the list itself is the page's shape: a page without one fails the run
+            raise DataValidationError(
+                f"{operation}: the entries are {type(entries).__name__}, not a list", code=ErrorCode.MALFORMED_RESPONSE
+            )
         for entry in entries:
             try:
                 if not isinstance(entry, dict):

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
+from collection.errors import DataValidationError
 from collection.models import AwsAccount, CollectionRun, CostData, OptimizationRecommendation
 from collection.services import run_collection
+from collection.services.recommendations import rightsizing_rows
 from tests.collection.helpers import day_result, stub
 from tests.factories import RecommendationFactory
 
@@ -184,3 +186,20 @@ def test_the_migration_gives_stored_categories_their_documented_spelling():
         "i-c": "TERMINATE",
         "plan": "COMPUTE_SP",
     }
+
+
+def test_a_list_that_is_no_list_fails_the_run_clearly(aws_source, client_hooks):
+    """Entries are skipped one by one; a page whose list is something else is malformed as a whole."""
+    stub(client_hooks, "sts", [("get_caller_identity", IDENTITY)])
+    stub(client_hooks, "ce", [("get_rightsizing_recommendation", {})])
+    RecommendationFactory(resource_id="i-kept")
+    run = run_collection(kind="optimization", trigger="command")
+    assert (run.status, run.error_code) == ("failed", "MalformedResponse")
+    assert stored_rightsizing() == {"i-kept": "MODIFY"}
+
+
+@pytest.mark.parametrize("entries", [None, "i-aaa", {"ResourceId": "i-aaa"}])
+def test_entries_that_are_no_list_are_a_malformed_page(entries):
+    with pytest.raises(DataValidationError) as raised:
+        rightsizing_rows({"RightsizingRecommendations": entries})
+    assert raised.value.code == "MalformedResponse"
