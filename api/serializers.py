@@ -33,7 +33,16 @@ class CostsSerializer(WindowSerializer):
     granularity = serializers.CharField()
     group_by = serializers.ListField(child=serializers.CharField())
     metric = serializers.CharField()
-    total = serializers.DecimalField(**MONEY, help_text="Total of the whole window under the filters.")
+    total = serializers.DecimalField(
+        **MONEY,
+        allow_null=True,
+        help_text="Total of the whole window under the filters, in its one currency (0 without costs); null when "
+        "the window holds costs in several currencies, which are never added: read `totals`.",
+    )
+    totals = serializers.DictField(
+        child=serializers.DecimalField(**MONEY),
+        help_text="Total of the whole window under the filters per currency (ISO 4217 code).",
+    )
     rows = CostRowSerializer(many=True)
 
 
@@ -71,13 +80,14 @@ class TagRowSerializer(serializers.Serializer):
 
 class UntaggedShareSerializer(serializers.Serializer):
     tag_key = serializers.CharField()
+    currency = serializers.CharField(help_text="One entry per tag key and currency: currencies are never added.")
     total = serializers.DecimalField(**MONEY)
     untagged = serializers.DecimalField(**MONEY)
     untagged_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
 
 
 class TagsSerializer(WindowSerializer):
-    untagged = UntaggedShareSerializer(many=True, help_text="Per tag key, over the whole window.")
+    untagged = UntaggedShareSerializer(many=True, help_text="Per tag key and currency, over the whole window.")
     rows = TagRowSerializer(many=True)
 
 
@@ -109,7 +119,9 @@ class SavingsSummarySerializer(serializers.Serializer):
 
 
 class OptimizationSerializer(serializers.Serializer):
-    summary = SavingsSummarySerializer(many=True, help_text="Per type, over every matching recommendation.")
+    summary = SavingsSummarySerializer(
+        many=True, help_text="Per type and currency (never added up), over every matching recommendation."
+    )
     recommendations = RecommendationSerializer(many=True)
 
 
@@ -135,6 +147,7 @@ class RunSerializer(serializers.ModelSerializer):
             "window_start",
             "window_end",
             "rows_written",
+            "skipped_entries",
             "ce_requests",
             "ce_cost_usd",
             "aws_requests",

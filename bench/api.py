@@ -42,7 +42,7 @@ from django.utils import timezone  # noqa: E402
 from api.tokens import issue_api_token  # noqa: E402
 from collection.cache_versions import bump_dataset_versions  # noqa: E402
 from collection.models import AwsAccount, CostData  # noqa: E402
-from collection.selectors import cost_breakdown, cost_total  # noqa: E402
+from collection.selectors import cost_breakdown, cost_totals  # noqa: E402
 
 BODY: dict = {}
 BODY_KEY = "bench:body"
@@ -63,7 +63,7 @@ def bare_db_json(request):
     start, end = dt.date.fromisoformat(request.GET["start"]), dt.date.fromisoformat(request.GET["end"])
     window = {"start": start, "end": end + dt.timedelta(days=1)}
     rows = list(cost_breakdown(**window, group_by=["service"]))
-    return JsonResponse({"status": "success", "data": {"total": cost_total(**window), "rows": rows}})
+    return JsonResponse({"status": "success", "data": {"totals": cost_totals(**window), "rows": rows}})
 
 
 urlpatterns = [

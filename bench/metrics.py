@@ -37,7 +37,12 @@ ACCOUNTS, DAYS = 100, 7
 def series(count: int) -> list[dict[str, str]]:
     services = -(-count // (ACCOUNTS * DAYS))
     labels = [
-        {"service": f"Amazon Service {s:04d}", "account_id": f"{100000000000 + a:012d}", "date": f"2026-10-{d + 1:02d}"}
+        {
+            "service": f"Amazon Service {s:04d}",
+            "account_id": f"{100000000000 + a:012d}",
+            "date": f"2026-10-{d + 1:02d}",
+            "currency": "USD",
+        }
         for s in range(services)
         for a in range(ACCOUNTS)
         for d in range(DAYS)
@@ -63,7 +68,7 @@ def main() -> None:
     values = [1.0 + i / 7 for i in range(len(labels))]
 
     registry = CollectorRegistry()
-    gauge = Gauge("aws_cost_daily", "Daily AWS cost", ["service", "account_id", "date"], registry=registry)
+    gauge = Gauge("aws_cost_daily", "Daily AWS cost", ["service", "account_id", "date", "currency"], registry=registry)
     for label, value in zip(labels, values, strict=True):
         gauge.labels(**label).set(value)
     baseline = median_seconds(lambda: generate_latest(registry), args.repeat)

@@ -129,6 +129,7 @@ class CollectionRunAdmin(RunNowMixin, ReadOnlyAdmin):
         "status",
         "source",
         "rows_written",
+        "skipped_entries",
         "ce_requests",
         "ce_cost_usd",
         "error_code",

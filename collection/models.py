@@ -134,7 +134,9 @@ class OptimizationRecommendation(models.Model):
         COMPUTE_OPTIMIZER = "compute_optimizer"
 
     type = models.CharField(max_length=32, choices=Type.choices)
-    category = models.CharField(max_length=64, help_text="e.g. MODIFY, TERMINATE, COMPUTE_SP, OVER_PROVISIONED")
+    category = models.CharField(
+        max_length=64, help_text="The AWS enum as documented: MODIFY, TERMINATE, COMPUTE_SP, Overprovisioned, …"
+    )
     account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="recommendations")
     resource_id = models.CharField(max_length=512)
     details = models.JSONField(default=dict, blank=True)
@@ -199,6 +201,9 @@ class CollectionRun(models.Model):
     window_start = models.DateField(null=True, blank=True)
     window_end = models.DateField(null=True, blank=True, help_text="Exclusive, as in Cost Explorer.")
     rows_written = models.PositiveIntegerField(default=0)
+    skipped_entries = models.PositiveIntegerField(
+        default=0, help_text="Entries of recommendation lists skipped: an unknown value or a malformed shape."
+    )
     ce_requests = models.PositiveIntegerField(default=0, help_text="Billed Cost Explorer requests.")
     ce_cost_usd = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     aws_requests = models.JSONField(default=dict, blank=True, help_text="AWS requests by operation.")
@@ -230,6 +235,7 @@ class CollectionRun(models.Model):
         window = f" {self.window_start}..{self.window_end}" if self.window_start else ""
         line = (
             f"{self.kind}{window}: {self.status}, {self.rows_written} rows, "
+            f"{f'{self.skipped_entries} entries skipped, ' if self.skipped_entries else ''}"
             f"{self.ce_requests} CE requests (USD {self.ce_cost_usd}), source {self.source}"
         )
         return f"{line} — {self.error_code}: {self.error_message}" if self.error_code else line

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from collection.selectors import cost_breakdown, cost_breakdown_page, cost_total
+from collection.selectors import cost_breakdown, cost_breakdown_page, cost_totals
 from tests.factories import AwsAccountFactory, CostDataFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def costs():
 
 
 def test_window_end_is_exclusive_and_all_region_rows_are_not_double_counted(costs):
-    total = cost_total(start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 1))
-    assert total == Decimal("12.2500001234")
+    totals = cost_totals(start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 1))
+    assert totals == {"USD": Decimal("12.2500001234")}
 
 
 def test_monthly_by_service(costs):
@@ -54,10 +54,10 @@ def test_group_by_region_reads_region_rows(costs):
 
 
 def test_amortized_metric_and_account_filter(costs):
-    total = cost_total(
+    totals = cost_totals(
         start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 1), metric="amortized", account_id="222222222222"
     )
-    assert total == Decimal("54.50")
+    assert totals == {"USD": Decimal("54.50")}
 
 
 def test_unknown_group_is_rejected(costs):
@@ -71,5 +71,5 @@ def test_a_page_comes_with_its_count_and_the_window_total_in_one_query(costs, dj
         page = cost_breakdown_page(**window, group_by=["service"], ordering=["period", "service"], offset=1, limit=2)
     october = dt.date(2026, 10, 1)
     assert [(r["period"], r["service"]) for r in page.rows] == [(october, "EC2"), (october, "S3")]
-    assert (page.count, page.total) == (4, cost_total(start=window["start"], end=window["end"]))
+    assert (page.count, page.totals) == (4, cost_totals(start=window["start"], end=window["end"]))
     assert page.total == Decimal("112.3500001234")

@@ -44,7 +44,8 @@ class CostViewSet(CachedListViewSet):
                 **query, ordering=self.ordering(params), offset=(params["page"] - 1) * size, limit=size
             )
             page = page_metadata(page=params["page"], page_size=size, count=found.count)
-            return CostsSerializer({**params, "total": found.total, "rows": found.rows}).data, page
+            data = {**params, "total": found.total, "totals": found.totals, "rows": found.rows}
+            return CostsSerializer(data).data, page
 
         return self.cached_list(request, compute)
 

@@ -8,7 +8,7 @@ from .costs import (
     cost_breakdown,
     cost_breakdown_page,
     cost_queryset,
-    cost_total,
+    cost_totals,
 )
 from .forecasts import latest_forecasts
 from .metrics import metric_snapshot, snapshot_cache_key
@@ -35,7 +35,7 @@ __all__ = [
     "cost_breakdown",
     "cost_breakdown_page",
     "cost_queryset",
-    "cost_total",
+    "cost_totals",
     "last_success_by_kind",
     "latest_data_source",
     "latest_forecasts",

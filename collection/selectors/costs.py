@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Func, QuerySet, Sum, Window
+from django.db.models import Count, DecimalField, F, Func, Max, Min, QuerySet, Sum, Window
 from django.db.models.functions import TruncMonth
 
 from collection.models import CostData
@@ -77,7 +77,7 @@ def cost_breakdown(
     return qs.values(*keys).annotate(amount=Sum(METRIC_FIELDS[metric])).order_by(*keys)
 
 
-def cost_total(
+def cost_totals(
     *,
     start: date,
     end: date,
@@ -85,10 +85,12 @@ def cost_total(
     account_id: str | None = None,
     service: str | None = None,
     region: str | None = None,
-) -> Decimal:
-    """Total cost of the window under the same filters as `cost_breakdown`."""
+) -> dict[str, Decimal]:
+    """Total cost of the window per currency (ISO 4217 code, in code order) under the same filters as
+    `cost_breakdown`: amounts in different currencies are never added. {} when the window holds no cost."""
     qs = cost_queryset(start=start, end=end, account_id=account_id, service=service, region=region)
-    return qs.aggregate(total=Sum(METRIC_FIELDS[metric]))["total"] or Decimal("0")
+    rows = qs.values("currency").annotate(total=Sum(METRIC_FIELDS[metric])).order_by("currency")
+    return {row["currency"]: row["total"] for row in rows}
 
 
 class _SumOfGroups(Func):
@@ -107,35 +109,52 @@ class _SumOfGroups(Func):
 class CostPage:
     rows: list[dict]  # as `cost_breakdown` gives them
     count: int  # rows of the whole breakdown
-    total: Decimal  # as `cost_total` gives it
+    totals: dict[str, Decimal]  # as `cost_totals` gives them
+
+    @property
+    def total(self) -> Decimal | None:
+        """The window's total in its one currency (0 without costs); None with several, which are never added."""
+        if len(self.totals) > 1:
+            return None
+        return next(iter(self.totals.values()), Decimal(0))
 
 
 def cost_breakdown_page(
     *, ordering: Sequence[str], offset: int, limit: int, group_by: Sequence[str] = (), **query
 ) -> CostPage:
     """`limit` rows of `cost_breakdown(group_by=group_by, **query)` from `offset` in `ordering`, with the count of
-    all its rows and the window's total.
+    all its rows and the window's totals per currency.
 
-    One grouping pass: the database adds the count and the total to every row while it groups (window
-    functions), where counting the groups and summing the window would read the history twice more. Grouped
-    by region, rows are the per-region ones while the total stays the all-regions figure, which `cost_total`
-    reads; so does an empty page, which carries no figures.
+    One grouping pass: the database adds the count, the total and the first and last currency to every row
+    while it groups (window functions), where counting the groups and summing the window would read the history
+    twice more. The total is the window's when it holds one currency; with several (rare: nothing adds them up),
+    or grouped by region, whose rows are the per-region ones while the totals stay the all-regions figures, or on
+    an empty page, which carries no figures, `cost_totals` reads them.
     """
     rows = cost_breakdown(group_by=group_by, **query).order_by(*ordering)
     metric = METRIC_FIELDS[query.get("metric", "unblended")]
     money = DecimalField(max_digits=24, decimal_places=10)
-    figures = rows.annotate(row_count=Window(Count("*")), rows_total=_SumOfGroups(Sum(metric), output_field=money))
+    figures = rows.annotate(
+        row_count=Window(Count("*")),
+        rows_total=_SumOfGroups(Sum(metric), output_field=money),
+        first_currency=Window(Min("currency")),
+        last_currency=Window(Max("currency")),
+    )
     page = list(figures[offset : offset + limit])
     if not page:
-        return CostPage(rows=[], count=rows.count(), total=_total(query))
-    total = _total(query) if "region" in group_by else page[0]["rows_total"]
-    count = page[0]["row_count"]
-    return CostPage(rows=[_without_figures(row) for row in page], count=count, total=total)
+        return CostPage(rows=[], count=rows.count(), totals=_totals(query))
+    first = page[0]
+    one_currency = first["first_currency"] == first["last_currency"] and "region" not in group_by
+    totals = {first["currency"]: first["rows_total"]} if one_currency else _totals(query)
+    return CostPage(rows=[_without_figures(row) for row in page], count=first["row_count"], totals=totals)
 
 
-def _total(query: dict) -> Decimal:
-    return cost_total(**{k: v for k, v in query.items() if k != "granularity"})
+def _totals(query: dict) -> dict[str, Decimal]:
+    return cost_totals(**{k: v for k, v in query.items() if k != "granularity"})
+
+
+FIGURES = ("row_count", "rows_total", "first_currency", "last_currency")
 
 
 def _without_figures(row: dict) -> dict:
-    return {k: v for k, v in row.items() if k not in ("row_count", "rows_total")}
+    return {k: v for k, v in row.items() if k not in FIGURES}

@@ -1,4 +1,7 @@
-"""The gauge values each kind of collection feeds to /metrics, computed in the database."""
+"""The gauge values each kind of collection feeds to /metrics, computed in the database.
+
+Every amount carries its `currency` label (ISO 4217): amounts in different currencies are never added.
+"""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -9,32 +12,32 @@ from django.db.models import Sum
 
 from collection.models import CostForecast, OptimizationRecommendation, TagCost
 from collection.months import month_start, next_month
-from collection.selectors.costs import cost_breakdown, cost_total
+from collection.selectors.costs import cost_breakdown, cost_totals
 
 Gauge = tuple[str, dict[str, str], Decimal]
 ORGANIZATION_LABEL = "all"  # account_id of forecasts for the whole organization (scope "")
 SPIKE_BASELINE_DAYS = 7
 
 
-def _cost_rows(*, start: dt.date, end: dt.date, granularity: str | None) -> Iterator[dict]:
-    yield from cost_breakdown(start=start, end=end, granularity=granularity, group_by=("service", "account"))
+def _cost_rows(*, start: dt.date, end: dt.date, granularity: str | None) -> Iterator[tuple[dict, dict]]:
+    """(row, its service, account_id and currency labels) of the breakdown by service and account."""
+    for row in cost_breakdown(start=start, end=end, granularity=granularity, group_by=("service", "account")):
+        yield row, {"service": row["service"], "account_id": row["account_id"], "currency": row["currency"]}
 
 
 def cost_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Month-to-date cost, the last METRICS_DAILY_DAYS days, and yesterday against the 7 days before it."""
     tomorrow = today + dt.timedelta(days=1)
-    for row in _cost_rows(start=month_start(today=today), end=tomorrow, granularity=None):
-        yield "aws_cost_total", {"service": row["service"], "account_id": row["account_id"]}, row["amount"]
+    for row, labels in _cost_rows(start=month_start(today=today), end=tomorrow, granularity=None):
+        yield "aws_cost_total", labels, row["amount"]
     first_day = today - dt.timedelta(days=settings.METRICS_DAILY_DAYS - 1)
-    for row in _cost_rows(start=first_day, end=tomorrow, granularity="daily"):
-        labels = {"service": row["service"], "account_id": row["account_id"], "date": row["period"].isoformat()}
-        yield "aws_cost_daily", labels, row["amount"]
+    for row, labels in _cost_rows(start=first_day, end=tomorrow, granularity="daily"):
+        yield "aws_cost_daily", {**labels, "date": row["period"].isoformat()}, row["amount"]
     yesterday = today - dt.timedelta(days=1)
-    for row in _cost_rows(start=yesterday, end=today, granularity=None):
-        yield "aws_cost_yesterday", {"service": row["service"], "account_id": row["account_id"]}, row["amount"]
+    for row, labels in _cost_rows(start=yesterday, end=today, granularity=None):
+        yield "aws_cost_yesterday", labels, row["amount"]
     baseline_start = yesterday - dt.timedelta(days=SPIKE_BASELINE_DAYS)
-    for row in _cost_rows(start=baseline_start, end=yesterday, granularity=None):
-        labels = {"service": row["service"], "account_id": row["account_id"]}
+    for row, labels in _cost_rows(start=baseline_start, end=yesterday, granularity=None):
         yield "aws_cost_daily_average_7d", labels, row["amount"] / SPIKE_BASELINE_DAYS
 
 
@@ -42,7 +45,8 @@ def forecast_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Per scope, the latest forecast within this month, as a month-end projection with its bounds.
 
     Cost Explorer forecasts start today at the earliest, so the cost already incurred this month
-    (from the first to the forecast's start) is added: the gauge is comparable with a monthly budget.
+    (from the first to the forecast's start), in the forecast's currency, is added: the gauge is comparable
+    with a monthly budget.
     """
     first = month_start(today=today)
     forecasts = CostForecast.objects.filter(
@@ -53,8 +57,10 @@ def forecast_gauges(*, today: dt.date) -> Iterator[Gauge]:
         if forecast.scope in seen:
             continue
         seen.add(forecast.scope)
-        actual = cost_total(start=first, end=forecast.period_start, account_id=forecast.scope or None)
-        labels = {"account_id": forecast.scope or ORGANIZATION_LABEL}
+        actual = cost_totals(start=first, end=forecast.period_start, account_id=forecast.scope or None).get(
+            forecast.currency, Decimal(0)
+        )
+        labels = {"account_id": forecast.scope or ORGANIZATION_LABEL, "currency": forecast.currency}
         yield "aws_cost_forecast", labels, actual + forecast.mean
         for name, bound in (("lower", forecast.lower_bound), ("upper", forecast.upper_bound)):
             if bound is not None:
@@ -65,22 +71,23 @@ def tag_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Month-to-date cost per tag value and service; tag_value "" is the untagged cost."""
     rows = (
         TagCost.objects.filter(date__gte=month_start(today=today), date__lte=today)
-        .values("tag_key", "tag_value", "service")
+        .values("tag_key", "tag_value", "service", "currency")
         .annotate(amount=Sum("amount"))
-        .order_by("tag_key", "tag_value", "service")
+        .order_by("tag_key", "tag_value", "service", "currency")
     )
     for row in rows:
-        labels = {"tag_key": row["tag_key"], "tag_value": row["tag_value"], "service": row["service"]}
-        yield "aws_cost_by_tag", labels, row["amount"]
+        amount = row.pop("amount")
+        yield "aws_cost_by_tag", row, amount
 
 
 def optimization_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Estimated monthly savings of the active recommendations, by type and category."""
     rows = (
         OptimizationRecommendation.objects.filter(active=True)
-        .values("type", "category")
+        .values("type", "category", "currency")
         .annotate(amount=Sum("estimated_monthly_savings"))
-        .order_by("type", "category")
+        .order_by("type", "category", "currency")
     )
     for row in rows:
-        yield "aws_optimization_savings", {"type": row["type"], "category": row["category"]}, row["amount"]
+        amount = row.pop("amount")
+        yield "aws_optimization_savings", row, amount

@@ -17,8 +17,9 @@ def recommendation_queryset(
     min_savings: Decimal | None = None,
     active: bool | None = True,
 ) -> QuerySet[OptimizationRecommendation]:
-    """Recommendations under the filters; `active=None` returns active and retired ones alike."""
-    qs = narrowed(OptimizationRecommendation.objects.all(), type=type, category=category, account_id=account_id)
+    """Recommendations under the filters; `active=None` returns active and retired ones alike. `category` is
+    compared case-insensitively, as AWS enums are (`MODIFY`, `Modify`; `OVERPROVISIONED`, `Overprovisioned`)."""
+    qs = narrowed(OptimizationRecommendation.objects.all(), type=type, category__iexact=category, account_id=account_id)
     if min_savings is not None:
         qs = qs.filter(estimated_monthly_savings__gte=min_savings)
     if active is not None:

@@ -35,16 +35,17 @@ def tag_cost_breakdown(*, by_service: bool = False, **filters) -> QuerySet:
 
 
 def untagged_share(*, start: date, end: date, tag_key: str | None = None, service: str | None = None) -> list[dict]:
-    """Per tag key: total cost, untagged cost and the untagged share (0..1, None when the total is 0)."""
+    """Per tag key and currency: total cost, untagged cost and the untagged share (0..1, None when the total is
+    0). Amounts in different currencies are never added: a key with costs in two has two entries."""
     rows = (
         tag_cost_queryset(start=start, end=end, tag_key=tag_key, service=service)
-        .values("tag_key")
+        .values("tag_key", "currency")
         .annotate(total=Sum("amount"), untagged=Sum("amount", filter=Q(tag_value=UNTAGGED)))
-        .order_by("tag_key")
+        .order_by("tag_key", "currency")
     )
     result = []
     for row in rows:
         total, untagged = row["total"] or Decimal(0), row["untagged"] or Decimal(0)
         share = (untagged / total).quantize(Decimal("0.0001")) if total else None
-        result.append({"tag_key": row["tag_key"], "total": total, "untagged": untagged, "untagged_share": share})
+        result.append({**row, "total": total, "untagged": untagged, "untagged_share": share})
     return result

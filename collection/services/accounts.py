@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from collection.errors import AWSAPIError, aws_call
+from collection.errors import AWSAPIError, DataValidationError, aws_call
 from collection.models import AwsAccount
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
@@ -15,17 +15,22 @@ OP = "ListAccounts"
 DEGRADING = {"AccessDeniedException", "AccessDenied", "AWSOrganizationsNotInUseException"}
 
 
+def _status(value) -> str:
+    """The documented spelling of an AccountStatus, whatever its case; UNKNOWN for one absent or not known yet."""
+    try:
+        return parsing.choice(value, choices=AwsAccount.Status.values, operation=OP, name="Status")
+    except DataValidationError:
+        return AwsAccount.Status.UNKNOWN
+
+
 def account_rows(page: dict) -> list[AwsAccount]:
     rows = []
     for item in parsing.field(page, "Accounts", operation=OP):
-        status = item.get("Status", AwsAccount.Status.UNKNOWN)
-        if status not in AwsAccount.Status.values:
-            status = AwsAccount.Status.UNKNOWN
         account = AwsAccount(
             account_id=parsing.field(item, "Id", operation=OP),
             name=item.get("Name", ""),
             email=item.get("Email", ""),
-            status=status,
+            status=_status(item.get("Status")),
             last_seen=timezone.now(),
         )
         rows.append(account)

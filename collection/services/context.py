@@ -33,9 +33,11 @@ class CollectionContext:
 
 @dataclass
 class Outcome:
-    """What a collector did: rows upserted, the window it covered, and a partial status with its reason."""
+    """What a collector did: rows upserted, entries skipped, the window it covered, and a partial status with its
+    reason."""
 
     rows: int = 0
+    skipped_entries: int = 0
     window: tuple[date, date] | None = None
     status: str = CollectionRun.Status.SUCCEEDED
     error_code: str = ""
@@ -46,3 +48,9 @@ class Outcome:
         self.status = CollectionRun.Status.PARTIAL
         self.error_code = self.error_code or code
         self.message = "; ".join(filter(None, [self.message, message]))
+
+    def skip(self, count: int, *, what: str) -> None:
+        """Count `count` entries of a list that were skipped (unreadable), with a note for the run's log."""
+        if count:
+            self.skipped_entries += count
+            self.notes.append(f"{count} {what} skipped (unknown values or malformed; each logged with its id)")

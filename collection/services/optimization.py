@@ -10,6 +10,7 @@ from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
 from collection.services.pagination import CE_PAGE_KEY, each_page
 from collection.services.recommendations import (
+    Entries,
     compute_optimizer_rows,
     rightsizing_rows,
     savings_plans_rows,
@@ -34,16 +35,20 @@ def _recently_fetched(*, ctx: CollectionContext) -> bool:
     ).exists()
 
 
-def _collect(ctx: CollectionContext, *, service: str, operation: str, params: dict, rows, page_key=CE_PAGE_KEY) -> list:
-    found: list = []
+def _collect(
+    ctx: CollectionContext, *, outcome: Outcome, service: str, operation: str, params: dict, rows, page_key=CE_PAGE_KEY
+) -> list:
+    """Every page's rows; the entries skipped on the way are counted on `outcome` (`recommendations`'s rule)."""
+    found = Entries()
     call = getattr(ctx.client(service), operation)
 
     def handle(page: dict) -> int:
-        found.extend(rows(page))
+        found.add(rows(page))
         return 0
 
     each_page(call, operation=operation, params=params, handle=handle, page_key=page_key)
-    return found
+    outcome.skip(found.skipped, what=f"{operation} entries")
+    return found.rows
 
 
 def collect_optimization_recommendations(*, ctx: CollectionContext) -> Outcome:
@@ -55,6 +60,7 @@ def collect_optimization_recommendations(*, ctx: CollectionContext) -> Outcome:
     outcome = Outcome()
     rightsizing = _collect(
         ctx,
+        outcome=outcome,
         service="ce",
         operation="get_rightsizing_recommendation",
         params={"Service": "AmazonEC2", "PageSize": RIGHTSIZING_PAGE},
@@ -63,6 +69,7 @@ def collect_optimization_recommendations(*, ctx: CollectionContext) -> Outcome:
     outcome.rows += store_recommendations(Type.RIGHTSIZING, rightsizing)
     plans = _collect(
         ctx,
+        outcome=outcome,
         service="ce",
         operation="get_savings_plans_purchase_recommendation",
         params={**SP_OPTIONS, "LookbackPeriodInDays": "THIRTY_DAYS", "AccountScope": "PAYER"},
@@ -72,6 +79,7 @@ def collect_optimization_recommendations(*, ctx: CollectionContext) -> Outcome:
     try:
         instances = _collect(
             ctx,
+            outcome=outcome,
             service="compute-optimizer",
             operation="get_ec2_instance_recommendations",
             params={},

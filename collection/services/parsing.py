@@ -1,14 +1,20 @@
-"""Strict reads of AWS responses: a missing key or a non-numeric amount is a DataValidationError, never a guess."""
+"""Strict reads of AWS responses: a missing key, a non-numeric amount or an unknown code is a DataValidationError."""
 
-import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from collection.currencies import ISO_4217
 from collection.errors import DataValidationError, ErrorCode
+from collection.models import MONEY
 
-# An ISO 4217 code: three capital letters. Anything else would be stored as a currency nobody can sum.
-CURRENCY = re.compile(r"[A-Z]{3}")
+# The largest magnitude a money column holds: max_digits - decimal_places integer digits (14: far above any bill).
+INTEGER_DIGITS = MONEY["max_digits"] - MONEY["decimal_places"]
+
+
+def _malformed(message: str) -> DataValidationError:
+    return DataValidationError(message, code=ErrorCode.MALFORMED_RESPONSE)
 
 
 def field(data: Any, *path: str | int, operation: str) -> Any:
@@ -18,23 +24,35 @@ def field(data: Any, *path: str | int, operation: str) -> Any:
         try:
             value = value[key]
         except (KeyError, IndexError, TypeError):
-            where = ".".join(map(str, path))
-            raise DataValidationError(
-                f"{operation}: response lacks {where}", code=ErrorCode.MALFORMED_RESPONSE
-            ) from None
+            raise _malformed(f"{operation}: response lacks {'.'.join(map(str, path))}") from None
+    return value
+
+
+def optional(data: Any, *path: str | int) -> Any:
+    """data[path[0]][path[1]]…, or None where the path is missing (an optional member AWS may leave out)."""
+    value = data
+    for key in path:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
     return value
 
 
 def amount(value: Any, *, operation: str) -> Decimal:
-    """A finite Decimal from an AWS amount (a string, or a number in Compute Optimizer)."""
+    """A finite Decimal from an AWS amount (a string, or a number in Compute Optimizer) that the money columns
+    hold: at most INTEGER_DIGITS integer digits once rounded to MONEY's decimal places."""
     try:
         result = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DataValidationError(
-            f"{operation}: {value!r} is not an amount", code=ErrorCode.MALFORMED_RESPONSE
-        ) from None
+        raise _malformed(f"{operation}: {value!r} is not an amount") from None
     if not result.is_finite():
-        raise DataValidationError(f"{operation}: {value!r} is not an amount", code=ErrorCode.MALFORMED_RESPONSE)
+        raise _malformed(f"{operation}: {value!r} is not an amount")
+    # adjusted() first: rounding 1E+20 to 10 places would need more digits than the decimal context has.
+    if result and (
+        result.adjusted() >= INTEGER_DIGITS or abs(round(result, MONEY["decimal_places"])) >= 10**INTEGER_DIGITS
+    ):
+        raise _malformed(f"{operation}: {value!r} is beyond the {INTEGER_DIGITS} integer digits an amount may have")
     return result
 
 
@@ -42,10 +60,22 @@ def day(value: Any, *, operation: str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise DataValidationError(f"{operation}: {value!r} is not a date", code=ErrorCode.MALFORMED_RESPONSE) from None
+        raise _malformed(f"{operation}: {value!r} is not a date") from None
 
 
 def currency(value: Any, *, operation: str) -> str:
-    if not isinstance(value, str) or not CURRENCY.fullmatch(value):
-        raise DataValidationError(f"{operation}: {value!r} is not a currency code", code=ErrorCode.MALFORMED_RESPONSE)
-    return value
+    """An ISO 4217 code (`collection.currencies`), in capitals as the standard writes it: the one validation of
+    every dataset's currency, so that no amount is stored in a currency nobody can add up."""
+    if not isinstance(value, str) or value.upper() not in ISO_4217:
+        raise _malformed(f"{operation}: {value!r} is not an ISO 4217 currency code")
+    return value.upper()
+
+
+def choice(value: Any, *, choices: Iterable[str], operation: str, name: str) -> str:
+    """`value` as the documented spelling of one of `choices` (an AWS enum), compared case-insensitively:
+    answers spell enums in title case too (`Modify` for `MODIFY`). Anything else is a DataValidationError."""
+    if isinstance(value, str):
+        for documented in choices:
+            if documented.casefold() == value.casefold():
+                return documented
+    raise _malformed(f"{operation}: {name} {value!r} is none of {', '.join(choices)}")

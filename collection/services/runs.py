@@ -99,7 +99,7 @@ def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | 
         return _finish(run, status=Status.FAILED, code=ErrorCode.INTERNAL_ERROR, message=repr(exc), counter=counter)
     for note in outcome.notes:
         logger.info("collection %s: %s", run.kind, note)
-    run.rows_written = outcome.rows
+    run.rows_written, run.skipped_entries = outcome.rows, outcome.skipped_entries
     run.window_start, run.window_end = outcome.window or window or (None, None)
     return _finish(run, status=outcome.status, code=outcome.error_code, message=outcome.message, counter=counter)
 

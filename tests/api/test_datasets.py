@@ -49,7 +49,13 @@ def test_tags_show_cost_per_value_and_the_untagged_share(api_client):
         ("platform", "3.0000000000"),
     ]
     assert result["untagged"] == [
-        {"tag_key": "team", "total": "4.0000000000", "untagged": "1.0000000000", "untagged_share": "0.2500"}
+        {
+            "tag_key": "team",
+            "currency": "USD",
+            "total": "4.0000000000",
+            "untagged": "1.0000000000",
+            "untagged_share": "0.2500",
+        }
     ]
     untagged = data(api_client, "/api/tags?start=2025-10-01&end=2025-10-31&tag_value=&group_by=service")
     assert [(r["tag_key"], r["service"]) for r in untagged["rows"]] == [

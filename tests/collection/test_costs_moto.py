@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from collection.models import AwsAccount, CollectionRun, CostData
-from collection.selectors import cost_total
+from collection.selectors import cost_totals
 from collection.services import run_collection
 from tests.collection.helpers import day_result, inject_cost_pages
 
@@ -55,8 +55,8 @@ def test_every_page_is_stored_and_totals_match_to_the_cent(moto):
     run = collect()
     assert run.status == "succeeded", run.error_message
     assert run.rows_written == 5
-    assert cost_total(start=START, end=END) == RETURNED_TOTAL
-    assert cost_total(start=DAY2, end=END) == Decimal("10.9900000001")
+    assert cost_totals(start=START, end=END) == {"USD": RETURNED_TOTAL}
+    assert cost_totals(start=DAY2, end=END) == {"USD": Decimal("10.9900000001")}
     assert CostData.objects.get(date=DAY2, account_id=B, service=S3).estimated is True
     assert AwsAccount.objects.get(account_id=A).name == "prod"
     assert (run.source, run.ce_requests, run.ce_cost_usd) == ("aws", 2, Decimal("0.02"))
@@ -70,7 +70,7 @@ def test_second_run_writes_no_duplicates(moto):
     again = collect()
     assert again.status == "succeeded"
     assert CostData.objects.count() == 5
-    assert cost_total(start=START, end=END) == RETURNED_TOTAL
+    assert cost_totals(start=START, end=END) == {"USD": RETURNED_TOTAL}
 
 
 def test_restated_day_is_updated_in_place(moto):
@@ -106,7 +106,7 @@ def test_throttling_in_the_middle_of_pagination_is_retried(moto, client_hooks):
     run = collect()
     assert run.status == "succeeded", run.error_message
     assert calls == [None, "page-2", "page-2"]
-    assert cost_total(start=START, end=END) == RETURNED_TOTAL
+    assert cost_totals(start=START, end=END) == {"USD": RETURNED_TOTAL}
 
 
 @pytest.mark.parametrize(

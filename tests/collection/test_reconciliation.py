@@ -156,6 +156,7 @@ def test_a_new_check_replaces_the_last_one_and_currencies_are_never_added(aws_so
         ({"ResultsByTime": [month_result((dt.date(2026, 1, 1), FEBRUARY[0]), [])]}, "MalformedResponse"),
         ({"ResultsByTime": [month_result(FEBRUARY, [(MATCHING, "lots", "1", "USD")])]}, "MalformedResponse"),
         ({"ResultsByTime": [month_result(FEBRUARY, [(MATCHING, "1", "1", "dollars")])]}, "MalformedResponse"),
+        ({"ResultsByTime": [month_result(FEBRUARY, [(MATCHING, "1E+20", "1", "USD")])]}, "MalformedResponse"),
     ],
 )
 def test_a_broken_answer_fails_the_run_and_keeps_the_last_check(aws_source, client_hooks, answer, code):

@@ -17,7 +17,7 @@ RANGES = re.compile(r"\[[^\]]*\]")
 GROUPINGS = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)")
 IDENTIFIER = re.compile(r"(?<![\w:.])[a-zA-Z_:][\w:]*(?![\w:])(?!\s*\()")
 # Grafana's variables, replaced the way the dashboard would on a short time range.
-GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$account": ".*"}
+GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$account": ".*", "$currency": "USD"}
 
 
 def dashboard_queries() -> list[str]:

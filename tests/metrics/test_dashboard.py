@@ -1,6 +1,7 @@
 """The shipped dashboard and alert rules refer only to metrics that /metrics exposes."""
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -40,6 +41,16 @@ def test_alert_rules_use_only_exposed_metrics(exposed):
         "CostCollectorDown", "HighErrorRate", "CollectionStale", "CostExplorerThrottling", "DailyCostSpike",
         "ForecastOverBudget", "ReconciliationDifference",
     }  # fmt: skip
+
+
+AMOUNT_SELECTOR = re.compile(r"\b(aws_cost_\w+|aws_optimization_savings)\b(\{[^}]*\})?")
+
+
+def test_every_amount_the_dashboard_adds_up_is_in_one_currency():
+    """Amounts carry a `currency` label and are never added across it (issue 13, defect 5)."""
+    selectors = [m for query in dashboard_queries() for m in AMOUNT_SELECTOR.finditer(query)]
+    assert len(selectors) >= 15
+    assert [m.group(0) for m in selectors if 'currency="' not in (m.group(2) or "")] == []
 
 
 def test_dashboard_is_valid_grafana_json():

@@ -38,19 +38,24 @@ def test_metrics_show_every_gauge_from_the_snapshot(client, metrics_history, set
 
     totals = samples(families, "aws_cost_total")
     today = metrics_history["today"]
-    assert totals[(("account_id", "123456789012"), ("service", "EC2"))] == 10.5 * min(today.day, 9)
+    assert totals[(("account_id", "123456789012"), ("currency", "USD"), ("service", "EC2"))] == 10.5 * min(today.day, 9)
     assert len(samples(families, "aws_cost_daily")) == 2 * 7
     # The month-end projection: the cost of this month's days before the forecast's start (today), plus its mean.
     # On the 1st no day precedes today, so the projection is the mean alone.
     days_before_today = min(today.day - 1, 8)
-    assert samples(families, "aws_cost_forecast")[(("account_id", "all"),)] == 900 + 12.75 * days_before_today
+    assert (
+        samples(families, "aws_cost_forecast")[(("account_id", "all"), ("currency", "USD"))]
+        == 900 + 12.75 * days_before_today
+    )
     assert (
         samples(families, "aws_cost_by_tag")[
-            (("service", "Amazon Simple Storage Service"), ("tag_key", "team"), ("tag_value", ""))
+            (("currency", "USD"), ("service", "Amazon Simple Storage Service"), ("tag_key", "team"), ("tag_value", ""))
         ]
         == 1
     )
-    assert samples(families, "aws_optimization_savings") == {(("category", "MODIFY"), ("type", "rightsizing")): 42.1}
+    assert samples(families, "aws_optimization_savings") == {
+        (("category", "MODIFY"), ("currency", "USD"), ("type", "rightsizing")): 42.1
+    }
     assert samples(families, "costmonitor_collection_runs_total") == {
         (("kind", "costs"), ("status", "succeeded")): 1,
         (("kind", "tags"), ("status", "failed")): 1,

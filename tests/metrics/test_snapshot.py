@@ -39,8 +39,8 @@ def test_costs_month_to_date_daily_window_and_spike_inputs(account, settings):
 
     written = write_metric_snapshot(kind="costs", now=NOW)
 
-    ec2 = (("account_id", "111111111111"), ("service", "EC2"))
-    s3 = (("account_id", "111111111111"), ("service", "S3"))
+    ec2 = (("account_id", "111111111111"), ("currency", "USD"), ("service", "EC2"))
+    s3 = (("account_id", "111111111111"), ("currency", "USD"), ("service", "S3"))
     assert values("aws_cost_total") == {ec2: Decimal("150"), s3: Decimal("30")}
     daily = values("aws_cost_daily")
     assert sorted(dict(k)["date"] for k in daily) == ["2026-10-13", "2026-10-14", "2026-10-14", "2026-10-15"]
@@ -60,7 +60,7 @@ def test_a_new_snapshot_replaces_the_kind_and_keeps_the_others(account):
 
     assert [dict(k)["service"] for k in values("aws_cost_total")] == ["Lambda"]
     assert values("aws_cost_by_tag") == {
-        (("service", "Amazon Simple Storage Service"), ("tag_key", "team"), ("tag_value", "a")): 1
+        (("currency", "USD"), ("service", "Amazon Simple Storage Service"), ("tag_key", "team"), ("tag_value", "a")): 1
     }
 
 
@@ -89,12 +89,13 @@ def test_forecast_is_a_month_end_projection_with_bounds(account):
 
     write_metric_snapshot(kind="forecast", now=NOW)
 
+    organization = (("account_id", "all"), ("currency", "USD"))
     assert values("aws_cost_forecast") == {
-        (("account_id", "all"),): Decimal("500"),
-        (("account_id", "111111111111"),): Decimal("250"),
+        organization: Decimal("500"),
+        (("account_id", "111111111111"), ("currency", "USD")): Decimal("250"),
     }
-    assert values("aws_cost_forecast_lower_bound")[(("account_id", "all"),)] == Decimal("450")
-    assert (("account_id", "all"),) not in values("aws_cost_forecast_upper_bound")
+    assert values("aws_cost_forecast_lower_bound")[organization] == Decimal("450")
+    assert organization not in values("aws_cost_forecast_upper_bound")
 
 
 def test_optimization_sums_active_recommendations(account):
@@ -104,7 +105,39 @@ def test_optimization_sums_active_recommendations(account):
 
     write_metric_snapshot(kind="optimization", now=NOW)
 
-    assert values("aws_optimization_savings") == {(("category", "MODIFY"), ("type", "rightsizing")): Decimal("15")}
+    assert values("aws_optimization_savings") == {
+        (("category", "MODIFY"), ("currency", "USD"), ("type", "rightsizing")): Decimal("15")
+    }
+
+
+def test_amounts_in_different_currencies_are_separate_series_never_added(account):
+    """Issue 13, defect 5: gauges labelled USD summed any currency."""
+    factories.CostDataFactory(account=account, date=TODAY, service="EC2", unblended_cost=Decimal("21.5"))
+    factories.CostDataFactory(account=account, date=TODAY, service="S3", unblended_cost=Decimal("25.5"), currency="EUR")
+    first = dt.date(2026, 10, 1)
+    factories.CostDataFactory(account=account, date=first, service="EC2", unblended_cost=Decimal("1000"))
+    factories.CostDataFactory(account=account, date=first, service="S3", unblended_cost=Decimal("7"), currency="EUR")
+    factories.TagCostFactory(date=TODAY, tag_value="a", amount=Decimal("2"), currency="EUR")
+    factories.TagCostFactory(date=TODAY, tag_value="a", service="EC2", amount=Decimal("3"))
+    factories.RecommendationFactory(account=account, estimated_monthly_savings=Decimal("4"), currency="EUR")
+    factories.RecommendationFactory(account=account, estimated_monthly_savings=Decimal("6"))
+    factories.CostForecastFactory(
+        period_start=TODAY, period_end=dt.date(2026, 11, 1), mean=Decimal("100"), currency="EUR", generated_at=NOW
+    )
+    for kind in ("costs", "tags", "optimization", "forecast"):
+        write_metric_snapshot(kind=kind, now=NOW)
+
+    def by_currency(name: str) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for labels, value in values(name).items():
+            totals[dict(labels)["currency"]] = totals.get(dict(labels)["currency"], 0) + value
+        return totals
+
+    assert by_currency("aws_cost_total") == {"USD": Decimal("1021.5"), "EUR": Decimal("32.5")}
+    assert by_currency("aws_cost_by_tag") == {"USD": Decimal("3"), "EUR": Decimal("2")}
+    assert by_currency("aws_optimization_savings") == {"USD": Decimal("6"), "EUR": Decimal("4")}
+    # A forecast in EUR adds the month's cost so far in EUR (before today, its start), never the USD.
+    assert by_currency("aws_cost_forecast") == {"EUR": Decimal("107")}
 
 
 def test_accounts_feed_no_gauge_and_unknown_kinds_are_refused():
