@@ -6,8 +6,8 @@ schedule, the API's choices) reads this module. It imports nothing of the app: c
 are named by dotted path and imported when first used, so models, settings checks and migrations can read it.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from django.db import models
 from django.utils.module_loading import import_string
@@ -37,12 +37,21 @@ class Dataset(models.TextChoices):
     METRICS = "metrics"
 
 
+class GaugeFamily(NamedTuple):
+    """A snapshot metric as /metrics exposes it. Every amount is in the currency its `currency` label names (ISO
+    4217): currencies are never added together."""
+
+    help: str
+    labels: tuple[str, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class KindSpec:
     """One collection kind. Dotted paths name keyword-only functions:
 
     - `collector(*, ctx: CollectionContext) -> Outcome`; `ctx.window` and `ctx.force` carry the run's request;
-    - `gauges(*, today) -> Iterator[(name, labels, value)]`, the snapshot values of `gauge_names`;
+    - `gauges(*, today) -> Iterator[(name, labels, value)]`, the snapshot values of the `gauge_families` it
+      declares (name → HELP text and labels, as /metrics exposes them);
     - `estimate(*, start, end) -> int`, the billed Cost Explorer requests of a run (None: it makes none, so the
       monthly request budget never refuses it).
     """
@@ -52,9 +61,13 @@ class KindSpec:
     datasets: tuple[Dataset, ...]
     every: tuple[int, str]  # the default schedule: (every, django-celery-beat IntervalSchedule period)
     estimate: str | None = None
-    gauge_names: tuple[str, ...] = ()
+    gauge_families: dict[str, GaugeFamily] = field(default_factory=dict)
     gauges: str | None = None
     windowed: bool = False  # takes an explicit [start, end) window (commands, backfills, periodic task kwargs)
+
+    @property
+    def gauge_names(self) -> tuple[str, ...]:
+        return tuple(self.gauge_families)
 
     @property
     def spends_ce(self) -> bool:
@@ -87,7 +100,24 @@ KINDS: dict[Kind, KindSpec] = {
             datasets=(Dataset.COSTS, Dataset.ACCOUNTS),
             every=(1, "hours"),
             estimate=f"{_ESTIMATES}.estimate_costs",
-            gauge_names=("aws_cost_total", "aws_cost_daily", "aws_cost_yesterday", "aws_cost_daily_average_7d"),
+            gauge_families={
+                "aws_cost_total": GaugeFamily(
+                    "Month-to-date unblended cost (UTC month, today included) in the currency of the label",
+                    ("service", "account_id", "currency"),
+                ),
+                "aws_cost_daily": GaugeFamily(
+                    "Unblended cost per UTC day, last METRICS_DAILY_DAYS days, in the currency of the label",
+                    ("service", "account_id", "date", "currency"),
+                ),
+                "aws_cost_yesterday": GaugeFamily(
+                    "Unblended cost of yesterday (UTC) in the currency of the label",
+                    ("service", "account_id", "currency"),
+                ),
+                "aws_cost_daily_average_7d": GaugeFamily(
+                    "Average daily cost over the 7 days before yesterday in the currency of the label",
+                    ("service", "account_id", "currency"),
+                ),
+            },
             gauges=f"{_GAUGES}.cost_gauges",
             windowed=True,
         ),
@@ -97,7 +127,12 @@ KINDS: dict[Kind, KindSpec] = {
             datasets=(Dataset.TAGS,),
             every=(30, "minutes"),
             estimate=f"{_ESTIMATES}.estimate_tags",
-            gauge_names=("aws_cost_by_tag",),
+            gauge_families={
+                "aws_cost_by_tag": GaugeFamily(
+                    'Month-to-date cost by tag value ("" is untagged) and service in the currency of the label',
+                    ("tag_key", "tag_value", "service", "currency"),
+                ),
+            },
             gauges=f"{_GAUGES}.tag_gauges",
             windowed=True,
         ),
@@ -107,7 +142,19 @@ KINDS: dict[Kind, KindSpec] = {
             datasets=(Dataset.FORECAST,),
             every=(2, "hours"),
             estimate=f"{_ESTIMATES}.estimate_forecast",
-            gauge_names=("aws_cost_forecast", "aws_cost_forecast_lower_bound", "aws_cost_forecast_upper_bound"),
+            gauge_families={
+                "aws_cost_forecast": GaugeFamily(
+                    "Forecast cost of the current month: cost so far plus the CE forecast, "
+                    "in the currency of the label",
+                    ("account_id", "currency"),
+                ),
+                "aws_cost_forecast_lower_bound": GaugeFamily(
+                    "Lower bound of aws_cost_forecast (CE prediction interval)", ("account_id", "currency")
+                ),
+                "aws_cost_forecast_upper_bound": GaugeFamily(
+                    "Upper bound of aws_cost_forecast (CE prediction interval)", ("account_id", "currency")
+                ),
+            },
             gauges=f"{_GAUGES}.forecast_gauges",
         ),
         KindSpec(
@@ -116,7 +163,12 @@ KINDS: dict[Kind, KindSpec] = {
             datasets=(Dataset.OPTIMIZATION, Dataset.ACCOUNTS),
             every=(4, "hours"),
             estimate=f"{_ESTIMATES}.estimate_optimization",
-            gauge_names=("aws_optimization_savings",),
+            gauge_families={
+                "aws_optimization_savings": GaugeFamily(
+                    "Estimated monthly savings of active recommendations in the currency of the label",
+                    ("type", "category", "currency"),
+                ),
+            },
             gauges=f"{_GAUGES}.optimization_gauges",
         ),
         KindSpec(
@@ -125,12 +177,23 @@ KINDS: dict[Kind, KindSpec] = {
             datasets=(),  # its checks are read by /metrics and the command only (runs and metrics always move)
             every=(1, "days"),
             estimate=f"{_SERVICES}.reconciliation.estimate_reconciliation",
-            gauge_names=("costmonitor_reconciliation_difference_usd",),
+            gauge_families={
+                # No currency label: it exports USD checks only, as its name says.
+                "costmonitor_reconciliation_difference_usd": GaugeFamily(
+                    "Cost Explorer's MONTHLY total minus the stored total in USD, last closed UTC month (latest check)",
+                    ("account_id", "metric"),
+                ),
+            },
             gauges="collection.selectors.reconciliation.reconciliation_gauges",
             windowed=True,
         ),
     )
 }
+
+
+def gauge_families() -> dict[str, GaugeFamily]:
+    """Every kind's snapshot metrics, as /metrics declares them."""
+    return {name: family for spec in KINDS.values() for name, family in spec.gauge_families.items()}
 
 
 def kind_spec(kind: str) -> KindSpec:

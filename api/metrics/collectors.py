@@ -8,55 +8,13 @@ from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from collection.kinds import gauge_families
 from collection.models import CollectionRun
 from collection.selectors import collection_health, metric_snapshot
 from costmonitor.masking import public_account_id
 
-# name: (help, labels). The design's names and labels; see the README's "Metrics and alerting". Every amount is
-# in the currency its `currency` label names (ISO 4217; USD for most organizations): currencies are never added.
-# costmonitor_reconciliation_difference_usd has no such label: it exports USD checks only, as its name says.
-SNAPSHOT_METRICS: dict[str, tuple[str, list[str]]] = {
-    "aws_cost_total": (
-        "Month-to-date unblended cost (UTC month, today included) in the currency of the label",
-        ["service", "account_id", "currency"],
-    ),
-    "aws_cost_daily": (
-        "Unblended cost per UTC day, last METRICS_DAILY_DAYS days, in the currency of the label",
-        ["service", "account_id", "date", "currency"],
-    ),
-    "aws_cost_yesterday": (
-        "Unblended cost of yesterday (UTC) in the currency of the label",
-        ["service", "account_id", "currency"],
-    ),
-    "aws_cost_daily_average_7d": (
-        "Average daily cost over the 7 days before yesterday in the currency of the label",
-        ["service", "account_id", "currency"],
-    ),
-    "aws_cost_forecast": (
-        "Forecast cost of the current month: cost so far plus the CE forecast, in the currency of the label",
-        ["account_id", "currency"],
-    ),
-    "aws_cost_forecast_lower_bound": (
-        "Lower bound of aws_cost_forecast (CE prediction interval)",
-        ["account_id", "currency"],
-    ),
-    "aws_cost_forecast_upper_bound": (
-        "Upper bound of aws_cost_forecast (CE prediction interval)",
-        ["account_id", "currency"],
-    ),
-    "aws_cost_by_tag": (
-        'Month-to-date cost by tag value ("" is untagged) and service in the currency of the label',
-        ["tag_key", "tag_value", "service", "currency"],
-    ),
-    "aws_optimization_savings": (
-        "Estimated monthly savings of active recommendations in the currency of the label",
-        ["type", "category", "currency"],
-    ),
-    "costmonitor_reconciliation_difference_usd": (
-        "Cost Explorer's MONTHLY total minus the stored total in USD, last closed UTC month (latest check)",
-        ["account_id", "metric"],
-    ),
-}
+# name: (help, labels), as each kind declares its gauges (collection.kinds); see README "Metrics and alerting".
+SNAPSHOT_METRICS = gauge_families()
 
 
 def _public(labels: dict) -> dict:

@@ -13,7 +13,10 @@ def test_every_kind_has_one_complete_declaration():
         assert spec.kind == kind
         for path in filter(None, (spec.collector, spec.estimate, spec.gauges)):
             assert callable(import_string(path)), path
-        assert bool(spec.gauges) == bool(spec.gauge_names)
+        assert bool(spec.gauges) == bool(spec.gauge_families)
+        for family in spec.gauge_families.values():
+            assert family.help
+            assert len(set(family.labels)) == len(family.labels)
         assert set(spec.datasets) <= set(Dataset)
         every, period = spec.every
         assert every > 0
