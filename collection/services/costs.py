@@ -32,7 +32,7 @@ def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], d
         estimated = bool(result.get("Estimated", False))
         for group in parsing.field(result, "Groups", operation=OP):
             first, second = parsing.field(group, "Keys", 0, operation=OP), parsing.field(group, "Keys", 1, operation=OP)
-            unblended = parsing.field(group, "Metrics", "UnblendedCost", operation=OP)
+            unblended, unit = parsing.metric_value(group, "Metrics", "UnblendedCost", operation=OP)
             amortized = parsing.field(group, "Metrics", "AmortizedCost", "Amount", operation=OP)
             rows.append(
                 (
@@ -40,9 +40,9 @@ def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], d
                     account or first,
                     second if account is None else first,
                     "" if account is None else second,
-                    parsing.amount(parsing.field(unblended, "Amount", operation=OP), operation=OP),
+                    unblended,
                     parsing.amount(amortized, operation=OP),
-                    parsing.currency(parsing.field(unblended, "Unit", operation=OP), operation=OP),
+                    unit,
                     estimated,
                 )
             )

@@ -56,6 +56,16 @@ def amount(value: Any, *, operation: str) -> Decimal:
     return result
 
 
+def metric_value(data: Any, *path: str | int, operation: str) -> tuple[Decimal, str]:
+    """`(amount, currency)` of the Cost Explorer MetricValue at data[path[0]][path[1]]…: its Amount and Unit, each
+    read as `amount` and `currency` read them.
+    https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_MetricValue.html
+    """
+    value = field(data, *path, operation=operation)
+    unit = currency(field(value, "Unit", operation=operation), operation=operation)
+    return amount(field(value, "Amount", operation=operation), operation=operation), unit
+
+
 def day(value: Any, *, operation: str) -> date:
     try:
         return date.fromisoformat(value)

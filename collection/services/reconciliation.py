@@ -65,9 +65,7 @@ def reported_totals(*, ctx: CollectionContext, periods: list[tuple[date, date]])
             for group in parsing.field(result, "Groups", operation=OP):
                 account = parsing.field(group, "Keys", 0, operation=OP)
                 for ce_metric, (metric, _) in METRICS.items():
-                    value = parsing.field(group, "Metrics", ce_metric, operation=OP)
-                    unit = parsing.currency(parsing.field(value, "Unit", operation=OP), operation=OP)
-                    amount = parsing.amount(parsing.field(value, "Amount", operation=OP), operation=OP)
+                    amount, unit = parsing.metric_value(group, "Metrics", ce_metric, operation=OP)
                     totals[(*period, account, metric, unit)] = amount
         return 0
 

@@ -57,16 +57,10 @@ def _groups(page: dict):
             yield day, bool(result.get("Estimated", False)), value, group
 
 
-def _unblended(group: dict) -> tuple[Decimal, str]:
-    metric = parsing.field(group, "Metrics", "UnblendedCost", operation=OP)
-    amount = parsing.amount(parsing.field(metric, "Amount", operation=OP), operation=OP)
-    return amount, parsing.currency(parsing.field(metric, "Unit", operation=OP), operation=OP)
-
-
 def tag_rows(page: dict, *, tag_key: str) -> list[TagCost]:
     rows = []
     for day, estimated, value, group in _groups(page):
-        amount, currency = _unblended(group)
+        amount, currency = parsing.metric_value(group, "Metrics", "UnblendedCost", operation=OP)
         service = parsing.field(group, "Keys", 1, operation=OP)
         rows.append(
             TagCost(
@@ -109,7 +103,7 @@ def tag_value_changes(*, ctx: CollectionContext, tag_key: str, stored: QuerySet)
 
     def handle(page: dict) -> int:
         for day, _estimated, value, group in _groups(page):
-            theirs[(day, value)] += _unblended(group)[0]
+            theirs[(day, value)] += parsing.metric_value(group, "Metrics", "UnblendedCost", operation=OP)[0]
         return 0
 
     params = {
