@@ -78,11 +78,19 @@ def test_every_role_runs_an_entrypoint_role_of_the_image(pods):
 
 
 def test_exactly_one_beat_and_never_two_at_once(helm, manifests):
-    for rendered in (manifests, render(helm, "--set", "beat.replicas=3")):
-        # No value scales it: beat.replicas is not read.
-        (beat,) = [m for m in by_kind(rendered, "Deployment").values() if m["metadata"]["name"].endswith("-beat")]
-        assert beat["spec"]["replicas"] == 1
-        assert beat["spec"]["strategy"] == {"type": "Recreate"}
+    (beat,) = [m for m in by_kind(manifests, "Deployment").values() if m["metadata"]["name"].endswith("-beat")]
+    assert beat["spec"]["replicas"] == 1
+    assert beat["spec"]["strategy"] == {"type": "Recreate"}
+    # No value scales it: values.schema.json refuses the key.
+    scaled = run_helm(helm, "--set", f"existingSecret={SECRET}", "--set", "beat.replicas=3")
+    assert scaled.returncode != 0
+    assert "'replicas' not allowed" in scaled.stderr
+
+
+def test_values_of_the_wrong_type_are_refused(helm):
+    result = run_helm(helm, "--set", f"existingSecret={SECRET}", "--set", "web.port=five-thousand")
+    assert result.returncode != 0
+    assert "/web/port" in result.stderr
 
 
 def test_web_probes_ask_readiness_and_liveness_on_the_api_port(pods):
