@@ -35,11 +35,11 @@ class OverviewQuery:
         """The window as the page's and the API's query string, so a view can be shared and checked."""
         return urlencode({"start": self.start.isoformat(), "end": self.end.isoformat()})
 
-    def args(self, **window) -> dict:
-        """The keyword arguments of one selector call: `window` (if the selector takes one) and whatever narrows
-        every read of the request. Every selector call of the page takes its arguments from here, so that what
-        narrows the API's reads narrows the page's in this one place."""
-        return dict(window)
+    def args(self, **given) -> dict:
+        """The keyword arguments of one selector call: those `given` (its window, its own filters) and whatever
+        narrows every read of the request. Every selector call of the page takes its arguments from here, so
+        that what narrows the API's reads narrows the page's in this one place."""
+        return dict(given)
 
 
 @dataclass(frozen=True)
