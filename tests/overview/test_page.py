@@ -225,3 +225,14 @@ def test_the_vendored_chart_library_is_served_from_our_static_files(staff_client
     response = staff_client.get("/static/vendor/chart.js-4.6.1/chart.umd.min.js")
     assert response.status_code == 200
     assert b"Chart.js v4.6.1" in b"".join(response.streaming_content)
+
+
+def test_top_lists_show_ten_and_sum_the_rest(staff_client, db):
+    account = factories.AwsAccountFactory()
+    for n in range(12):
+        factories.CostDataFactory(account=account, service=f"service-{n:02d}", unblended_cost=Decimal(100 - n))
+    response = staff_client.get("/")
+    (services,) = response.context["top"]["services"]
+    assert [row["service"] for row in services["rows"]] == [f"service-{n:02d}" for n in range(10)]
+    assert services["others"] == {"count": 2, "amount": Decimal(89 + 90), "share": Decimal(179) / services["total"]}
+    assert b"2 others" in response.content
