@@ -1,5 +1,6 @@
 """The overview in a real headless Chromium: logged in through the admin form, its charts drawn from the figures
-that /api/costs answers for the same window, no console error, and a screenshot kept for CI."""
+that /api/costs answers for the same window under a strict Content-Security-Policy, no console error, and a
+screenshot kept for CI."""
 
 import os
 import shutil
@@ -60,6 +61,28 @@ def browser(tmp_path):
     driver.quit()
 
 
+# The policy the security hardening sets: nothing inline, nothing from elsewhere. A violation is a console error.
+STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'"
+
+
+@pytest.fixture
+def strict_csp(live_server):
+    """Every answer of the live server carries STRICT_CSP during the test: its WSGI application (which its request
+    handler reads per request) is wrapped, then restored."""
+    server = live_server.thread.httpd
+    application = server.get_app()
+
+    def with_policy(environ, start_response):
+        def start(status, headers, exc_info=None):
+            return start_response(status, [*headers, ("Content-Security-Policy", STRICT_CSP)], exc_info)
+
+        return application(environ, start)
+
+    server.set_app(with_policy)
+    yield STRICT_CSP
+    server.set_app(application)
+
+
 @pytest.fixture
 def committed_history(transactional_db, django_user_model, settings):
     """The overview's history committed, so the live server's thread reads it; cookies over plain HTTP."""
@@ -84,7 +107,7 @@ return chart && {
 """
 
 
-def test_overview_draws_the_api_figures(live_server, browser, committed_history):
+def test_overview_draws_the_api_figures(live_server, strict_csp, browser, committed_history):
     window = f"start={committed_history['start']}&end={committed_history['today']}"
     browser.get(f"{live_server.url}/?{window}")
     browser.find_element(By.ID, "id_username").send_keys("staff")
