@@ -1,11 +1,13 @@
-"""Root URL configuration: admin, the REST API, health and metrics."""
+"""Root URL configuration: the cost overview, admin, the REST API, health and metrics."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from api.metrics.views import metrics_view
+from overview.views import overview
 
 urlpatterns = [
+    path("", overview, name="overview"),
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
     path("metrics", metrics_view, name="metrics"),

@@ -10,7 +10,7 @@ from .costs import (
     cost_queryset,
     cost_totals,
 )
-from .forecasts import latest_forecasts
+from .forecasts import MonthProjection, latest_forecasts, month_projections
 from .metrics import metric_snapshot, snapshot_cache_key
 from .optimization import recommendation_queryset, savings_by_type
 from .run_health import collection_health
@@ -28,6 +28,7 @@ __all__ = [
     "GROUP_FIELDS",
     "METRIC_FIELDS",
     "UNTAGGED",
+    "MonthProjection",
     "account_queryset",
     "ce_spend",
     "ce_spend_this_month",
@@ -40,6 +41,7 @@ __all__ = [
     "latest_data_source",
     "latest_forecasts",
     "metric_snapshot",
+    "month_projections",
     "recommendation_queryset",
     "run_queryset",
     "savings_by_type",

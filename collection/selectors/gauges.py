@@ -10,9 +10,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
-from collection.models import CostForecast, OptimizationRecommendation, TagCost
-from collection.months import month_start, next_month
-from collection.selectors.costs import cost_breakdown, cost_totals
+from collection.models import OptimizationRecommendation, TagCost
+from collection.months import month_start
+from collection.selectors.costs import cost_breakdown
+from collection.selectors.forecasts import month_projections
 
 Gauge = tuple[str, dict[str, str], Decimal]
 ORGANIZATION_LABEL = "all"  # account_id of forecasts for the whole organization (scope "")
@@ -42,29 +43,13 @@ def cost_gauges(*, today: dt.date) -> Iterator[Gauge]:
 
 
 def forecast_gauges(*, today: dt.date) -> Iterator[Gauge]:
-    """Per scope, the latest forecast within this month, as a month-end projection with its bounds.
-
-    Cost Explorer forecasts start today at the earliest, so the cost already incurred this month
-    (from the first to the forecast's start), in the forecast's currency, is added: the gauge is comparable
-    with a monthly budget.
-    """
-    first = month_start(today=today)
-    forecasts = CostForecast.objects.filter(
-        metric="UNBLENDED_COST", period_start__gte=first, period_end__lte=next_month(today)
-    ).order_by("scope", "-generated_at", "-period_end")
-    seen = set()
-    for forecast in forecasts:
-        if forecast.scope in seen:
-            continue
-        seen.add(forecast.scope)
-        actual = cost_totals(start=first, end=forecast.period_start, account_id=forecast.scope or None).get(
-            forecast.currency, Decimal(0)
-        )
-        labels = {"account_id": forecast.scope or ORGANIZATION_LABEL, "currency": forecast.currency}
-        yield "aws_cost_forecast", labels, actual + forecast.mean
-        for name, bound in (("lower", forecast.lower_bound), ("upper", forecast.upper_bound)):
+    """Per scope, this month's projected total (`month_projections`) with its bounds."""
+    for projection in month_projections(today=today):
+        labels = {"account_id": projection.scope or ORGANIZATION_LABEL, "currency": projection.currency}
+        yield "aws_cost_forecast", labels, projection.mean
+        for name, bound in (("lower", projection.lower_bound), ("upper", projection.upper_bound)):
             if bound is not None:
-                yield f"aws_cost_forecast_{name}_bound", labels, actual + bound
+                yield f"aws_cost_forecast_{name}_bound", labels, bound
 
 
 def tag_gauges(*, today: dt.date) -> Iterator[Gauge]:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "collection",
     "api",
+    "overview",
 ]
 
 MIDDLEWARE = [
