@@ -212,7 +212,10 @@ class CollectionRun(models.Model):
     )
     task_id = models.CharField(max_length=255, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
-    error_message = models.TextField(blank=True)
+    error_message = models.TextField(blank=True, help_text="What went wrong, safe for every reader of the API.")
+    error_detail = models.TextField(
+        blank=True, help_text="The exception's own text (internal hosts, SQL): shown to staff only, in the admin."
+    )
 
     class Meta:
         ordering = ["-started_at"]

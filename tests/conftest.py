@@ -176,6 +176,7 @@ def fake_enqueue(monkeypatch):
     """Replaces the scheduler's enqueue_collection with one that only records a queued run."""
     from collection import services
     from collection.models import CollectionRun
+    from collection.services import scheduling
 
     calls = []
 
@@ -184,6 +185,7 @@ def fake_enqueue(monkeypatch):
         return CollectionRun.objects.create(kind=kind, trigger=trigger, status=CollectionRun.Status.QUEUED)
 
     monkeypatch.setattr(services, "enqueue_collection", enqueue_collection)
+    monkeypatch.setattr(scheduling, "enqueue_collection", enqueue_collection)  # what queue_collection calls
     return calls
 
 
@@ -211,6 +213,14 @@ def metrics_history(transactional_db):
     for kind in ("costs", "forecast", "tags", "optimization", "reconciliation"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
+
+
+@pytest.fixture
+def metrics_on_api_port(settings):
+    """/metrics on the API port without a token, as in development (DEBUG on): tests scrape the test client.
+    Production's default (off, or behind METRICS_TOKEN) is tests/security/test_metrics_access.py's."""
+    settings.METRICS_ON_MAIN_PORT = True
+    return settings
 
 
 @pytest.fixture
