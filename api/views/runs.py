@@ -43,7 +43,7 @@ def _serializer_context(request) -> dict:
 class RunViewSet(viewsets.ViewSet):
     """Never cached: it shows live collection state, queued and running runs included."""
 
-    lookup_value_regex = r"[0-9]{1,18}"  # within a bigint; ASCII digits only (\d also matches ١٢٣)
+    lookup_value_regex = r"[0-9]{1,18}"  # within a bigint; ASCII digits only (\d also matches Arabic-Indic digits)
 
     def get_permissions(self):
         if self.action == "create":
