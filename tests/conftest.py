@@ -24,6 +24,7 @@ from collection.services.snapshot import write_metric_snapshot
 from costmonitor.celery import app
 from tests import factories
 from tests.integration.workers import wait_for
+from tests.log_capture import captured_log
 
 
 def pytest_configure(config):
@@ -128,22 +129,10 @@ def client_hooks(monkeypatch):
 @pytest.fixture
 def log_lines():
     """The JSON log lines emitted during the test, parsed, through the same formatter and masking filter as stderr."""
-    import io
     import json
-    import logging
 
-    root = logging.getLogger()
-    console = next(h for h in root.handlers if h.formatter is not None and h.filters)
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.setFormatter(console.formatter)
-    for log_filter in console.filters:
-        handler.addFilter(log_filter)
-    root.addHandler(handler)
-    try:
-        yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
-    finally:
-        root.removeHandler(handler)
+    with captured_log() as lines:
+        yield lambda: [json.loads(line) for line in lines()]
 
 
 @pytest.fixture

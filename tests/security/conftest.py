@@ -1,15 +1,7 @@
-"""Fixtures of the security probes: users with and without the right to start collections, and their clients."""
+"""Fixtures of the security probes: users with and without the right to start collections."""
 
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test import Client
 
 from collection.models import CollectionRun
 from tests import factories
-from tests.security.conftest import token_client
+from tests.security.clients import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """No log line holds an AWS secret, session token or access key id: a real AssumeRole against moto's server at
 DEBUG, every line of botocore, boto3, urllib3, werkzeug, the collection, Celery and gunicorn searched for them."""
 
-import io
 import json
 import logging
 import urllib.request
@@ -15,6 +14,7 @@ from moto.server import ThreadedMotoServer
 from collection import services, tasks
 from collection.aws import AwsClients, RequestCounter, build_session
 from costmonitor.gunicorn_logging import StructuredLogger
+from tests.log_capture import captured_log
 from tests.processes import free_port
 
 STATIC_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -52,27 +52,8 @@ def gunicorn_logger():
 @pytest.fixture
 def debug_lines():
     """Every line logged during the test, at DEBUG, as stderr's handler renders it (formatter and masking filter)."""
-    root = logging.getLogger()
-    console = next(h for h in root.handlers if h.formatter is not None and h.filters)
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.setFormatter(console.formatter)
-    for log_filter in console.filters:
-        handler.addFilter(log_filter)
-    # Django's and gunicorn's loggers have their own level (INFO): lowered too, so every line is emitted.
-    loggers = [root, logging.getLogger("django"), logging.getLogger("gunicorn.error")]
-    levels, console_level = [logger.level for logger in loggers], console.level
-    for logger in loggers:
-        logger.setLevel(logging.DEBUG)
-    console.setLevel(logging.CRITICAL + 1)  # the capture sees everything; stderr stays readable
-    root.addHandler(handler)
-    try:
-        yield lambda: buffer.getvalue().splitlines()
-    finally:
-        root.removeHandler(handler)
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
-        console.setLevel(console_level)
+    with captured_log(level=logging.DEBUG) as lines:
+        yield lines
 
 
 def forms(value: str) -> set[str]:

@@ -9,17 +9,14 @@ from rest_framework.test import APIClient
 from collection import services
 from collection.models import CollectionRun
 from tests import factories
-from tests.security.conftest import token_client
+from tests.security.clients import client_of, token_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("by", ["token", "session"])
 def test_staff_without_the_permission_cannot_queue_a_collection(bare_staff, fake_enqueue, by):
-    client = token_client(bare_staff) if by == "token" else APIClient()
-    if by == "session":
-        client.force_login(bare_staff)
-    response = client.post("/api/runs/", {"kind": "costs"}, format="json")
+    response = client_of(bare_staff, by=by).post("/api/runs/", {"kind": "costs"}, format="json")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "PERMISSION_DENIED"
     assert "collection.add_collectionrun" in response.json()["error"]["message"]
@@ -29,10 +26,7 @@ def test_staff_without_the_permission_cannot_queue_a_collection(bare_staff, fake
 
 @pytest.mark.parametrize("by", ["token", "session"])
 def test_the_permission_alone_lets_a_user_queue_one(runner, fake_enqueue, by):
-    client = token_client(runner) if by == "token" else APIClient()
-    if by == "session":
-        client.force_login(runner)
-    response = client.post("/api/runs", {"kind": "costs"}, format="json")
+    response = client_of(runner, by=by).post("/api/runs", {"kind": "costs"}, format="json")
     assert response.status_code == 202, response.json()
     assert fake_enqueue == [{"kind": "costs", "trigger": "api"}]
 
