@@ -18,8 +18,15 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, not {value!r}") from None
 
 
+def _address(host: str, port: int) -> str:
+    """gunicorn's HOST:PORT; an IPv6 address in brackets."""
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
 _host = os.environ.get("BIND_HOST", "0.0.0.0")  # noqa: S104 - a container serves on all its interfaces
-bind = [f"{_host}:{_int('PORT', 5000)}", f"{_host}:{_int('METRICS_PORT', 8080)}"]
+# The metrics port on the address the operator chooses (as serve_metrics: costmonitor/settings/metrics.py).
+_metrics_host = os.environ.get("METRICS_ADDR") or _host
+bind = [_address(_host, _int("PORT", 5000)), _address(_metrics_host, _int("METRICS_PORT", 8080))]
 workers = _int("GUNICORN_WORKERS", 2)
 threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 60)

@@ -1,8 +1,15 @@
-"""Errors as envelopes with stable codes: the DRF exception handler and Django's 404/500 under /api/."""
+"""Errors as envelopes with stable codes: the DRF exception handler and Django's 400/403/404/500 under /api/."""
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -19,6 +26,42 @@ class InternalError(exceptions.APIException):
     status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
     default_detail = "The server failed to answer this request; the error is logged."
     default_code = "internal_error"
+
+
+class BadRequest(exceptions.APIException):
+    """What Django refuses before any view reads the request: a bad Host, too many parameters, a too large body."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The request is malformed."
+    default_code = "bad_request"
+
+
+class TooManyParameters(BadRequest):
+    default_detail = f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} parameters."
+    default_code = "too_many_parameters"
+
+
+class RequestTooLarge(BadRequest):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+    default_code = "request_too_large"
+
+
+class DisallowedHostError(BadRequest):
+    default_detail = "The Host header names a host this server does not serve (ALLOWED_HOSTS)."
+    default_code = "disallowed_host"
+
+
+def django_refusal(exc: SuspiciousOperation) -> BadRequest:
+    """The envelope's exception for one of Django's SuspiciousOperation refusals; never its text (it echoes input)."""
+    for django_class, api_class in (
+        (TooManyFieldsSent, TooManyParameters),
+        (RequestDataTooBig, RequestTooLarge),
+        (DisallowedHost, DisallowedHostError),
+    ):
+        if isinstance(exc, django_class):
+            return api_class()
+    return BadRequest()
 
 
 def _validation_details(detail, field: str | None = None) -> list[dict]:
@@ -53,6 +96,8 @@ def envelope_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):  # request.GET or the body read in the view: too many fields, too big
+        exc = django_refusal(exc)
     elif not isinstance(exc, exceptions.APIException):
         logger.exception("unhandled error answering %s", context["request"].path)
         exc = InternalError()
@@ -67,6 +112,21 @@ def envelope_exception_handler(exc, context):
 
 def _enveloped_json(exc: exceptions.APIException) -> JsonResponse:
     return JsonResponse(envelope(error=error_body(exc)), status=exc.status_code)
+
+
+def bad_request(request, exception):
+    """Django's handler400 (a bad Host, too many parameters or too large a body, met outside DRF's views)."""
+    if request.path.startswith(ENVELOPED_PREFIXES):
+        refusal = django_refusal(exception) if isinstance(exception, SuspiciousOperation) else BadRequest()
+        return _enveloped_json(refusal)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    """Django's handler403: the envelope under /api/ and /health, Django's page elsewhere."""
+    if request.path.startswith(ENVELOPED_PREFIXES):
+        return _enveloped_json(exceptions.PermissionDenied())
+    return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request, exception):

@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import serializers
 
+from api.fields import Choice, Date, Decimal, Integer
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
 from collection.selectors import GROUP_FIELDS, METRIC_FIELDS
 
@@ -16,31 +17,29 @@ from collection.selectors import GROUP_FIELDS, METRIC_FIELDS
 # refuses (and strip characters such as \x1e that str.strip() counts as whitespace). max_length keeps
 # "$" from accepting a trailing newline.
 ACCOUNT_ID = {
-    "regex": r"^\d{12}$",
+    "regex": r"^[0-9]{12}$",  # ASCII digits: \d also matches Arabic-Indic digits
     "max_length": 12,
     "trim_whitespace": False,
     "error_messages": {"invalid": "An AWS account id is exactly 12 digits."},
 }
 
 
-def ordering_field(*fields: str, default: str) -> serializers.ChoiceField:
+def ordering_field(*fields: str, default: str) -> Choice:
     """`ordering`: one of `fields`, `-` in front for descending."""
     choices = [f"{sign}{f}" for f in fields for sign in ("", "-")]
-    return serializers.ChoiceField(choices=choices, default=default, help_text="Sort key; prefix - for descending.")
+    return Choice(choices=choices, default=default, help_text="Sort key; prefix - for descending.")
 
 
 class PageParams(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
-    page_size = serializers.IntegerField(
-        min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=settings.API_PAGE_SIZE
-    )
+    page = Integer(min_value=1, max_value=1_000_000, default=1)
+    page_size = Integer(min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=settings.API_PAGE_SIZE)
 
 
 class WindowParams(PageParams):
     """`start` and `end` (inclusive) dates; month to date by default."""
 
-    start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD). Default: first of this month.")
-    end = serializers.DateField(required=False, help_text="Last day, inclusive (YYYY-MM-DD). Default: today (UTC).")
+    start = Date(required=False, help_text="First day (YYYY-MM-DD). Default: first of this month.")
+    end = Date(required=False, help_text="Last day, inclusive (YYYY-MM-DD). Default: today (UTC).")
 
     def validate(self, attrs):
         today = timezone.now().date()
@@ -61,9 +60,9 @@ class WindowParams(PageParams):
 
 
 class CostParams(WindowParams):
-    granularity = serializers.ChoiceField(choices=["daily", "monthly"], default="daily")
+    granularity = Choice(choices=["daily", "monthly"], default="daily")
     group_by = serializers.ListField(
-        child=serializers.ChoiceField(choices=sorted(GROUP_FIELDS)),
+        child=Choice(choices=sorted(GROUP_FIELDS)),
         max_length=2,
         default=list,
         help_text="Up to two of service, account, region (repeat the parameter or separate with commas).",
@@ -71,7 +70,7 @@ class CostParams(WindowParams):
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
     service = serializers.CharField(required=False, trim_whitespace=False, max_length=255)
     region = serializers.CharField(required=False, trim_whitespace=False, max_length=64)
-    metric = serializers.ChoiceField(choices=sorted(METRIC_FIELDS), default="unblended")
+    metric = Choice(choices=sorted(METRIC_FIELDS), default="unblended")
     ordering = ordering_field("period", "amount", *sorted(GROUP_FIELDS), default="period")
 
     def validate_group_by(self, value):
@@ -103,17 +102,15 @@ class TagParams(WindowParams):
         help_text="An empty value selects the untagged cost.",
     )
     service = serializers.CharField(required=False, trim_whitespace=False, max_length=255)
-    group_by = serializers.ListField(child=serializers.ChoiceField(choices=["service"]), max_length=1, default=list)
+    group_by = serializers.ListField(child=Choice(choices=["service"]), max_length=1, default=list)
 
 
 class OptimizationParams(PageParams):
-    type = serializers.ChoiceField(choices=OptimizationRecommendation.Type.values, required=False)
+    type = Choice(choices=OptimizationRecommendation.Type.values, required=False)
     category = serializers.CharField(required=False, trim_whitespace=False, max_length=64)
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
     # coerce_to_string=False documents a number: the decimal string pattern would also admit "".
-    min_savings = serializers.DecimalField(
-        max_digits=24, decimal_places=10, min_value=0, required=False, coerce_to_string=False
-    )
+    min_savings = Decimal(max_digits=24, decimal_places=10, min_value=0, required=False, coerce_to_string=False)
     active = serializers.BooleanField(default=True)
     ordering = ordering_field(
         "estimated_monthly_savings", "last_seen", "account_id", "type", default="-estimated_monthly_savings"
@@ -121,19 +118,19 @@ class OptimizationParams(PageParams):
 
 
 class AccountParams(PageParams):
-    status = serializers.ChoiceField(choices=AwsAccount.Status.values, required=False)
+    status = Choice(choices=AwsAccount.Status.values, required=False)
     is_payer = serializers.BooleanField(required=False)
     ordering = ordering_field("account_id", "name", "last_seen", default="account_id")
 
 
 class RunParams(PageParams):
-    kind = serializers.ChoiceField(choices=CollectionRun.Kind.values, required=False)
-    status = serializers.ChoiceField(choices=CollectionRun.Status.values, required=False)
-    trigger = serializers.ChoiceField(choices=CollectionRun.Trigger.values, required=False)
+    kind = Choice(choices=CollectionRun.Kind.values, required=False)
+    status = Choice(choices=CollectionRun.Status.values, required=False)
+    trigger = Choice(choices=CollectionRun.Trigger.values, required=False)
 
 
 class RunRequest(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=CollectionRun.Kind.values)
+    kind = Choice(choices=CollectionRun.Kind.values)
 
 
 def parse_query(params_class: type[serializers.Serializer], request) -> dict:

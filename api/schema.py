@@ -79,12 +79,14 @@ def envelope_schema(
     status_code: int = 200,
     request: type[serializers.Serializer] | None = None,
     summary: str = "",
+    errors: dict[int, str] | None = None,
 ):
-    """`extend_schema` for an enveloped endpoint: its parameters, its data, CSV when offered, every error."""
+    """`extend_schema` for an enveloped endpoint: its parameters, its data, CSV when offered, every error (`errors`:
+    those of this endpoint only)."""
     responses = {(status_code, "application/json"): envelope_serializer(data, many)}
     if csv:
         responses[(status_code, "text/csv")] = OpenApiResponse(OpenApiTypes.STR, description="CSV rows.")
-    for code, description in ERRORS.items():
+    for code, description in {**ERRORS, **(errors or {})}.items():
         responses[(code, "application/json")] = OpenApiResponse(ErrorEnvelopeSerializer, description=description)
     parameters = [p for p in (params, CSV_FORMAT if csv else None) if p]
     return extend_schema(summary=summary, parameters=parameters, request=request, responses=responses)

@@ -134,6 +134,19 @@ class AccountSerializer(serializers.ModelSerializer):
 
 
 class RunSerializer(serializers.ModelSerializer):
+    """A run; its `error_detail` (the exception's own text) only when the context says the reader may see it."""
+
+    error_detail = serializers.CharField(
+        required=False,
+        help_text="The exception's own text: only for staff with the collection.view_collectionrun permission.",
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("show_error_detail", False):
+            data.pop("error_detail")
+        return data
+
     class Meta:
         model = CollectionRun
         fields = [
@@ -154,6 +167,7 @@ class RunSerializer(serializers.ModelSerializer):
             "aws_retries",
             "error_code",
             "error_message",
+            "error_detail",
         ]
 
 

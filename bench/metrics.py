@@ -28,6 +28,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from prometheus_client import CollectorRegistry, Gauge, generate_latest  # noqa: E402
 
+from api.metrics.views import METRICS_PORT_ENVIRON_KEY  # noqa: E402
 from collection.models import MetricData  # noqa: E402
 from collection.services.snapshot import _publish  # noqa: E402
 
@@ -85,7 +86,7 @@ def main() -> None:
         client = Client(HTTP_HOST="localhost")
 
         def scrape() -> None:
-            response = client.get("/metrics")
+            response = client.get("/metrics", **{METRICS_PORT_ENVIRON_KEY: True})  # as the metrics port gets it
             assert response.status_code == 200
             assert response.content.count(b"\naws_cost_daily{") == len(labels)
 

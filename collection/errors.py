@@ -59,22 +59,37 @@ MESSAGES = {
     "OptInRequiredException": "Compute Optimizer is not enabled for this account (opt in from its console).",
 }
 
+# The same for botocore's own failures (no AWS answer), by exception class.
+# https://botocore.amazonaws.com/v1/documentation/api/latest/reference/exceptions.html
+SDK_MESSAGES = {
+    "EndpointConnectionError": "AWS could not be reached (network error).",
+    "ConnectTimeoutError": "AWS could not be reached in time (API_TIMEOUT).",
+    "ReadTimeoutError": "AWS did not answer in time (API_TIMEOUT).",
+    "NoCredentialsError": "No AWS credentials were found (environment, profile or instance role).",
+    "ProxyConnectionError": "The HTTPS proxy could not be reached.",
+}
+
 
 class AWSCostCollectorError(Exception):
-    """Base of every collection error; `code` is what the run records as its error_code."""
+    """Base of every collection error; `code` is what the run records as its error_code.
+
+    Its message is for every reader of the run (the API shows it to any user); `detail`, the underlying
+    exception's own text (endpoint URLs, hosts), only for staff (`CollectionRun.error_detail`).
+    """
 
     code: str = ErrorCode.COLLECTOR_ERROR
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, detail: str = "") -> None:
         super().__init__(message)
         self.code = code or self.code
+        self.detail = detail
 
 
 class AWSAPIError(AWSCostCollectorError):
     code = ErrorCode.AWS_API_ERROR
 
-    def __init__(self, message: str, *, code: str | None = None, retryable: bool = False) -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, code: str | None = None, retryable: bool = False, detail: str = "") -> None:
+        super().__init__(message, code=code, detail=detail)
         self.retryable = retryable
 
 
@@ -102,7 +117,9 @@ def translate_aws_error(exc: Exception, *, operation: str) -> AWSAPIError:
         message = f"{operation}: {MESSAGES.get(code, detail or code)}"
         return AWSAPIError(message, code=code, retryable=code in THROTTLING_CODES or status >= 500)
     transient = isinstance(exc, ConnectionError | ReadTimeoutError)
-    return AWSAPIError(f"{operation}: {exc}", code=type(exc).__name__, retryable=transient)
+    # botocore's own text names the endpoint URL and proxy it tried: the run's detail, for staff only.
+    message = f"{operation}: {SDK_MESSAGES.get(type(exc).__name__, 'the AWS SDK failed before AWS answered.')}"
+    return AWSAPIError(message, code=type(exc).__name__, retryable=transient, detail=str(exc))
 
 
 def retry_rounds() -> int:

@@ -11,7 +11,7 @@ from collection.kinds import Kind, kind_choices
 # Cost Explorer returns amounts as strings with up to 10 decimals; 14 integer digits is far above any bill.
 MONEY = {"max_digits": 24, "decimal_places": 10}
 
-account_id_validator = RegexValidator(r"^\d{12}$", "An AWS account id is exactly 12 digits.")
+account_id_validator = RegexValidator(r"^[0-9]{12}\Z", "An AWS account id is exactly 12 digits.")
 
 
 class AwsAccount(models.Model):
@@ -212,7 +212,10 @@ class CollectionRun(models.Model):
     )
     task_id = models.CharField(max_length=255, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
-    error_message = models.TextField(blank=True)
+    error_message = models.TextField(blank=True, help_text="What went wrong, safe for every reader of the API.")
+    error_detail = models.TextField(
+        blank=True, help_text="The exception's own text (internal hosts, SQL): shown to staff only, in the admin."
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -26,7 +26,8 @@ class CollectionTask(Task):
             trigger=trigger if trigger in CollectionRun.Trigger.values else CollectionRun.Trigger.SCHEDULE,
             task_id=task_id,
             error_code=type(exc).__name__,
-            error_message=str(exc) or repr(exc),
+            error_message=f"The collection task failed ({type(exc).__name__}) outside the run's own error handling.",
+            error_detail=str(exc) or repr(exc),
         )
 
 

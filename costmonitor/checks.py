@@ -40,6 +40,14 @@ RULES = (
     Rule("costmonitor.E007", "METRICS_DAILY_DAYS", "between 1 and 62", lambda value: 1 <= value <= 62),
     Rule("costmonitor.E008", "MONTHLY_BUDGET_USD", "0 or more (0: no budget)", lambda value: value >= 0),
     Rule("costmonitor.E011", "CE_MAX_PAGES_PER_QUERY", "a positive integer", _positive),
+    # The API port is reachable by every API user (and often the internet); /metrics shows every account and cost.
+    Rule(
+        "costmonitor.E014",
+        "METRICS_ON_MAIN_PORT",
+        "false while DEBUG is off and METRICS_TOKEN is unset",
+        lambda on: not on or settings.DEBUG or bool(settings.METRICS_TOKEN),
+        hint="Set METRICS_TOKEN (Prometheus sends it as a bearer token), or scrape the metrics port (METRICS_PORT).",
+    ),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
     # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is
     # gone, which the single-flight lock relies on to let the new delivery take over the old one's lease.

@@ -14,5 +14,7 @@ urlpatterns = [
 ]
 
 # Errors Django raises itself (outside DRF views) still leave /api/ and /health as envelopes.
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
 handler404 = "api.errors.page_not_found"
 handler500 = "api.errors.server_error"

@@ -24,6 +24,7 @@ from collection.services.snapshot import write_metric_snapshot
 from costmonitor.celery import app
 from tests import factories
 from tests.integration.workers import wait_for
+from tests.log_capture import captured_log
 
 
 def pytest_configure(config):
@@ -128,22 +129,10 @@ def client_hooks(monkeypatch):
 @pytest.fixture
 def log_lines():
     """The JSON log lines emitted during the test, parsed, through the same formatter and masking filter as stderr."""
-    import io
     import json
-    import logging
 
-    root = logging.getLogger()
-    console = next(h for h in root.handlers if h.formatter is not None and h.filters)
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.setFormatter(console.formatter)
-    for log_filter in console.filters:
-        handler.addFilter(log_filter)
-    root.addHandler(handler)
-    try:
-        yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
-    finally:
-        root.removeHandler(handler)
+    with captured_log() as lines:
+        yield lambda: [json.loads(line) for line in lines()]
 
 
 @pytest.fixture
@@ -176,6 +165,7 @@ def fake_enqueue(monkeypatch):
     """Replaces the scheduler's enqueue_collection with one that only records a queued run."""
     from collection import services
     from collection.models import CollectionRun
+    from collection.services import scheduling
 
     calls = []
 
@@ -184,6 +174,7 @@ def fake_enqueue(monkeypatch):
         return CollectionRun.objects.create(kind=kind, trigger=trigger, status=CollectionRun.Status.QUEUED)
 
     monkeypatch.setattr(services, "enqueue_collection", enqueue_collection)
+    monkeypatch.setattr(scheduling, "enqueue_collection", enqueue_collection)  # what queue_collection calls
     return calls
 
 
@@ -211,6 +202,14 @@ def metrics_history(transactional_db):
     for kind in ("costs", "forecast", "tags", "optimization", "reconciliation"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
+
+
+@pytest.fixture
+def metrics_on_api_port(settings):
+    """/metrics on the API port without a token, as in development (DEBUG on): tests scrape the test client.
+    Production's default (off, or behind METRICS_TOKEN) is tests/security/test_metrics_access.py's."""
+    settings.METRICS_ON_MAIN_PORT = True
+    return settings
 
 
 @pytest.fixture

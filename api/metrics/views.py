@@ -1,4 +1,4 @@
-"""GET /metrics, optionally behind a bearer token, optionally only on the separate metrics port."""
+"""GET /metrics: on the metrics port; on the API port only in development or behind METRICS_TOKEN, over HTTPS."""
 
 import hmac
 
@@ -20,13 +20,23 @@ def _authorized(request: HttpRequest) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
 
+def _text(body: str, *, status: int) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    if not settings.METRICS_ON_MAIN_PORT and not request.META.get(METRICS_PORT_ENVIRON_KEY):
-        raise Http404("/metrics is served on the metrics port only")
+    on_metrics_port = bool(request.META.get(METRICS_PORT_ENVIRON_KEY))
+    if not on_metrics_port:
+        # Off by default in production; on without a token there, costmonitor.E014 refuses to start.
+        if not settings.METRICS_ON_MAIN_PORT:
+            raise Http404("/metrics is served on the metrics port only")
+        # /health and /metrics are exempt from the HTTPS redirect, for the metrics port's plain-HTTP scrapes
+        # (its requests carry the same path); on the API port a token must not travel in clear, nor the costs.
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return _text("/metrics on this port needs HTTPS; or scrape the metrics port.\n", status=403)
     if not _authorized(request):
-        response = HttpResponse("A valid bearer token (METRICS_TOKEN) is required.\n", status=401)
+        response = _text("A valid bearer token (METRICS_TOKEN) is required.\n", status=401)
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
-        response["Content-Type"] = "text/plain; charset=utf-8"
         return response
     return HttpResponse(render_metrics(), content_type=CONTENT_TYPE)

@@ -14,7 +14,7 @@ class AccountViewSet(CachedListViewSet):
     dataset, params_class = "accounts", AccountParams
     cache_prefix = "accounts"
     lookup_field = "account_id"
-    lookup_value_regex = r"\d{12}"
+    lookup_value_regex = r"[0-9]{12}"  # ASCII digits only
 
     @envelope_schema(AccountSerializer, many=True, params=AccountParams, summary="Accounts")
     def list(self, request):

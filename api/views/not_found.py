@@ -3,6 +3,8 @@
 from rest_framework import exceptions, permissions
 from rest_framework.views import APIView
 
+from api.fields import echo
+
 
 class UnknownPathView(APIView):
     authentication_classes = []
@@ -11,6 +13,6 @@ class UnknownPathView(APIView):
     schema = None  # not an endpoint: kept out of the OpenAPI document
 
     def http_method_not_allowed(self, request, *args, **kwargs):
-        raise exceptions.NotFound(f"No endpoint at {request.path}.")
+        raise exceptions.NotFound(f"No endpoint at {echo(request.path)}.")
 
     get = post = put = patch = delete = head = options = http_method_not_allowed

@@ -1,4 +1,4 @@
-"""/api/runs: collection history with this month's Cost Explorer spend; staff can start a collection."""
+"""/api/runs: collection history with this month's Cost Explorer spend; permitted users can start a collection."""
 
 from rest_framework import exceptions, permissions, status, viewsets
 
@@ -11,15 +11,43 @@ from collection import services
 from collection.models import CollectionRun
 from collection.selectors import ce_spend_this_month, last_success_by_kind, run_queryset
 
+# The admin's "Run now" asks the same: every collection spends Cost Explorer requests.
+RUN_PERMISSION = "collection.add_collectionrun"
+# The exception text of a failed run names internal hosts and SQL: the admin shows it to staff who may view runs.
+DETAIL_PERMISSION = "collection.view_collectionrun"
+
+
+class CanStartCollections(permissions.BasePermission):
+    message = f"Starting a collection needs the {RUN_PERMISSION} permission."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm(RUN_PERMISSION))
+
+
+class RunInProgress(exceptions.APIException):
+    """409: a run of that kind is already queued or running; `details` name it, and no second run is queued."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "run_in_progress"
+
+    def __init__(self, run: CollectionRun) -> None:
+        super().__init__(f"A {run.kind} run is already {run.status}: run {run.pk}; no other run was queued.")
+        self.details = {"run_id": run.pk, "kind": run.kind, "status": run.status}
+
+
+def _serializer_context(request) -> dict:
+    user = request.user
+    return {"show_error_detail": bool(user.is_staff and user.has_perm(DETAIL_PERMISSION))}
+
 
 class RunViewSet(viewsets.ViewSet):
     """Never cached: it shows live collection state, queued and running runs included."""
 
-    lookup_value_regex = r"\d{1,18}"  # within a bigint
+    lookup_value_regex = r"[0-9]{1,18}"  # within a bigint; ASCII digits only (\d also matches Arabic-Indic digits)
 
     def get_permissions(self):
         if self.action == "create":
-            return [permissions.IsAuthenticated(), permissions.IsAdminUser()]
+            return [permissions.IsAuthenticated(), CanStartCollections()]
         return super().get_permissions()
 
     @envelope_schema(RunsSerializer, params=RunParams, summary="Collection history")
@@ -28,18 +56,28 @@ class RunViewSet(viewsets.ViewSet):
         runs = run_queryset(kind=params.get("kind"), status=params.get("status"), trigger=params.get("trigger"))
         items, page = paginate(runs.order_by("-started_at", "-id"), page=params["page"], page_size=params["page_size"])
         data = {"ce_spend_this_month": ce_spend_this_month(), "last_success": last_success_by_kind(), "runs": items}
-        return enveloped(RunsSerializer(data).data, metadata=page)
+        return enveloped(RunsSerializer(data, context=_serializer_context(request)).data, metadata=page)
 
     @envelope_schema(RunSerializer, summary="One collection run")
     def retrieve(self, request, pk: str):
         run = run_queryset().filter(pk=pk).first()
         if run is None:
             raise exceptions.NotFound(f"No collection run {pk}.")
-        return enveloped(RunSerializer(run).data)
+        return enveloped(RunSerializer(run, context=_serializer_context(request)).data)
 
-    @envelope_schema(RunSerializer, request=RunRequest, status_code=202, summary="Start a collection (staff)")
+    @envelope_schema(
+        RunSerializer,
+        request=RunRequest,
+        status_code=202,
+        summary=f"Start a collection (permission {RUN_PERMISSION})",
+        errors={409: "RUN_IN_PROGRESS: a run of that kind is queued or running; details.run_id names it."},
+    )
     def create(self, request):
         body = RunRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        run = services.enqueue_collection(kind=body.validated_data["kind"], trigger=CollectionRun.Trigger.API)
-        return enveloped(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        queued = services.queue_collection(kind=body.validated_data["kind"], trigger=CollectionRun.Trigger.API)
+        if not queued.created:
+            raise RunInProgress(queued.run)
+        return enveloped(
+            RunSerializer(queued.run, context=_serializer_context(request)).data, status=status.HTTP_202_ACCEPTED
+        )

@@ -12,13 +12,16 @@ from collection.errors import ErrorCode
 from collection.models import CollectionRun
 from collection.services.locks import single_flight
 from collection.spend_tally import discard_tally, read_tallies, spend_fields
+from costmonitor.masking import mask_text
 
 logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = (CollectionRun.Status.QUEUED, CollectionRun.Status.RUNNING)
 
 
-def close_open_runs(*, runs: QuerySet[CollectionRun], error_code: str, error_message: str) -> int:
+def close_open_runs(
+    *, runs: QuerySet[CollectionRun], error_code: str, error_message: str, error_detail: str = ""
+) -> int:
     """Close the runs of `runs` still queued or running as `failed`; return how many this call closed.
 
     Each run is closed by one conditional update, so two closers never both close it; its tally becomes its
@@ -34,6 +37,7 @@ def close_open_runs(*, runs: QuerySet[CollectionRun], error_code: str, error_mes
             finished_at=timezone.now(),
             error_code=error_code[:64],
             error_message=error_message,
+            error_detail=mask_text(error_detail),
             **spent,
         )
         discard_tally(run_id=pk)

@@ -17,7 +17,7 @@ from collection.services.pagination import each_page
 from collection.services.windows import month_periods, validate_window
 
 OP = "GetCostAndUsage"
-MONTH = re.compile(r"\d{4}-\d{2}")
+MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")  # ASCII: \d would take other scripts' digits
 # The stored metrics, named as the API names them: Cost Explorer's metric → (name, CostData field).
 METRICS = {ce: (field.removesuffix("_cost"), field) for ce, field in PROBED_FIELDS.items()}
 

@@ -40,8 +40,12 @@ def _claim(*, run_id: int | None, kind: str, trigger: str, task_id: str, source:
     return CollectionRun.objects.get(pk=run_id) if claimed else None
 
 
-def _finish(run: CollectionRun, *, status: str, code: str = "", message: str = "", counter=None) -> CollectionRun:
+def _finish(
+    run: CollectionRun, *, status: str, code: str = "", message: str = "", detail: str = "", counter=None
+) -> CollectionRun:
+    """Record the run's outcome: `message` for every reader of the run, `detail` (exception text) for staff only."""
     run.status, run.error_code, run.error_message = status, code, mask_text(message)
+    run.error_detail = mask_text(detail)
     if counter is not None:
         for name, value in spend_fields(tally=counter.tally(), source=run.source).items():
             setattr(run, name, value)
@@ -90,13 +94,16 @@ def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | 
         with transaction.atomic():  # one transaction per run: a failed run leaves the previous data intact
             outcome: Outcome = spec.collect(ctx=ctx)
     except AWSCostCollectorError as exc:
-        return _finish(run, status=Status.FAILED, code=exc.code, message=str(exc), counter=counter)
+        return _finish(run, status=Status.FAILED, code=exc.code, message=str(exc), detail=exc.detail, counter=counter)
     except (OperationalError, InterfaceError) as exc:  # connection lost (restart, failover): all rolled back
-        message = f"the database connection was lost; nothing of this run was kept: {exc}"
-        return _finish(run, status=Status.FAILED, code=ErrorCode.DATABASE_UNAVAILABLE, message=message, counter=counter)
+        message = "The database connection was lost; nothing of this run was kept."
+        code = ErrorCode.DATABASE_UNAVAILABLE
+        return _finish(run, status=Status.FAILED, code=code, message=message, detail=str(exc), counter=counter)
     except Exception as exc:  # a bug must still end the run, or it would stay "running" forever
         logger.exception("collection %s crashed", run.kind)
-        return _finish(run, status=Status.FAILED, code=ErrorCode.INTERNAL_ERROR, message=repr(exc), counter=counter)
+        message = f"The collection failed on an unexpected error ({type(exc).__name__}); it is logged."
+        code = ErrorCode.INTERNAL_ERROR
+        return _finish(run, status=Status.FAILED, code=code, message=message, detail=repr(exc), counter=counter)
     for note in outcome.notes:
         logger.info("collection %s: %s", run.kind, note)
     run.rows_written, run.skipped_entries = outcome.rows, outcome.skipped_entries

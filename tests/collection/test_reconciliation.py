@@ -225,7 +225,9 @@ def test_the_command_fails_when_the_run_does_not_complete(demo_source):
     assert not Reconciliation.objects.exists()
 
 
-def test_metrics_show_the_last_closed_months_usd_differences_only(client, aws_source, client_hooks, stored_february):
+def test_metrics_show_the_last_closed_months_usd_differences_only(
+    client, aws_source, client_hooks, stored_february, metrics_on_api_port
+):
     march = (dt.date(2026, 3, 1), dt.date(2026, 3, 11))
     answers = [
         {"ResultsByTime": [month_result(FEBRUARY, [(MATCHING, "21.50", "18.00", "USD")])]},

@@ -102,7 +102,8 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
 def test_a_collection_by_command_in_one_process_shows_on_metrics_of_another(transactional_db):
     port = free_port()
     env = server_env(COST_SOURCE="demo")
-    with process(manage("runserver", "--noreload", f"127.0.0.1:{port}"), env, f"http://127.0.0.1:{port}/metrics"):
+    serve = manage("serve_metrics", "--addr", "127.0.0.1", "--port", str(port))  # the metrics port: DEBUG is off
+    with process(serve, env, f"http://127.0.0.1:{port}/metrics"):
         assert "aws_cost_total{" not in get(f"http://127.0.0.1:{port}/metrics").decode()
         subprocess.run(manage("collect_costs", "--kind", "costs"), cwd=ROOT, env=env, check=True, timeout=120)  # noqa: S603
         body = get(f"http://127.0.0.1:{port}/metrics").decode()

@@ -76,6 +76,9 @@ class RedisServer:
         return result.stdout.strip() == "PONG"
 
 
+METRICS_TOKEN = "load-metrics-token"
+
+
 @contextmanager
 def gunicorn(*, workers: int = 2, **env: str):
     """gunicorn serving costmonitor on a free port with this test's committed database; yields host:port.
@@ -87,7 +90,7 @@ def gunicorn(*, workers: int = 2, **env: str):
     proc = subprocess.Popen(  # noqa: S603
         [str(ROOT / ".venv" / "bin" / "python"), "-m", *args],
         cwd=ROOT,
-        env=server_env(API_THROTTLE_RATE="1000000/min", **env),
+        env=server_env(API_THROTTLE_RATE="1000000/min", METRICS_TOKEN=METRICS_TOKEN, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -99,10 +102,12 @@ def gunicorn(*, workers: int = 2, **env: str):
         proc.wait(timeout=15)
 
 
-def request(host: str, path: str, token: str = "", conn: http.client.HTTPConnection | None = None):
-    """(status, parsed JSON or text) of GET `path`."""
+def request(
+    host: str, path: str, token: str = "", conn: http.client.HTTPConnection | None = None, scheme: str = "Token"
+):
+    """(status, parsed JSON or text) of GET `path`, with `Authorization: <scheme> <token>` when given a token."""
     conn = conn or http.client.HTTPConnection(host, timeout=30)
-    conn.request("GET", path, headers={"Authorization": f"Token {token}"} if token else {})
+    conn.request("GET", path, headers={"Authorization": f"{scheme} {token}"} if token else {})
     response = conn.getresponse()
     body = response.read().decode()
     is_json = response.getheader("Content-Type", "").startswith("application/json")
@@ -144,7 +149,10 @@ class Load:
             path, expected = self.query(kind, rng)
             began = time.perf_counter()
             try:
-                status, body = request(self.host, path, self.token, conn)
+                if kind == "metrics":  # the API port serves /metrics behind METRICS_TOKEN in production
+                    status, body = request(self.host, path, METRICS_TOKEN, conn, scheme="Bearer")
+                else:
+                    status, body = request(self.host, path, self.token, conn)
             except OSError as exc:
                 status, body = 0, str(exc)
                 conn = http.client.HTTPConnection(self.host, timeout=30)

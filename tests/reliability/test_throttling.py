@@ -23,7 +23,9 @@ def retries_on_metrics(client) -> float:
     return 0.0
 
 
-def test_throttled_collections_complete_to_the_cent_with_retries_counted(emulated_aws, emulator, client, figures):
+def test_throttled_collections_complete_to_the_cent_with_retries_counted(
+    emulated_aws, emulator, client, figures, metrics_on_api_port
+):
     emulator.throttle_rate = 0.3
     start = emulator.today - dt.timedelta(days=28)
     weeks = [(start + dt.timedelta(days=7 * i), start + dt.timedelta(days=7 * (i + 1))) for i in range(4)]

@@ -17,5 +17,7 @@ class Command(BaseCommand):
             raise CommandError(f"--port must be 0..65535, got {port}")
         from api.metrics.wsgi import application
 
-        self.stdout.write(f"Serving /metrics on http://{addr}:{port}/metrics")
-        run(addr, port, application, threading=True)
+        ipv6 = ":" in addr
+        addr = addr.strip("[]")
+        self.stdout.write(f"Serving /metrics on http://{f'[{addr}]' if ipv6 else addr}:{port}/metrics")
+        run(addr, port, application, ipv6=ipv6, threading=True)

@@ -1,0 +1,49 @@
+"""Fields of the API's input: choices that name the valid values, digits in ASCII only, and short echoes of input."""
+
+from rest_framework import serializers
+
+ECHO_LIMIT = 40  # characters of a bad value an error quotes back
+
+
+def echo(value: object) -> str:
+    """`value` quoted for an error message, cut to ECHO_LIMIT characters: a 100 KB value is not sent back whole."""
+    text = str(value)
+    return repr(text if len(text) <= ECHO_LIMIT else f"{text[:ECHO_LIMIT]}…")
+
+
+class Choice(serializers.ChoiceField):
+    """A ChoiceField whose error lists the valid values and quotes only the start of the given one."""
+
+    default_error_messages = {"invalid_choice": "{input} is not a valid choice; choose one of: {choices}."}
+
+    def to_internal_value(self, data):
+        if data == "" and self.allow_blank:
+            return ""
+        try:
+            return self.choice_strings_to_values[str(data)]
+        except KeyError:
+            self.fail("invalid_choice", input=echo(data), choices=", ".join(self.choice_strings_to_values))
+
+
+class AsciiDigits:
+    """Refuses text that is not ASCII: Python's int(), Decimal() and Django's date regex (\\d) also read other
+    scripts' digits, so `page=` an Arabic-Indic one would be page 1, and a date in those digits a date."""
+
+    invalid_arguments: dict = {}  # what the field's own "invalid" message is formatted with
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid", **self.invalid_arguments)
+        return super().to_internal_value(data)
+
+
+class Integer(AsciiDigits, serializers.IntegerField):
+    pass
+
+
+class Decimal(AsciiDigits, serializers.DecimalField):
+    pass
+
+
+class Date(AsciiDigits, serializers.DateField):
+    invalid_arguments = {"format": "YYYY-MM-DD"}
