@@ -5,11 +5,21 @@ installed: its table, if any, is read and emptied here with plain SQL (the READM
 dropped). A database that never had it has nothing to migrate.
 """
 
+import datetime as dt
 import hashlib
 
 from django.db import migrations
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 LEGACY_TABLE = "authtoken_token"
+
+
+def _aware(created) -> dt.datetime:
+    """DRF's `created` as the database driver hands it (SQLite: text or naive UTC), made an aware datetime."""
+    if isinstance(created, str):
+        created = parse_datetime(created)
+    return timezone.make_aware(created, dt.UTC) if timezone.is_naive(created) else created
 
 
 def digest_legacy_tokens(apps, schema_editor):
@@ -27,7 +37,7 @@ def digest_legacy_tokens(apps, schema_editor):
                 prefix=key[:8],
                 name="migrated DRF token",
                 user_id=user_id,
-                created=created,
+                created=_aware(created),
             )
             for key, user_id, created in rows
         )
