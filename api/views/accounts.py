@@ -39,5 +39,6 @@ class AccountViewSet(CachedListViewSet):
     def retrieve(self, request, account_id: str):
         account = account_queryset(scope=self.scope(request)).filter(account_id=account_id).first()
         if account is None:
-            raise exceptions.NotFound(f"No account {account_id}.")
+            # The same answer whether the account is unknown or outside the reader's scope, never echoing its id.
+            raise exceptions.NotFound("No such account.")
         return enveloped(AccountSerializer(account).data)
