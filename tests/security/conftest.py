@@ -49,8 +49,15 @@ def reader(django_user_model):
 
 
 @pytest.fixture
-def scoped_token(two_accounts, reader) -> str:
-    """A low-privilege user's token narrowed to the seen account and the seen tag value."""
+def unscoped_token(staff_user) -> str:
+    return issue_api_token(username=staff_user.username)
+
+
+@pytest.fixture
+def scoped_token(two_accounts, reader, settings, _keep_test_connection) -> str:
+    """A low-privilege user's token narrowed to the seen account and the seen tag value (unthrottled, for the many
+    requests of a schemathesis run; the connection kept, for requests through the WSGI handler)."""
+    settings.API_THROTTLE_RATE = "100000/min"
     token = issue_api_token(username=reader.username, name="web", account_ids=[SEEN])
     stored = reader.api_tokens.get()
     stored.tag_values = "=".join(SEEN_TAG)

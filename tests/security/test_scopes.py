@@ -47,11 +47,6 @@ def data_of(response) -> str:
     return json.dumps([body["data"], body["error"]])
 
 
-@pytest.fixture
-def unscoped_token(staff_user) -> str:
-    return issue_api_token(username=staff_user.username)
-
-
 def test_a_scoped_token_never_sees_another_account_even_from_the_cache(two_accounts, scoped_token, unscoped_token):
     """The unscoped reader fills the cache first, with every figure; the scoped token's answers, fresh then cached
     (through the one-round-trip read), hold none of the hidden account's."""
