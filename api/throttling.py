@@ -68,9 +68,9 @@ def increment(key: str, *, period: int) -> int | None:
 class FailedTokenThrottle(throttling.SimpleRateThrottle):
     """API_AUTH_FAILURE_RATE failed token attempts per client address (e.g. "20/min"), in fixed windows.
 
-    The address is DRF's (`get_ident`: REMOTE_ADDR, or X-Forwarded-For past NUM_PROXIES). `check` refuses an address
-    past the rate with a 429 before its token is looked up; `count` records one failure. A cache that is down
-    throttles nothing, as the user throttle.
+    The address is DRF's (`get_ident`: REMOTE_ADDR, or the X-Forwarded-For entry API_NUM_PROXIES from the end).
+    `check` refuses an address past the rate with a 429 before its token is looked up; `count` records one
+    failure. A cache that is down throttles nothing, as the user throttle.
     """
 
     def get_rate(self) -> str:

@@ -47,6 +47,13 @@ RULES = (
     Rule("costmonitor.E008", "MONTHLY_BUDGET_USD", "0 or more (0: no budget)", lambda value: value >= 0),
     Rule("costmonitor.E011", "CE_MAX_PAGES_PER_QUERY", "a positive integer", _positive),
     Rule("costmonitor.E031", "API_AUTH_FAILURE_RATE", "a rate such as 20/min (per s, min, hour or day)", _rate),
+    Rule(
+        "costmonitor.E032",
+        "API_NUM_PROXIES",
+        "0 or more",
+        lambda value: value >= 0,
+        value=lambda: settings.REST_FRAMEWORK.get("NUM_PROXIES", 0),
+    ),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
     # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is
     # gone, which the single-flight lock relies on to let the new delivery take over the old one's lease.

@@ -110,3 +110,13 @@ def test_tokens_are_masked_in_every_log_line(api_user, log_lines):
     assert token not in text
     assert token[3:20] not in text
     assert legacy not in text
+
+
+def test_a_forged_forwarded_for_header_does_not_evade_the_failure_throttle(db, settings):
+    settings.API_AUTH_FAILURE_RATE = "2/min"
+    attacker = APIClient(REMOTE_ADDR="203.0.113.9")
+    statuses = []
+    for n in range(3):
+        attacker.credentials(HTTP_AUTHORIZATION=f"Token guess-{n}", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        statuses.append(attacker.get(URL).status_code)
+    assert statuses == [401, 401, 429]
