@@ -29,7 +29,7 @@ def answered(response) -> str:
 @schema.parametrize()
 # Derandomized: the same cases every run, so CI never flakes on a random draw.
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_a_scoped_token_sees_nothing_outside_its_scope(case, scoped_token, unscoped_token):
+def test_a_scoped_token_sees_nothing_outside_its_scope(case, scoped_token, unscoped_token, fake_enqueue):
     case.call(headers={"Authorization": f"Token {unscoped_token}"})  # fills the cache with the whole organization's
     response = case.call(headers={"Authorization": f"Token {scoped_token}"})
     assert response.status_code < 500
