@@ -1,9 +1,12 @@
 """A cached list answer's parts read in one cache round trip, and `read_many`, through which they are taken.
 
 For a token request to a cached list (`api.views.base.CachedListViewSet`), `prefetch` reads the token's
-user, the dataset version and the entry, and counts the request for the throttle, at once
-(`api.cache_adapter`), and keeps what it found on the request as `request.hot_read`. When that read alone
-admits the request (`HotRead.admits`) the view answers a current entry right there. Otherwise token
+cached entry (its user and scope) with the auth generation, the dataset version and the answer's entry, and
+counts the request for the throttle, at once (`api.cache_adapter`), and keeps what it found on the request as
+`request.hot_read`. The answer's key holds the reader's scope, which the token's entry says only once read: the
+key is named with the scope this process last saw for the token (`api.auth_cache.scope_hint`), and the answer
+is served from this read only when the token's entry holds that same scope. When that read alone admits the
+request (`HotRead.admits`) the view answers a current entry right there. Otherwise token
 authentication, the throttle and the cached read each ask `read_many` for their keys: it answers from the
 round trip when that read them (raising its error, as their own cache call would have), else asks the cache.
 When Redis cannot be reached, each part answers as it does when its own cache call fails: authenticated
@@ -20,8 +23,16 @@ from django.core.cache import cache
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 
+from api.auth_cache import scope_hint, usable_entry
 from api.cache_adapter import read_and_count
-from costmonitor.cache_keys import throttle_ident, throttle_key, token_user_key, version_key
+from costmonitor.cache_keys import (
+    AUTH_GENERATION_KEY,
+    throttle_ident,
+    throttle_key,
+    token_digest,
+    token_user_key,
+    version_key,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,7 @@ class HotRead:
     token_key: str
     version_key: str
     entry_key: str
+    scope_label: str  # the scope `entry_key` was named with
     counter_key: str
     rate_limit: int
     found: dict[str, Any]
@@ -41,21 +53,27 @@ class HotRead:
         """Whether the round trip read every one of `keys` (or failed trying)."""
         counted = self.error is not None or self.counter_key in self.found
         return all(
-            k in (self.token_key, self.version_key, self.entry_key) or (counted and k == self.counter_key) for k in keys
+            k in (self.token_key, AUTH_GENERATION_KEY, self.version_key, self.entry_key)
+            or (counted and k == self.counter_key)
+            for k in keys
         )
 
     def admits(self) -> bool:
-        """Whether this read alone lets the request in: its token's user was cached (an active user, so
-        authenticated) and it is within its rate. Otherwise DRF's authentication and throttle decide."""
+        """Whether this read alone lets the request in: its token's entry is usable (an active user of the current
+        generation, so authenticated; the token not expired), of the scope the answer's key was named with, and
+        it is within its rate. Otherwise DRF's authentication, throttle and cached read decide."""
+        if self.error is not None or settings.API_AUTH_CACHE_SECONDS <= 0:
+            return False
+        entry = usable_entry(self.found.get(self.token_key), generation=self.found.get(AUTH_GENERATION_KEY))
         count = self.found.get(self.counter_key)
-        cached_user = self.token_key in self.found and settings.API_AUTH_CACHE_SECONDS > 0
-        return self.error is None and cached_user and count is not None and count <= self.rate_limit
+        in_scope = entry is not None and entry.scope_label == self.scope_label
+        return in_scope and count is not None and count <= self.rate_limit
 
 
-def prefetch(request, *, dataset: str, entry_key: Callable[[], str], rate_limit: int, period: int) -> HotRead | None:
+def prefetch(request, *, dataset: str, entry_key: Callable[[str], str], rate_limit: int, period: int) -> HotRead | None:
     """Read `request`'s cached parts at once when it carries a token and the cache can; the read, or None.
 
-    `entry_key()` names the cached answer; a query it refuses (a bad parameter) is left to the view, which
+    `entry_key(scope_label)` names the cached answer; a query it refuses (a bad parameter) is left to the view, which
     answers it after authentication as usual. `rate_limit` requests per `period` seconds is the throttle's
     rate. A request is read once, whichever step asks first.
     """
@@ -65,12 +83,15 @@ def prefetch(request, *, dataset: str, entry_key: Callable[[], str], rate_limit:
     token = _token(request)
     if token is None:
         return None
+    digest = token_digest(token)
+    label = scope_hint(digest)
     try:
-        key = entry_key()
+        key = entry_key(label)
     except exceptions.ValidationError:
         return None
-    keys = [token_user_key(token), version_key(dataset=dataset), key]  # the token first: only a known one is counted
-    counter = throttle_key(ident=throttle_ident(token=token), now=time.time(), period=period)
+    # The token first: only a known one is counted.
+    keys = [token_user_key(digest), AUTH_GENERATION_KEY, version_key(dataset=dataset), key]
+    counter = throttle_key(ident=throttle_ident(digest=digest), now=time.time(), period=period)
     try:
         read = read_and_count(keys=keys, counter=counter, period=period)
     except Exception as exc:  # Redis down or refusing: every part answers without the cache
@@ -84,8 +105,9 @@ def prefetch(request, *, dataset: str, entry_key: Callable[[], str], rate_limit:
             found[counter] = count
     request.hot_read = HotRead(
         token_key=keys[0],
-        version_key=keys[1],
+        version_key=keys[2],
         entry_key=key,
+        scope_label=label,
         counter_key=counter,
         rate_limit=rate_limit,
         found=found,

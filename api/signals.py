@@ -1,39 +1,49 @@
-"""Drop a cached token → user lookup when the token or its user changes (see api.authentication)."""
+"""Drop every cached token → user entry when users, tokens or scopes change, bulk updates included.
+
+`QuerySet.update()` and `.delete()` of a query send no model signal, so this watches the SQL instead: every
+connection runs its statements through `_watch` (Django's database instrumentation,
+https://docs.djangoproject.com/en/5.2/topics/db/instrumentation/), and a statement writing to one of those tables
+starts a new auth generation (`api.auth_cache.new_generation`) once its transaction commits, so a concurrent
+request cannot cache the state it replaces. A rolled-back write drops nothing.
+"""
+
+import functools
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from rest_framework.authtoken.models import Token
+from django.db.backends.signals import connection_created
 
-from api.cache_metrics import record_cache_error
-from costmonitor.cache_keys import token_user_key
+from api.auth_cache import new_generation
+from api.models import AccessScope, ApiToken
 
-
-def _forget(keys: list[str]) -> None:
-    """After the commit, so a concurrent request cannot cache the state this transaction replaces."""
-
-    def delete() -> None:
-        try:
-            cache.delete_many([token_user_key(key) for key in keys])
-        except Exception as exc:  # the entry then expires after API_AUTH_CACHE_SECONDS
-            record_cache_error(operation="auth", error=exc)
-
-    if keys:
-        transaction.on_commit(delete)
+_WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-def token_changed(sender, instance: Token, **kwargs) -> None:
-    _forget([instance.key])
+@functools.cache
+def _watched_tables() -> tuple[str, ...]:
+    """The users' table, the tokens' and scopes', and their many-to-many tables, as the SQL quotes them."""
+    tables = []
+    for model in (get_user_model(), ApiToken, AccessScope):
+        tables.append(model._meta.db_table)
+        tables.extend(field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many)
+    return tuple(f'"{table}"' for table in tables)
 
 
-def user_changed(sender, instance, **kwargs) -> None:
-    """Saved (deactivated, demoted, renamed): its token must be looked up afresh. Deleting a user deletes its
-    token, which `token_changed` sees."""
-    _forget(list(Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)))
+def _changes_access(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() in _WRITES and any(table in sql for table in _watched_tables())
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and _changes_access(sql):
+        transaction.on_commit(new_generation, using=context["connection"].alias)
+    return result
+
+
+def watch_connection(sender, connection, **kwargs) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
 
 
 def connect() -> None:
-    post_save.connect(token_changed, sender=Token, dispatch_uid="api-token-saved")
-    post_delete.connect(token_changed, sender=Token, dispatch_uid="api-token-deleted")
-    post_save.connect(user_changed, sender=get_user_model(), dispatch_uid="api-user-saved")
+    connection_created.connect(watch_connection, dispatch_uid="api-watch-access-writes")

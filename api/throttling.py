@@ -1,15 +1,15 @@
-"""Per-user request throttling; the rate is read at request time so settings overrides apply."""
+"""Per-user request throttling, and failed token attempts per client address; rates are read at request time."""
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework import throttling
-from rest_framework.authtoken.models import Token
+from rest_framework import exceptions, throttling
 
 from api.cache_metrics import record_cache_error
 from api.hot_read import read_many
-from costmonitor.cache_keys import throttle_ident, throttle_key
+from api.models import ApiToken
+from costmonitor.cache_keys import auth_failure_key, throttle_ident, throttle_key
 
 
 class UserRateThrottle(throttling.UserRateThrottle):
@@ -28,8 +28,8 @@ class UserRateThrottle(throttling.UserRateThrottle):
     def get_cache_key(self, request, view) -> str:
         """The counter of this request's window: a token request's by its token, known before authenticating
         (`cache_keys.throttle_ident`), any other's by its user as DRF's UserRateThrottle does."""
-        if isinstance(request.auth, Token):
-            ident = throttle_ident(token=request.auth.key)
+        if isinstance(request.auth, ApiToken):
+            ident = throttle_ident(digest=request.auth.digest)
         elif request.user and request.user.is_authenticated:
             ident = request.user.pk
         else:
@@ -41,7 +41,7 @@ class UserRateThrottle(throttling.UserRateThrottle):
         key = self.get_cache_key(request, view)
         # The throttle's counter lives in the cache: when the cache is down, serve rather than fail.
         try:
-            count = read_many(request, [key], otherwise=lambda: {key: self._increment(key)}).get(key)
+            count = read_many(request, [key], otherwise=lambda: {key: increment(key, period=self.duration)}).get(key)
         except Exception as exc:
             record_cache_error(operation="throttle", error=exc)
             return True
@@ -54,11 +54,43 @@ class UserRateThrottle(throttling.UserRateThrottle):
     def wait(self) -> float:
         return self.window_end - self.now
 
-    def _increment(self, key: str) -> int | None:
-        """The counter at `key` plus one; a missing counter starts at 1 and lives one window."""
+
+def increment(key: str, *, period: int) -> int | None:
+    """The counter at `key` plus one; a missing counter starts at 1 and lives `period` seconds."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # no counter yet in this window
+        if cache.add(key, 1, timeout=period):
+            return 1
+        return cache.incr(key)  # another request created it meanwhile
+
+
+class FailedTokenThrottle(throttling.SimpleRateThrottle):
+    """API_AUTH_FAILURE_RATE failed token attempts per client address (e.g. "20/min"), in fixed windows.
+
+    The address is DRF's (`get_ident`: REMOTE_ADDR, or the X-Forwarded-For entry API_NUM_PROXIES from the end).
+    `check` refuses an address past the rate with a 429 before its token is looked up; `count` records one
+    failure. A cache that is down throttles nothing, as the user throttle.
+    """
+
+    def get_rate(self) -> str:
+        return settings.API_AUTH_FAILURE_RATE
+
+    def _key(self, request) -> str:
+        self.now = time.time()
+        return auth_failure_key(address=self.get_ident(request), now=self.now, period=self.duration)
+
+    def check(self, request) -> None:
         try:
-            return cache.incr(key)
-        except ValueError:  # no counter yet in this window
-            if cache.add(key, 1, timeout=self.duration):
-                return 1
-            return cache.incr(key)  # another request created it meanwhile
+            failures = cache.get(self._key(request))
+        except Exception as exc:
+            record_cache_error(operation="throttle", error=exc)
+            return
+        if failures is not None and failures >= self.num_requests:
+            raise exceptions.Throttled(wait=(int(self.now // self.duration) + 1) * self.duration - self.now)
+
+    def count(self, request) -> None:
+        try:
+            increment(self._key(request), period=self.duration)
+        except Exception as exc:
+            record_cache_error(operation="throttle", error=exc)

@@ -8,18 +8,21 @@ same entries themselves (authentication, throttling, caching, `collection.cache_
 import hashlib
 import json
 
-# An entry's scope when every user may read it (all of them today); a per-user scope replaces it.
+# An entry's scope when every user may read it (an unscoped user); a scoped one's is `Scope.label()`.
 SHARED_SCOPE = "all"
+# Where the generation of every cached token → user entry is kept: a new generation drops them all at once.
+AUTH_GENERATION_KEY = "aws:auth:generation"
 
 
 def token_digest(token: str) -> str:
-    """Names API token `token` in the cache; a digest, so the cache never holds a usable token."""
-    return hashlib.sha256(token.encode()).hexdigest()[:40]
+    """SHA-256 of API token `token`: what the database stores of it and what names it in the cache, so neither
+    ever holds a usable token. A token is 256 random bits: a plain digest is enough, no salt nor stretching."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_user_key(token: str) -> str:
-    """Where the user of API token `token` is cached."""
-    return f"aws:auth:token:{token_digest(token)}"
+def token_user_key(digest: str) -> str:
+    """Where the user of the API token with digest `digest` is cached."""
+    return f"aws:auth:token:{digest}"
 
 
 def version_key(*, dataset: str) -> str:
@@ -40,15 +43,18 @@ def entry_key(*, prefix: str, parts: tuple, query: dict, masked: bool, scope: st
     return ":".join(["aws", prefix, *(str(p) if p not in (None, "") else "all" for p in parts), scope, digest])
 
 
-def throttle_ident(*, token: str) -> str:
-    """Whom the throttle counts for a request with API token `token`: its digest, known before authenticating.
-
-    A user has one token (DRF's Token is one-to-one with its user), so this counts per user.
-    """
-    return f"token-{token_digest(token)}"
+def throttle_ident(*, digest: str) -> str:
+    """Whom the throttle counts for a request with the API token of digest `digest`, known before authenticating:
+    each token has its own count."""
+    return f"token-{digest[:40]}"
 
 
 def throttle_key(*, ident: str | int, now: float, period: int) -> str:
     """The request counter of `ident` (`throttle_ident`, or a session user's id) in the fixed window of
     `period` seconds holding `now`, in DRF's `throttle_{scope}_{ident}` naming."""
     return f"throttle_user_{ident}:{int(now // period)}"
+
+
+def auth_failure_key(*, address: str, now: float, period: int) -> str:
+    """The counter of failed token attempts from client `address` in the fixed window holding `now`."""
+    return f"throttle_authfail_{address}:{int(now // period)}"

@@ -1,5 +1,6 @@
 """System checks of the settings' ranges and choices: one table of rules, each naming a variable and what it allows."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,11 @@ def _positive(value: int) -> bool:
     return value >= 1
 
 
+def _rate(value: str) -> bool:
+    """A DRF throttle rate: a positive count of requests per second, minute, hour or day ("20/min")."""
+    return bool(re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", str(value)))
+
+
 RULES = (
     Rule("costmonitor.E001", "COST_SOURCE", "auto, aws or demo", lambda value: value in {"auto", "aws", "demo"}),
     # One AWS call makes at most 10 HTTP attempts (collection.errors.MAX_HTTP_ATTEMPTS_PER_CALL): botocore's, in rounds.
@@ -47,6 +53,14 @@ RULES = (
         "false while DEBUG is off and METRICS_TOKEN is unset",
         lambda on: not on or settings.DEBUG or bool(settings.METRICS_TOKEN),
         hint="Set METRICS_TOKEN (Prometheus sends it as a bearer token), or scrape the metrics port (METRICS_PORT).",
+    ),
+    Rule("costmonitor.E031", "API_AUTH_FAILURE_RATE", "a rate such as 20/min (per s, min, hour or day)", _rate),
+    Rule(
+        "costmonitor.E032",
+        "API_NUM_PROXIES",
+        "0 or more",
+        lambda value: value >= 0,
+        value=lambda: settings.REST_FRAMEWORK.get("NUM_PROXIES", 0),
     ),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
     # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is

@@ -1,4 +1,4 @@
-"""The design's mask_sensitive_data: account ids as 1234****5678; AWS keys, secrets and session tokens never shown."""
+"""The design's mask_sensitive_data: account ids as 1234****5678; AWS keys, secrets and every token never shown."""
 
 import re
 from typing import Any
@@ -33,10 +33,18 @@ SECRET_KEYS = {
     "authorization",
 }
 MASK = "****"
+# An API token (api.tokens: "cm_" and 43 URL-safe characters) anywhere, and any credential after "Token ",
+# "Bearer " or a query parameter that carries one (older 40-hex DRF tokens, METRICS_TOKEN): URLs and headers alike.
+API_TOKEN = re.compile(r"\bcm_[A-Za-z0-9_-]{43}")
+TOKEN_CREDENTIAL = re.compile(
+    r"(?i)(\b(?:token|bearer)\s+|\b(?:token|access_token|api_key|apikey|key|auth)=)[A-Za-z0-9._~+/=%-]{16,}"
+)
 
 
 def mask_text(text: str) -> str:
-    """Mask every account id, access key id, secret key, session token and signature found in free text."""
+    """Mask every account id, access key id, secret key, session token, signature and API token found in free text."""
+    text = API_TOKEN.sub(f"cm_{MASK}", text)
+    text = TOKEN_CREDENTIAL.sub(rf"\1{MASK}", text)
     text = CREDENTIAL.sub(rf"\1\2{MASK}", text)
     text = ACCESS_KEY.sub(r"\1************", text)
     return ACCOUNT_ID.sub(r"\1****\2", text)

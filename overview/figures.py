@@ -174,9 +174,12 @@ def recommendation_figures(query: OverviewQuery) -> dict:
     }
 
 
-def health_figures(query: OverviewQuery) -> dict:
+def health_figures(query: OverviewQuery) -> dict | None:
     """Per collection kind the last success (as /health says) and the latest run; this month's Cost Explorer
-    spend (as /api/runs says)."""
+    spend (as /api/runs says). None for a scoped reader: runs describe the whole organization, as /api/runs
+    refuses them to one."""
+    if query.scope is not None:
+        return None
     ages = collection_ages()
     kinds = []
     for kind, label in CollectionRun.Kind.choices:

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from api.errors import error_body
 from api.params import CostParams, query_items, validated_query
 from collection.months import month_start
+from collection.selectors.scope import Scope
 
 # The page's filters: the window of /api/costs (`end` inclusive, as there).
 ACCEPTED = ("start", "end")
@@ -19,6 +20,7 @@ class OverviewQuery:
     today: dt.date
     start: dt.date
     end: dt.date  # inclusive, as the API's `end`
+    scope: Scope | None = None  # the reader's access scope (api.scopes.user_scope); None: everything
 
     @property
     def window(self) -> dict:
@@ -39,7 +41,7 @@ class OverviewQuery:
         """The keyword arguments of one selector call: those `given` (its window, its own filters) and whatever
         narrows every read of the request. Every selector call of the page takes its arguments from here, so
         that what narrows the API's reads narrows the page's in this one place."""
-        return dict(given)
+        return {**given, "scope": self.scope}
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class QueryError(Exception):
     messages: list[str]
 
 
-def overview_query(request, *, today: dt.date) -> OverviewQuery:
+def overview_query(request, *, today: dt.date, scope: Scope | None) -> OverviewQuery:
     """The request's window (default: month to date), validated by the API's own rules; QueryError otherwise."""
     unknown = sorted(set(request.GET) - set(ACCEPTED))
     if unknown:
@@ -60,9 +62,9 @@ def overview_query(request, *, today: dt.date) -> OverviewQuery:
         params = validated_query(CostParams, items, today)
     except ValidationError as exc:
         raise QueryError([f"{d['field']}: {d['message']}" for d in error_body(exc)["details"]]) from exc
-    return OverviewQuery(today=today, start=params["start"], end=params["end"])
+    return OverviewQuery(today=today, start=params["start"], end=params["end"], scope=scope)
 
 
-def default_query(*, today: dt.date) -> OverviewQuery:
+def default_query(*, today: dt.date, scope: Scope | None) -> OverviewQuery:
     """Month to date, the page's default window (and what it shows beside a refused query)."""
-    return OverviewQuery(today=today, start=month_start(today=today), end=today)
+    return OverviewQuery(today=today, start=month_start(today=today), end=today, scope=scope)

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from api.scopes import user_scope
+
 from .figures import overview_figures
 from .query import QueryError, default_query, overview_query
 
@@ -15,11 +17,11 @@ def overview(request):
     A window the API would refuse is refused with the API's own messages (status 400), and the page shows this
     month instead, saying so.
     """
-    today = timezone.now().date()
+    today, scope = timezone.now().date(), user_scope(user_id=request.user.pk)
     try:
-        query, errors = overview_query(request, today=today), []
+        query, errors = overview_query(request, today=today, scope=scope), []
     except QueryError as exc:
-        query, errors = default_query(today=today), exc.messages
+        query, errors = default_query(today=today, scope=scope), exc.messages
     context = {"query": query, "errors": errors, **overview_figures(query=query)}
     context["chart_data"] = {
         "trend": [trend["chart"] for trend in context["trend"]],

@@ -15,7 +15,6 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from collection.models import CollectionRun
 from collection.months import next_month
@@ -143,11 +142,12 @@ def api_user(django_user_model):
 @pytest.fixture
 def api_client(api_user):
     """A DRF client authenticated with a non-staff user's API token."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from api.tokens import issue_api_token
+
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=api_user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_api_token(username=api_user.username)}")
     return client
 
 
@@ -238,7 +238,9 @@ def staff_token(db, staff_user, settings, fake_enqueue, _keep_test_connection):
     factories.CostDataFactory(account=account)
     factories.RecommendationFactory(account=account)
     factories.CollectionRunFactory()
-    return Token.objects.create(user=staff_user).key
+    from api.tokens import issue_api_token
+
+    return issue_api_token(username=staff_user.username)
 
 
 # --- Settings (tests/test_security.py, tests/test_backends.py) ---

@@ -21,7 +21,9 @@ class AccountViewSet(CachedListViewSet):
         params = self.query(request)
 
         def compute():
-            accounts = account_queryset(status=params.get("status"), is_payer=params.get("is_payer"))
+            accounts = account_queryset(
+                status=params.get("status"), is_payer=params.get("is_payer"), scope=self.scope(request)
+            )
             items, page = paginate(
                 accounts.order_by(params["ordering"]), page=params["page"], page_size=params["page_size"]
             )
@@ -35,7 +37,8 @@ class AccountViewSet(CachedListViewSet):
 
     @envelope_schema(AccountSerializer, summary="One account")
     def retrieve(self, request, account_id: str):
-        account = account_queryset().filter(account_id=account_id).first()
+        account = account_queryset(scope=self.scope(request)).filter(account_id=account_id).first()
         if account is None:
-            raise exceptions.NotFound(f"No account {account_id}.")
+            # The same answer whether the account is unknown or outside the reader's scope, never echoing its id.
+            raise exceptions.NotFound("No such account.")
         return enveloped(AccountSerializer(account).data)

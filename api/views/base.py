@@ -15,14 +15,16 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from api import hot_read
+from api.auth_cache import scope_label
 from api.authentication import CachedTokenAuthentication
 from api.caching import cached_read, fresh_payload
 from api.csv_export import CSVRenderer
 from api.envelope import EnvelopeJSONRenderer, RenderedJSON
 from api.negotiation import wants_default_renderer
 from api.params import parse_query, query_items, validated_query
+from api.scopes import request_scope
 from api.throttling import UserRateThrottle
-from collection.selectors import latest_data_source
+from collection.selectors import Scope, latest_data_source
 from costmonitor.cache_keys import entry_key
 
 CSV_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
@@ -65,7 +67,7 @@ class CachedListViewSet(viewsets.ViewSet):
     cache_prefix: str
     params_class: type[serializers.Serializer]
     _query: dict | None = None
-    _entry_key: str | None = None
+    _scope: tuple[Scope | None] | None = None
 
     @staticmethod
     def key_parts(params: dict) -> tuple:
@@ -78,12 +80,18 @@ class CachedListViewSet(viewsets.ViewSet):
             self._query = parse_query(self.params_class, request)
         return self._query
 
-    def query_entry_key(self, request) -> str:
-        """The cache key of the request's answer, computed once per request."""
-        if self._entry_key is None:
-            today = timezone.now().date()
-            self._entry_key = _entry_key(type(self), query_items(request), today, settings.MASK_ACCOUNT_IDS)
-        return self._entry_key
+    def scope(self, request) -> Scope | None:
+        """What the authenticated request may see (`api.scopes.request_scope`), found once per request."""
+        if self._scope is None:
+            self._scope = (request_scope(request),)
+        return self._scope[0]
+
+    def query_entry_key(self, request, label: str | None = None) -> str:
+        """The cache key of the request's answer under the scope named `label` (by default, the request's own)."""
+        if label is None:
+            label = scope_label(self.scope(request))
+        today = timezone.now().date()
+        return _entry_key(type(self), query_items(request), today, settings.MASK_ACCOUNT_IDS, label)
 
     def dispatch(self, request, *args, **kwargs):
         """A cached JSON answer that the cache round trip alone admits leaves before DRF's request cycle.
@@ -115,7 +123,7 @@ class CachedListViewSet(viewsets.ViewSet):
         return hot_read.prefetch(
             request,
             dataset=self.dataset,
-            entry_key=lambda: self.query_entry_key(request),
+            entry_key=lambda label: self.query_entry_key(request, label),
             rate_limit=throttle.num_requests,
             period=throttle.duration,
         )
@@ -150,12 +158,13 @@ class CachedListViewSet(viewsets.ViewSet):
         return enveloped(data, metadata={"cached": cached, "cache_age": age, **page})
 
 
-# An entry key depends only on the view, the query, the day (its default window) and settings, so, as its
-# validation (`validated_query`), it is computed once per process and day; a refused query is never memoized.
+# An entry key depends only on the view, the query, the day (its default window), settings and the reader's scope,
+# so, as its validation (`validated_query`), it is computed once per process and day; a refused query is never
+# memoized.
 @functools.lru_cache(maxsize=1024)
-def _entry_key(view: type[CachedListViewSet], query: tuple, today: dt.date, masked: bool) -> str:
+def _entry_key(view: type[CachedListViewSet], query: tuple, today: dt.date, masked: bool, scope: str) -> str:
     params = validated_query(view.params_class, query, today)
-    return entry_key(prefix=view.cache_prefix, parts=view.key_parts(params), query=params, masked=masked)
+    return entry_key(prefix=view.cache_prefix, parts=view.key_parts(params), query=params, masked=masked, scope=scope)
 
 
 @receiver(setting_changed)

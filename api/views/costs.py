@@ -29,7 +29,13 @@ class CostViewSet(CachedListViewSet):
         filters = {name: params.get(name) for name in FILTERS}
         window = {"start": params["start"], "end": params["end_exclusive"], "metric": params["metric"]}
         groups = [GROUP_FIELDS[g] for g in params["group_by"]]
-        query = {**window, **filters, "granularity": params["granularity"], "group_by": params["group_by"]}
+        query = {
+            **window,
+            **filters,
+            "granularity": params["granularity"],
+            "group_by": params["group_by"],
+            "scope": self.scope(request),
+        }
         if wants_csv(request):
             rows = cost_breakdown(**query).order_by(*self.ordering(params))
             return stream_csv(

@@ -17,7 +17,7 @@ class ForecastViewSet(CachedListViewSet):
         params = self.query(request)
 
         def compute():
-            forecasts = latest_forecasts(account_id=params.get("account_id"))
+            forecasts = latest_forecasts(account_id=params.get("account_id"), scope=self.scope(request))
             items, page = paginate(forecasts, page=params["page"], page_size=params["page_size"])
             return ForecastSerializer(items, many=True).data, page
 

@@ -20,7 +20,7 @@ class OptimizationViewSet(CachedListViewSet):
     @envelope_schema(OptimizationSerializer, params=OptimizationParams, csv=True, summary="Recommendations")
     def list(self, request):
         params = self.query(request)
-        filters = {name: params.get(name) for name in FILTERS}
+        filters = {**{name: params.get(name) for name in FILTERS}, "scope": self.scope(request)}
         recommendations = recommendation_queryset(**filters).order_by(params["ordering"], "id")
         if wants_csv(request):
             return stream_csv(

@@ -5,6 +5,7 @@ from rest_framework import exceptions, permissions, status, viewsets
 from api.pagination import paginate
 from api.params import RunParams, RunRequest, parse_query
 from api.schema import envelope_schema
+from api.scopes import IsUnscoped
 from api.serializers import RunSerializer, RunsSerializer
 from api.views.base import enveloped
 from collection import services
@@ -41,13 +42,15 @@ def _serializer_context(request) -> dict:
 
 
 class RunViewSet(viewsets.ViewSet):
-    """Never cached: it shows live collection state, queued and running runs included."""
+    """Never cached: it shows live collection state, queued and running runs included. Unscoped readers only: runs
+    cover every account (their errors may name any) and the organization's Cost Explorer spend."""
 
     lookup_value_regex = r"[0-9]{1,18}"  # within a bigint; ASCII digits only (\d also matches Arabic-Indic digits)
+    permission_classes = [permissions.IsAuthenticated, IsUnscoped]
 
     def get_permissions(self):
         if self.action == "create":
-            return [permissions.IsAuthenticated(), CanStartCollections()]
+            return [*super().get_permissions(), CanStartCollections()]
         return super().get_permissions()
 
     @envelope_schema(RunsSerializer, params=RunParams, summary="Collection history")

@@ -22,6 +22,7 @@ class TagViewSet(CachedListViewSet):
             "end": params["end_exclusive"],
             "tag_key": params.get("tag_key"),
             "service": params.get("service"),
+            "scope": self.scope(request),
         }
         by_service = "service" in params["group_by"]
         rows = tag_cost_breakdown(**filters, tag_value=params.get("tag_value"), by_service=by_service)

@@ -21,6 +21,7 @@ from .runs import (
     latest_data_source,
     run_queryset,
 )
+from .scope import Scope
 from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, untagged_share
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "METRIC_FIELDS",
     "UNTAGGED",
     "MonthProjection",
+    "Scope",
     "account_queryset",
     "ce_spend",
     "ce_spend_this_month",

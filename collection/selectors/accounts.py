@@ -4,10 +4,14 @@ from django.db.models import QuerySet
 
 from collection.models import AwsAccount
 
+from .scope import Scope, within_accounts
 
-def account_queryset(*, status: str | None = None, is_payer: bool | None = None) -> QuerySet[AwsAccount]:
-    """Accounts, optionally narrowed by Organizations status or payer flag."""
-    qs = AwsAccount.objects.all()
+
+def account_queryset(
+    *, status: str | None = None, is_payer: bool | None = None, scope: Scope | None = None
+) -> QuerySet[AwsAccount]:
+    """Accounts within `scope`, optionally narrowed by Organizations status or payer flag."""
+    qs = within_accounts(AwsAccount.objects.all(), scope)
     if status:
         qs = qs.filter(status=status)
     if is_payer is not None:

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from collection.models import CostData
 
 from .filters import narrowed
+from .scope import Scope, within_accounts
 
 GROUP_FIELDS = {"service": "service", "account": "account_id", "region": "region"}
 METRIC_FIELDS = {"unblended": "unblended_cost", "amortized": "amortized_cost"}
@@ -25,6 +26,7 @@ def cost_queryset(
     service: str | None = None,
     region: str | None = None,
     by_region: bool = False,
+    scope: Scope | None = None,
 ) -> QuerySet[CostData]:
     """Daily rows in [start, end) (end exclusive, as in Cost Explorer).
 
@@ -32,7 +34,7 @@ def cost_queryset(
     breakdown is collected. Mixing them would count a cost twice, so a query reads per-region
     rows only when it filters or groups by region.
     """
-    qs = CostData.objects.filter(date__gte=start, date__lt=end)
+    qs = within_accounts(CostData.objects.filter(date__gte=start, date__lt=end), scope)
     qs = qs.exclude(region="") if (by_region or region) else qs.filter(region="")
     return narrowed(qs, account_id=account_id, service=service, region=region)
 
@@ -47,6 +49,7 @@ def cost_breakdown(
     account_id: str | None = None,
     service: str | None = None,
     region: str | None = None,
+    scope: Scope | None = None,
 ) -> QuerySet:
     """Cost per period (None: the whole window) and per group, summed in SQL.
 
@@ -65,6 +68,7 @@ def cost_breakdown(
         service=service,
         region=region,
         by_region="region" in group_by,
+        scope=scope,
     )
     keys = [GROUP_FIELDS[g] for g in group_by]
     if granularity == "daily":
@@ -85,10 +89,11 @@ def cost_totals(
     account_id: str | None = None,
     service: str | None = None,
     region: str | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Decimal]:
     """Total cost of the window per currency (ISO 4217 code, in code order) under the same filters as
     `cost_breakdown`: amounts in different currencies are never added. {} when the window holds no cost."""
-    qs = cost_queryset(start=start, end=end, account_id=account_id, service=service, region=region)
+    qs = cost_queryset(start=start, end=end, account_id=account_id, service=service, region=region, scope=scope)
     rows = qs.values("currency").annotate(total=Sum(METRIC_FIELDS[metric])).order_by("currency")
     return {row["currency"]: row["total"] for row in rows}
 

@@ -10,13 +10,15 @@ from collection.models import CostForecast
 from collection.months import month_start, next_month
 
 from .costs import cost_totals
+from .scope import Scope, within_accounts
 
 
-def latest_forecasts(*, account_id: str | None = None) -> QuerySet[CostForecast]:
+def latest_forecasts(*, account_id: str | None = None, scope: Scope | None = None) -> QuerySet[CostForecast]:
     """The most recently generated forecast of each scope, period, granularity and metric.
 
     `account_id` narrows to that account's scope; without it every scope is returned, the
-    organization (scope "") included.
+    organization (scope "") included. Within a `scope`, only its accounts' own forecasts: the organization's holds
+    every account's cost, so a scoped reader never sees it.
     """
     newest = CostForecast.objects.filter(
         scope=OuterRef("scope"),
@@ -26,6 +28,7 @@ def latest_forecasts(*, account_id: str | None = None) -> QuerySet[CostForecast]
         metric=OuterRef("metric"),
     ).order_by("-generated_at", "-id")
     qs = CostForecast.objects.filter(id=Subquery(newest.values("id")[:1]))
+    qs = within_accounts(qs, scope, field="scope")
     if account_id:
         qs = qs.filter(scope=account_id)
     return qs.order_by("scope", "period_start", "granularity", "metric")
@@ -44,17 +47,18 @@ class MonthProjection:
     prediction_interval: int
 
 
-def month_projections(*, today: dt.date) -> list[MonthProjection]:
+def month_projections(*, today: dt.date, scope: Scope | None = None) -> list[MonthProjection]:
     """Per scope, the latest forecast within `today`'s month, as a month-end projection with its bounds.
 
     Cost Explorer forecasts start today at the earliest, so the cost already incurred this month (from the
     first to the forecast's start), in the forecast's currency, is added: the projection is comparable with a
-    monthly budget.
+    monthly budget. Within a `scope`, its accounts' own projections only, as `latest_forecasts`.
     """
     first = month_start(today=today)
-    forecasts = CostForecast.objects.filter(
+    this_month = CostForecast.objects.filter(
         metric="UNBLENDED_COST", period_start__gte=first, period_end__lte=next_month(today)
-    ).order_by("scope", "-generated_at", "-period_end")
+    )
+    forecasts = within_accounts(this_month, scope, field="scope").order_by("scope", "-generated_at", "-period_end")
     projections, seen = [], set()
     for forecast in forecasts:
         if forecast.scope in seen:

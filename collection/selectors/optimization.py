@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet, Sum
 from collection.models import OptimizationRecommendation
 
 from .filters import narrowed
+from .scope import Scope, within_accounts
 
 
 def recommendation_queryset(
@@ -16,10 +17,16 @@ def recommendation_queryset(
     account_id: str | None = None,
     min_savings: Decimal | None = None,
     active: bool | None = True,
+    scope: Scope | None = None,
 ) -> QuerySet[OptimizationRecommendation]:
     """Recommendations under the filters; `active=None` returns active and retired ones alike. `category` is
     compared case-insensitively, as AWS enums are (`MODIFY`, `Modify`; `OVERPROVISIONED`, `Overprovisioned`)."""
-    qs = narrowed(OptimizationRecommendation.objects.all(), type=type, category__iexact=category, account_id=account_id)
+    qs = narrowed(
+        within_accounts(OptimizationRecommendation.objects.all(), scope),
+        type=type,
+        category__iexact=category,
+        account_id=account_id,
+    )
     if min_savings is not None:
         qs = qs.filter(estimated_monthly_savings__gte=min_savings)
     if active is not None:

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet, Sum
 from collection.models import TagCost
 
 from .filters import narrowed
+from .scope import Scope, within_tags
 
 UNTAGGED = ""
 
@@ -19,9 +20,12 @@ def tag_cost_queryset(
     tag_key: str | None = None,
     tag_value: str | None = None,
     service: str | None = None,
+    scope: Scope | None = None,
 ) -> QuerySet[TagCost]:
-    """Daily tag rows in [start, end) (end exclusive); `tag_value` "" selects the untagged cost."""
-    qs = narrowed(TagCost.objects.filter(date__gte=start, date__lt=end), tag_key=tag_key, service=service)
+    """Daily tag rows in [start, end) (end exclusive) within `scope`'s tag values; `tag_value` "" selects the
+    untagged cost."""
+    qs = within_tags(TagCost.objects.filter(date__gte=start, date__lt=end), scope)
+    qs = narrowed(qs, tag_key=tag_key, service=service)
     return qs if tag_value is None else qs.filter(tag_value=tag_value)
 
 
@@ -34,11 +38,14 @@ def tag_cost_breakdown(*, by_service: bool = False, **filters) -> QuerySet:
     return tag_cost_queryset(**filters).values(*keys).annotate(amount=Sum("amount")).order_by(*keys)
 
 
-def untagged_share(*, start: date, end: date, tag_key: str | None = None, service: str | None = None) -> list[dict]:
+def untagged_share(
+    *, start: date, end: date, tag_key: str | None = None, service: str | None = None, scope: Scope | None = None
+) -> list[dict]:
     """Per tag key and currency: total cost, untagged cost and the untagged share (0..1, None when the total is
-    0). Amounts in different currencies are never added: a key with costs in two has two entries."""
+    0). Amounts in different currencies are never added: a key with costs in two has two entries. Within a
+    `scope`, of its tag values only: the total is theirs, not the key's."""
     rows = (
-        tag_cost_queryset(start=start, end=end, tag_key=tag_key, service=service)
+        tag_cost_queryset(start=start, end=end, tag_key=tag_key, service=service, scope=scope)
         .values("tag_key", "currency")
         .annotate(total=Sum("amount"), untagged=Sum("amount", filter=Q(tag_value=UNTAGGED)))
         .order_by("tag_key", "currency")

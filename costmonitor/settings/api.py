@@ -9,6 +9,8 @@ API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
 # Longest cost window one request may ask for: Cost Explorer keeps at most 38 months of history.
 API_MAX_WINDOW_DAYS = env.int("API_MAX_WINDOW_DAYS", default=1160)
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")
+# Failed token attempts allowed per client address (api.throttling.FailedTokenThrottle); past it, a 429.
+API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="20/min")
 # The design's TTLs per dataset (seconds); /api/runs is never cached, it shows live collection state.
 API_CACHE_TTLS = {
     "costs": env.int("API_CACHE_TTL_COSTS", default=3600),
@@ -35,6 +37,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.envelope_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front that append to X-Forwarded-For: the client address of the failed-token throttle. 0: the
+    # connection's address, never a header a client can forge. https://www.django-rest-framework.org/api-guide/throttling/
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     # Swagger UI from drf-spectacular-sidecar's static files, not a CDN: pinned, served by this origin (CSP).

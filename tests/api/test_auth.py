@@ -11,14 +11,16 @@ from collection.models import CollectionRun
 pytestmark = pytest.mark.django_db
 
 
-def test_create_api_token_prints_a_token_that_authenticates(api_user, capsys):
-    call_command("create_api_token", api_user.username)
-    token = capsys.readouterr().out.strip()
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get("/api/accounts").status_code == 200
-    call_command("create_api_token", api_user.username)
-    assert capsys.readouterr().out.strip() == token
+def test_create_api_token_prints_a_new_token_that_authenticates_each_time(api_user, capsys):
+    tokens = []
+    for _ in range(2):
+        call_command("create_api_token", api_user.username)
+        tokens.append(capsys.readouterr().out.strip())
+    assert tokens[0] != tokens[1]
+    for token in tokens:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert client.get("/api/accounts").status_code == 200
 
 
 def test_create_api_token_rotate_replaces_the_token(api_user, capsys):

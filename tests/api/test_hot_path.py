@@ -38,7 +38,7 @@ def test_a_cached_answer_to_a_known_token_queries_no_database(api_client, cost, 
 def test_a_deleted_token_is_refused_although_it_was_cached(api_client, api_user, django_capture_on_commit_callbacks):
     assert api_client.get("/api/forecast").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        api_user.auth_token.delete()
+        api_user.api_tokens.all().delete()
     assert api_client.get("/api/forecast").json()["error"]["code"] == "AUTHENTICATION_FAILED"
 
 
@@ -184,4 +184,5 @@ def test_a_cached_token_authenticates_as_the_token_itself(api_client, api_user, 
     api_client.get(URL)
     response = api_client.get(URL, HTTP_ACCEPT="application/json")  # DRF's cycle, on the cached user
     auth = response.renderer_context["request"].auth
-    assert (auth.key, auth.user, auth.created) == (api_user.auth_token.key, api_user, api_user.auth_token.created)
+    stored = api_user.api_tokens.get()
+    assert (auth.pk, auth.digest, auth.user, auth.created) == (stored.pk, stored.digest, api_user, stored.created)

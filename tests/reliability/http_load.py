@@ -17,8 +17,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from rest_framework.authtoken.models import Token
-
+from api.tokens import issue_api_token
 from collection.models import AwsAccount, CostData
 from collection.services.snapshot import write_metric_snapshot
 from tests.metrics.servers import server_env
@@ -42,7 +41,7 @@ def seed(*, today: dt.date, user) -> str:
     )
     for kind in ("costs", "forecast", "tags", "optimization"):
         write_metric_snapshot(kind=kind)
-    return Token.objects.create(user=user).key
+    return issue_api_token(username=user.username)
 
 
 def expected_total(start: dt.date, end: dt.date, *, today: dt.date) -> Decimal:
