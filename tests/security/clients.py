@@ -1,19 +1,20 @@
 """API clients of a given user, by token or session, for the security probes."""
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.tokens import issue_api_token
+from tests.security.conftest import token_client
 
-def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+
+def user_token_client(user) -> APIClient:
+    """An API client with a new token of `user`."""
+    return token_client(issue_api_token(username=user.get_username()))
 
 
 def client_of(user, *, by: str) -> APIClient:
     """An API client of `user` authenticated `by` its "token" or a "session"."""
     if by == "token":
-        return token_client(user)
+        return user_token_client(user)
     client = APIClient()
     client.force_login(user)
     return client

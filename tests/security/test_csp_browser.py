@@ -98,7 +98,7 @@ def test_swagger_ui_renders_the_operations_from_local_assets_without_a_violation
         "/admin/collection/collectionrun/1/change/",
         "/admin/django_celery_beat/periodictask/",
         "/admin/django_celery_beat/periodictask/add/",
-        "/admin/authtoken/tokenproxy/add/",
+        "/admin/api/apitoken/add/",
         "/api/costs?format=api",
         "/api/",
     ],

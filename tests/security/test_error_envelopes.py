@@ -6,7 +6,7 @@ from django.test import Client
 
 from collection.models import CollectionRun
 from tests import factories
-from tests.security.clients import token_client
+from tests.security.clients import user_token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_a_bad_host_is_an_envelope(client):
 def test_a_too_large_body_is_an_envelope(settings, runner, fake_enqueue, content_type):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     body = "kind=" + "x" * 4096 if content_type.endswith("urlencoded") else '{"kind": "%s"}' % ("x" * 4096)
-    response = token_client(runner).post("/api/runs", body, content_type=content_type)
+    response = user_token_client(runner).post("/api/runs", body, content_type=content_type)
     assert error_of(response, 413)["code"] == "REQUEST_TOO_LARGE"
     assert fake_enqueue == []
 
@@ -109,14 +109,14 @@ def failed_run():
 
 
 def test_a_runs_exception_text_is_for_permitted_staff_only(failed_run, api_client, bare_staff, runner):
-    for reader in (api_client, token_client(bare_staff)):
+    for reader in (api_client, user_token_client(bare_staff)):
         listed = reader.get("/api/runs").json()["data"]["runs"]
         one = reader.get(f"/api/runs/{failed_run.pk}").json()["data"]
         for run in (*listed, one):
             assert "error_detail" not in run
             assert "db.internal" not in str(run)
         assert run["error_message"].startswith("The collection failed on an unexpected error")
-    shown = token_client(runner).get(f"/api/runs/{failed_run.pk}").json()["data"]
+    shown = user_token_client(runner).get(f"/api/runs/{failed_run.pk}").json()["data"]
     assert "db.internal" in shown["error_detail"]
 
 

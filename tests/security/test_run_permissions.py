@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from collection import services
 from collection.models import CollectionRun
 from tests import factories
-from tests.security.clients import client_of, token_client
+from tests.security.clients import client_of, user_token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_permission_alone_lets_a_user_queue_one(runner, fake_enqueue, by):
 
 
 def test_a_repeated_post_names_the_open_run_and_queues_nothing(runner, fake_enqueue):
-    client = token_client(runner)
+    client = user_token_client(runner)
     first = client.post("/api/runs", {"kind": "costs"}, format="json")
     second = client.post("/api/runs", {"kind": "costs"}, format="json")
     assert first.status_code == 202
@@ -47,7 +47,7 @@ def test_a_repeated_post_names_the_open_run_and_queues_nothing(runner, fake_enqu
 
 def test_a_running_run_of_the_kind_also_stops_a_new_one(runner, fake_enqueue):
     running = factories.CollectionRunFactory(kind="tags", status="running", finished_at=None)
-    response = token_client(runner).post("/api/runs", {"kind": "tags"}, format="json")
+    response = user_token_client(runner).post("/api/runs", {"kind": "tags"}, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["details"]["run_id"] == running.pk
     assert fake_enqueue == []
@@ -61,7 +61,7 @@ def test_finished_windowed_and_stale_queued_runs_do_not_block(runner, fake_enque
     lost = factories.CollectionRunFactory(kind="costs", status="queued", finished_at=None)
     old = lost.started_at - services.scheduling.QUEUED_RUN_HORIZON
     CollectionRun.objects.filter(pk=lost.pk).update(started_at=old)
-    response = token_client(runner).post("/api/runs", {"kind": "costs"}, format="json")
+    response = user_token_client(runner).post("/api/runs", {"kind": "costs"}, format="json")
     assert response.status_code == 202, response.json()
 
 
@@ -69,7 +69,7 @@ def test_a_run_left_running_by_a_dead_process_is_closed_and_does_not_block(runne
     settings.COLLECTION_LOCK_TTL = 1
     dead = factories.CollectionRunFactory(kind="accounts", status="running", finished_at=None)
     CollectionRun.objects.filter(pk=dead.pk).update(started_at=dead.started_at.replace(year=2020))
-    response = token_client(runner).post("/api/runs", {"kind": "accounts"}, format="json")
+    response = user_token_client(runner).post("/api/runs", {"kind": "accounts"}, format="json")
     assert response.status_code == 202
     dead.refresh_from_db()
     assert (dead.status, dead.error_code) == ("failed", "Abandoned")
@@ -80,7 +80,7 @@ def test_concurrent_posts_queue_one_run(runner, fake_enqueue):
     if connection.vendor != "postgresql":
         pytest.skip("the advisory lock that orders concurrent asks is PostgreSQL's; SQLite has one writer at a time")
     barrier, statuses = threading.Barrier(8), []
-    credentials = token_client(runner)._credentials
+    credentials = user_token_client(runner)._credentials
 
     def post() -> None:
         client = APIClient()
