@@ -6,7 +6,6 @@ organization's figures are the accounts' added up.
 https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetDimensionValues.html (RECORD_TYPE)
 """
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
