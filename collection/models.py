@@ -38,13 +38,9 @@ class AwsAccount(models.Model):
         return f"{self.account_id} {self.name}".strip()
 
 
-class CostData(models.Model):
-    """One day of one service's cost in one account; region "" is the all-regions row."""
+class DailyCost(models.Model):
+    """The amounts of one day of cost in every stored metric (`collection.cost_metrics`), and how they were known."""
 
-    date = models.DateField()
-    account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="costs")
-    service = models.CharField(max_length=255)
-    region = models.CharField(max_length=64, blank=True, default="")
     unblended_cost = models.DecimalField(**MONEY)
     amortized_cost = models.DecimalField(**MONEY)
     net_unblended_cost = models.DecimalField(**MONEY, null=True, blank=True, help_text=NET_HELP)
@@ -53,6 +49,18 @@ class CostData(models.Model):
     estimated = models.BooleanField(default=False)
     collected_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CostData(DailyCost):
+    """One day of one service's cost in one account; region "" is the all-regions row."""
+
+    date = models.DateField()
+    account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="costs")
+    service = models.CharField(max_length=255)
+    region = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-date", "account_id", "service", "region"]
@@ -71,7 +79,7 @@ class CostData(models.Model):
         return f"{self.date} {self.account_id} {self.service} {self.region or 'all regions'}"
 
 
-class ChargeTypeCost(models.Model):
+class ChargeTypeCost(DailyCost):
     """One day of one account's cost of one charge type: Cost Explorer's RECORD_TYPE (Usage, Credit, Tax, …)."""
 
     date = models.DateField()
@@ -79,14 +87,6 @@ class ChargeTypeCost(models.Model):
     charge_type = models.CharField(
         max_length=64, help_text="As AWS spells it (Usage, Credit, SavingsPlanRecurringFee, …); compared in any case."
     )
-    unblended_cost = models.DecimalField(**MONEY)
-    amortized_cost = models.DecimalField(**MONEY)
-    net_unblended_cost = models.DecimalField(**MONEY, null=True, blank=True, help_text=NET_HELP)
-    net_amortized_cost = models.DecimalField(**MONEY, null=True, blank=True, help_text=NET_HELP)
-    currency = models.CharField(max_length=3, default="USD")
-    estimated = models.BooleanField(default=False)
-    collected_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "account_id", "charge_type"]

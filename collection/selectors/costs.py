@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, Count, DecimalField, F, Func, Max, Min, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import TruncMonth
@@ -105,31 +106,12 @@ def cost_breakdown(
     return qs.values(*keys).annotate(amount=metric_sum(METRIC_FIELDS[metric])).order_by(*keys)
 
 
-def cost_totals(
-    *,
-    start: date,
-    end: date,
-    metric: str = "unblended",
-    account_id: str | None = None,
-    service: str | None = None,
-    region: str | None = None,
-    charge_type: str | None = None,
-    by_charge_type: bool = False,
-) -> dict[str, Decimal | None]:
-    """Total cost of the window per currency (ISO 4217 code, in code order) under the same filters as
-    `cost_breakdown`: amounts in different currencies are never added. {} when the window holds no cost; None
-    for a net metric some row lacks."""
-    qs = cost_queryset(
-        start=start,
-        end=end,
-        account_id=account_id,
-        service=service,
-        region=region,
-        charge_type=charge_type,
-        by_charge_type=by_charge_type,
-    )
-    rows = qs.values("currency").annotate(total=metric_sum(METRIC_FIELDS[metric])).order_by("currency")
-    return {row["currency"]: row["total"] for row in rows}
+def cost_totals(*, metric: str = "unblended", **query: Any) -> dict[str, Decimal | None]:
+    """Total cost of the window per currency (ISO 4217 code, in code order) of `cost_queryset(**query)` (the window
+    and the filters of `cost_breakdown`): amounts in different currencies are never added. {} when the window
+    holds no cost; None for a net metric some row lacks."""
+    rows = cost_queryset(**query).values("currency").annotate(total=metric_sum(METRIC_FIELDS[metric]))
+    return {row["currency"]: row["total"] for row in rows.order_by("currency")}
 
 
 class _SumOfGroups(Func):
