@@ -16,6 +16,7 @@ SERVICES = [
     "Tax",
 ]
 CREDIT = "Credits"  # a negative line, as AWS promotional credits appear
+RECORD_TYPES = {CREDIT: "Credit", "Tax": "Tax"}  # each line's charge type (RECORD_TYPE); the others are Usage
 
 
 class CostExplorerEmulator:
@@ -112,7 +113,7 @@ class CostExplorerEmulator:
         page = rows[offset : offset + self.page_size]
         by_day: dict[dt.date, list] = {}
         for day, account, service, amount in page:
-            value = {"LINKED_ACCOUNT": account, "SERVICE": service}
+            value = {"LINKED_ACCOUNT": account, "SERVICE": service, "RECORD_TYPE": RECORD_TYPES.get(service, "Usage")}
             group_keys = [value[k] for k in keys]
             money = {"Amount": str(amount), "Unit": self.currency}
             by_day.setdefault(day, []).append({"Keys": group_keys, "Metrics": dict.fromkeys(metrics, money)})
