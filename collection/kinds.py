@@ -118,7 +118,7 @@ KINDS: dict[Kind, KindSpec] = {
                     "Average daily cost over the 7 days before yesterday in the currency of the label",
                     ("service", "account_id", "currency"),
                 ),
-                "aws_cost_net_total": GaugeFamily(
+                "aws_cost_net": GaugeFamily(
                     "Month-to-date net cost (after discounts) per account, net_unblended or net_amortized, "
                     "in the currency of the label",
                     ("account_id", "metric", "currency"),

@@ -55,7 +55,7 @@ def _month_by_account(*, start: dt.date, end: dt.date) -> Iterator[Gauge]:
         for row in cost_breakdown(start=start, end=end, granularity=None, group_by=("account",), metric=metric):
             if row["amount"] is not None:
                 labels = {"account_id": row["account_id"], "metric": metric, "currency": row["currency"]}
-                yield "aws_cost_net_total", labels, row["amount"]
+                yield "aws_cost_net", labels, row["amount"]
     for row in cost_breakdown(start=start, end=end, granularity=None, group_by=("account", "charge_type")):
         labels = {"account_id": row["account_id"], "charge_type": row["charge_type"], "currency": row["currency"]}
         yield "aws_cost_by_charge_type", labels, row["amount"]

@@ -42,7 +42,7 @@ def test_metrics_show_every_gauge_from_the_snapshot(client, metrics_history, set
     assert len(samples(families, "aws_cost_daily")) == 2 * 7
     # Net cost per account where every day knows it: the member's S3 rows have none, so it has no series.
     days_this_month = min(today.day, 9)
-    assert samples(families, "aws_cost_net_total") == {
+    assert samples(families, "aws_cost_net") == {
         (("account_id", "123456789012"), ("currency", "USD"), ("metric", "net_unblended")): 10 * days_this_month
     }
     assert samples(families, "aws_cost_by_charge_type") == {
