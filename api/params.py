@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from api.fields import Choice, Date, Decimal, Integer
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
-from collection.selectors import GROUP_FIELDS, METRIC_FIELDS
+from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS
 
 # Filter values are matched exactly: DRF's default whitespace trimming would accept a value the schema
 # refuses (and strip characters such as \x1e that str.strip() counts as whitespace). max_length keeps
@@ -65,12 +65,24 @@ class CostParams(WindowParams):
         child=Choice(choices=sorted(GROUP_FIELDS)),
         max_length=2,
         default=list,
-        help_text="Up to two of service, account, region (repeat the parameter or separate with commas).",
+        help_text="Up to two of service, account, region, charge_type (repeat the parameter or separate with commas); "
+        "charge_type (Cost Explorer's RECORD_TYPE: Usage, Credit, Tax, …) combines with account only.",
     )
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
     service = serializers.CharField(required=False, trim_whitespace=False, max_length=255)
     region = serializers.CharField(required=False, trim_whitespace=False, max_length=64)
-    metric = Choice(choices=sorted(METRIC_FIELDS), default="unblended")
+    charge_type = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        max_length=64,
+        help_text="One charge type (Usage, Credit, Refund, Tax, SavingsPlanRecurringFee, …), in any case.",
+    )
+    metric = Choice(
+        choices=sorted(METRIC_FIELDS),
+        default="unblended",
+        help_text="net_unblended and net_amortized are after discounts; an amount is null where a day of it was "
+        "collected before net cost was (until re-collected).",
+    )
     ordering = ordering_field("period", "amount", *sorted(GROUP_FIELDS), default="period")
 
     def validate_group_by(self, value):
@@ -84,6 +96,16 @@ class CostParams(WindowParams):
         if field in GROUP_FIELDS and field not in attrs["group_by"]:
             raise serializers.ValidationError(
                 {"ordering": f"Ordering by {field} needs group_by={field}."}, code="not_grouped"
+            )
+        by_charge_type = "charge_type" in attrs["group_by"] or attrs.get("charge_type")
+        if by_charge_type and not CHARGE_TYPE_GROUPS.issuperset(attrs["group_by"]):
+            raise serializers.ValidationError(
+                {"group_by": "charge_type combines with account only."}, code="not_combinable"
+            )
+        if by_charge_type and (attrs.get("service") or attrs.get("region")):
+            field = "service" if attrs.get("service") else "region"
+            raise serializers.ValidationError(
+                {field: f"The cost by charge type has no {field}."}, code="not_combinable"
             )
         return attrs
 

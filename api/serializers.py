@@ -25,7 +25,12 @@ class CostRowSerializer(serializers.Serializer):
     service = serializers.CharField(required=False)
     account_id = PublicAccountIdField(required=False)
     region = serializers.CharField(required=False)
-    amount = serializers.DecimalField(**MONEY)
+    charge_type = serializers.CharField(
+        required=False, help_text="Cost Explorer's RECORD_TYPE as AWS spells it: Usage, Credit, Tax, …"
+    )
+    amount = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="null: a net metric not collected for every day of the row yet."
+    )
     currency = serializers.CharField()
 
 
@@ -37,11 +42,13 @@ class CostsSerializer(WindowSerializer):
         **MONEY,
         allow_null=True,
         help_text="Total of the whole window under the filters, in its one currency (0 without costs); null when "
-        "the window holds costs in several currencies, which are never added: read `totals`.",
+        "the window holds costs in several currencies, which are never added: read `totals`, or for a net metric "
+        "some day lacks.",
     )
     totals = serializers.DictField(
-        child=serializers.DecimalField(**MONEY),
-        help_text="Total of the whole window under the filters per currency (ISO 4217 code).",
+        child=serializers.DecimalField(**MONEY, allow_null=True),
+        help_text="Total of the whole window under the filters per currency (ISO 4217 code); null for a net metric "
+        "some day lacks.",
     )
     rows = CostRowSerializer(many=True)
 

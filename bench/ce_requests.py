@@ -1,6 +1,7 @@
 """Cost Explorer requests per day on the design's schedule: our incremental strategy against naive re-fetching.
 
-Organization: 50 accounts x 20 services (the demo source, 500 groups a page), tag keys discovered.
+Organization: 50 accounts x 20 services (the demo source, 500 groups a page), tag keys discovered; each costs run
+that fetches a window fetches it by charge type too (the demo's 2.8 charge types per account).
 Schedule: costs hourly, forecast every 2 h, tags every 30 min, optimization every 4 h, reconciliation daily,
 for 24 h after a first (history-filling) run of each; the day holds one round of tag-value probes
 (TAG_PROBE_HOURS=24), and the weekly full refresh (COST_FULL_REFRESH_HOURS=168) is measured once and counted as

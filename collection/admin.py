@@ -8,6 +8,7 @@ from django_celery_beat.models import PeriodicTask
 from . import services
 from .models import (
     AwsAccount,
+    ChargeTypeCost,
     CollectionRun,
     CostData,
     CostForecast,
@@ -61,9 +62,28 @@ class AwsAccountAdmin(ReadOnlyAdmin):
 
 @admin.register(CostData)
 class CostDataAdmin(ReadOnlyAdmin):
-    list_display = ["date", "account", "service", "region", "unblended_cost", "amortized_cost", "currency", "estimated"]
+    list_display = [
+        "date",
+        "account",
+        "service",
+        "region",
+        "unblended_cost",
+        "amortized_cost",
+        "net_unblended_cost",
+        "currency",
+        "estimated",
+    ]
     list_filter = ["estimated", "currency", "service"]
     search_fields = ["account__account_id", "account__name", "service", "region"]
+    date_hierarchy = "date"
+    list_select_related = ["account"]
+
+
+@admin.register(ChargeTypeCost)
+class ChargeTypeCostAdmin(ReadOnlyAdmin):
+    list_display = ["date", "account", "charge_type", "unblended_cost", "net_unblended_cost", "currency", "estimated"]
+    list_filter = ["charge_type", "estimated", "currency"]
+    search_fields = ["account__account_id", "account__name", "charge_type"]
     date_hierarchy = "date"
     list_select_related = ["account"]
 

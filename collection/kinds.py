@@ -96,6 +96,7 @@ KINDS: dict[Kind, KindSpec] = {
         ),
         KindSpec(
             kind=Kind.COSTS,
+            # Its run also stores the same days by charge type (services/charge_types.py): one window, one probe.
             collector=f"{_SERVICES}.costs.collect_costs",
             datasets=(Dataset.COSTS, Dataset.ACCOUNTS),
             every=(1, "hours"),
@@ -116,6 +117,16 @@ KINDS: dict[Kind, KindSpec] = {
                 "aws_cost_daily_average_7d": GaugeFamily(
                     "Average daily cost over the 7 days before yesterday in the currency of the label",
                     ("service", "account_id", "currency"),
+                ),
+                "aws_cost_net": GaugeFamily(
+                    "Month-to-date net cost (after discounts) per account, net_unblended or net_amortized, "
+                    "in the currency of the label",
+                    ("account_id", "metric", "currency"),
+                ),
+                "aws_cost_by_charge_type": GaugeFamily(
+                    "Month-to-date unblended cost per account and charge type (RECORD_TYPE: Usage, Credit, Tax, ...) "
+                    "in the currency of the label",
+                    ("account_id", "charge_type", "currency"),
                 ),
             },
             gauges=f"{_GAUGES}.cost_gauges",

@@ -1,4 +1,4 @@
-"""The AWS cost history: accounts, daily costs, forecasts, tag costs, recommendations, metric snapshots, runs."""
+"""The AWS cost history: accounts, daily costs by service and by charge type, forecasts, tags, recommendations, runs."""
 
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ from collection.kinds import Kind, kind_choices
 MONEY = {"max_digits": 24, "decimal_places": 10}
 
 account_id_validator = RegexValidator(r"^[0-9]{12}\Z", "An AWS account id is exactly 12 digits.")
+NET_HELP = "After discounts; null: unknown (collected before net cost was, or absent from Cost Explorer's answer)."
 
 
 class AwsAccount(models.Model):
@@ -37,19 +38,29 @@ class AwsAccount(models.Model):
         return f"{self.account_id} {self.name}".strip()
 
 
-class CostData(models.Model):
+class DailyCost(models.Model):
+    """The amounts of one day of cost in every stored metric (`collection.cost_metrics`), and how they were known."""
+
+    unblended_cost = models.DecimalField(**MONEY)
+    amortized_cost = models.DecimalField(**MONEY)
+    net_unblended_cost = models.DecimalField(**MONEY, null=True, blank=True, help_text=NET_HELP)
+    net_amortized_cost = models.DecimalField(**MONEY, null=True, blank=True, help_text=NET_HELP)
+    currency = models.CharField(max_length=3, default="USD")
+    estimated = models.BooleanField(default=False)
+    collected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CostData(DailyCost):
     """One day of one service's cost in one account; region "" is the all-regions row."""
 
     date = models.DateField()
     account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="costs")
     service = models.CharField(max_length=255)
     region = models.CharField(max_length=64, blank=True, default="")
-    unblended_cost = models.DecimalField(**MONEY)
-    amortized_cost = models.DecimalField(**MONEY)
-    currency = models.CharField(max_length=3, default="USD")
-    estimated = models.BooleanField(default=False)
-    collected_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "account_id", "service", "region"]
@@ -66,6 +77,28 @@ class CostData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.account_id} {self.service} {self.region or 'all regions'}"
+
+
+class ChargeTypeCost(DailyCost):
+    """One day of one account's cost of one charge type: Cost Explorer's RECORD_TYPE (Usage, Credit, Tax, …)."""
+
+    date = models.DateField()
+    account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="charge_costs")
+    charge_type = models.CharField(
+        max_length=64, help_text="As AWS spells it (Usage, Credit, SavingsPlanRecurringFee, …); compared in any case."
+    )
+
+    class Meta:
+        ordering = ["-date", "account_id", "charge_type"]
+        verbose_name = "daily cost by charge type"
+        verbose_name_plural = "daily costs by charge type"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "account", "charge_type"], name="uniq_charge_type_day"),
+        ]
+        indexes = [models.Index(fields=["account", "date"], name="charge_account_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.account_id} {self.charge_type}"
 
 
 class CostForecast(models.Model):

@@ -65,6 +65,7 @@ def history(db):
     return {
         "account": account,
         "cost": factories.CostDataFactory(account=account),
+        "charge": factories.ChargeTypeCostFactory(account=account),
         "forecast": factories.CostForecastFactory(),
         "tag": factories.TagCostFactory(),
         "recommendation": factories.RecommendationFactory(account=account),
@@ -189,8 +190,11 @@ def metrics_history(transactional_db):
     member = factories.AwsAccountFactory(account_id="210987654321", name="member")
     for days_ago in range(9):
         day = today - dt.timedelta(days=days_ago)
-        factories.CostDataFactory(account=payer, date=day, service="EC2", unblended_cost=Decimal("10.5"))
+        factories.CostDataFactory(
+            account=payer, date=day, service="EC2", unblended_cost=Decimal("10.5"), net_unblended_cost=Decimal("10")
+        )
         factories.CostDataFactory(account=member, date=day, service="S3", unblended_cost=Decimal("2.25"))
+        factories.ChargeTypeCostFactory(account=payer, date=day, charge_type="Credit", unblended_cost=Decimal("-1.5"))
     factories.CostForecastFactory(period_start=today, period_end=next_month(today), mean=Decimal("900"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))

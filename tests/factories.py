@@ -32,6 +32,19 @@ class CostDataFactory(factory.django.DjangoModelFactory):
     amortized_cost = Decimal("11.00")
 
 
+class ChargeTypeCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ChargeTypeCost
+
+    date = factory.LazyFunction(lambda: timezone.now().date())
+    account = factory.SubFactory(AwsAccountFactory)
+    charge_type = "Usage"
+    unblended_cost = Decimal("12.34")
+    amortized_cost = Decimal("11.00")
+    net_unblended_cost = Decimal("11.72")
+    net_amortized_cost = Decimal("10.45")
+
+
 class CostForecastFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.CostForecast

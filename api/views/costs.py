@@ -1,4 +1,4 @@
-"""/api/costs: cost per day or month, grouped by up to two of service, account and region."""
+"""/api/costs: cost per day or month, grouped by up to two of service, account and region, or by charge type."""
 
 from api.csv_export import stream_csv
 from api.pagination import page_metadata
@@ -8,7 +8,7 @@ from api.serializers import CostRowSerializer, CostsSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
 from collection.selectors import GROUP_FIELDS, cost_breakdown, cost_breakdown_page
 
-FILTERS = ("account_id", "service", "region")
+FILTERS = ("account_id", "service", "region", "charge_type")
 
 
 class CostViewSet(CachedListViewSet):

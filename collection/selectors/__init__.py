@@ -2,6 +2,7 @@
 
 from .accounts import account_queryset
 from .costs import (
+    CHARGE_TYPE_GROUPS,
     GRANULARITIES,
     GROUP_FIELDS,
     METRIC_FIELDS,
@@ -25,6 +26,7 @@ from .scope import Scope
 from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, untagged_share
 
 __all__ = [
+    "CHARGE_TYPE_GROUPS",
     "GRANULARITIES",
     "GROUP_FIELDS",
     "METRIC_FIELDS",

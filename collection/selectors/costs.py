@@ -4,18 +4,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, DecimalField, F, Func, Max, Min, QuerySet, Sum, Window
+from django.db.models import Case, Count, DecimalField, F, Func, Max, Min, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import TruncMonth
+from django.db.models.lookups import GreaterThan
 
-from collection.models import CostData
+from collection.cost_metrics import FIELDS_BY_NAME, NULLABLE_FIELDS
+from collection.models import ChargeTypeCost, CostData
 
 from .filters import narrowed
 from .scope import Scope, within_accounts
 
-GROUP_FIELDS = {"service": "service", "account": "account_id", "region": "region"}
-METRIC_FIELDS = {"unblended": "unblended_cost", "amortized": "amortized_cost"}
+GROUP_FIELDS = {"service": "service", "account": "account_id", "region": "region", "charge_type": "charge_type"}
+METRIC_FIELDS = FIELDS_BY_NAME  # unblended, amortized, net_unblended, net_amortized
 GRANULARITIES = ("daily", "monthly")
+# The cost by charge type is a breakdown of its own (ChargeTypeCost, per account and day): it has no service or
+# region, so it groups and filters by account and charge type only.
+CHARGE_TYPE_GROUPS = frozenset({"charge_type", "account"})
+MONEY = DecimalField(max_digits=24, decimal_places=10)
+
+
+def metric_sum(field: str):
+    """SUM(field) of a group; for a net metric, NULL when any of its rows does not know it (collected before net
+    cost was, or absent from Cost Explorer's answer): a sum of the known rows only would pass for the total."""
+    if field not in NULLABLE_FIELDS:
+        return Sum(field)
+    return Case(When(GreaterThan(Count("pk"), Count(field)), then=Value(None)), default=Sum(field), output_field=MONEY)
 
 
 def cost_queryset(
@@ -25,15 +40,23 @@ def cost_queryset(
     account_id: str | None = None,
     service: str | None = None,
     region: str | None = None,
+    charge_type: str | None = None,
     by_region: bool = False,
+    by_charge_type: bool = False,
     scope: Scope | None = None,
-) -> QuerySet[CostData]:
+) -> QuerySet:
     """Daily rows in [start, end) (end exclusive, as in Cost Explorer).
 
     Rows with region "" hold the all-regions total; per-region rows exist only when region
     breakdown is collected. Mixing them would count a cost twice, so a query reads per-region
-    rows only when it filters or groups by region.
+    rows only when it filters or groups by region. Grouped or filtered by charge type (compared in any case, as
+    AWS enums are), it reads the breakdown by charge type instead, which knows no service or region.
     """
+    if by_charge_type or charge_type:
+        if service or region:
+            raise ValueError("the cost by charge type has no service or region")
+        qs = within_accounts(ChargeTypeCost.objects.filter(date__gte=start, date__lt=end), scope)
+        return narrowed(qs, account_id=account_id, charge_type__iexact=charge_type)
     qs = within_accounts(CostData.objects.filter(date__gte=start, date__lt=end), scope)
     qs = qs.exclude(region="") if (by_region or region) else qs.filter(region="")
     return narrowed(qs, account_id=account_id, service=service, region=region)
@@ -49,25 +72,31 @@ def cost_breakdown(
     account_id: str | None = None,
     service: str | None = None,
     region: str | None = None,
+    charge_type: str | None = None,
     scope: Scope | None = None,
 ) -> QuerySet:
     """Cost per period (None: the whole window) and per group, summed in SQL.
 
     Each row is a dict with `period` (when granular), the group fields (`service`, `account_id`,
-    `region`), `amount` (Decimal) and `currency`.
+    `region`, `charge_type`), `amount` (Decimal; None for a net metric some row lacks) and `currency`.
     """
     if granularity not in (*GRANULARITIES, None):
         raise ValueError(f"unknown granularity {granularity!r}")
     unknown = set(group_by) - set(GROUP_FIELDS)
     if unknown:
         raise ValueError(f"unknown group_by {sorted(unknown)}")
+    by_charge_type = "charge_type" in group_by
+    if by_charge_type and not CHARGE_TYPE_GROUPS.issuperset(group_by):
+        raise ValueError("charge_type groups with account only")
     qs = cost_queryset(
         start=start,
         end=end,
         account_id=account_id,
         service=service,
         region=region,
+        charge_type=charge_type,
         by_region="region" in group_by,
+        by_charge_type=by_charge_type,
         scope=scope,
     )
     keys = [GROUP_FIELDS[g] for g in group_by]
@@ -78,24 +107,15 @@ def cost_breakdown(
         qs = qs.annotate(period=TruncMonth("date"))
         keys.insert(0, "period")
     keys.append("currency")
-    return qs.values(*keys).annotate(amount=Sum(METRIC_FIELDS[metric])).order_by(*keys)
+    return qs.values(*keys).annotate(amount=metric_sum(METRIC_FIELDS[metric])).order_by(*keys)
 
 
-def cost_totals(
-    *,
-    start: date,
-    end: date,
-    metric: str = "unblended",
-    account_id: str | None = None,
-    service: str | None = None,
-    region: str | None = None,
-    scope: Scope | None = None,
-) -> dict[str, Decimal]:
-    """Total cost of the window per currency (ISO 4217 code, in code order) under the same filters as
-    `cost_breakdown`: amounts in different currencies are never added. {} when the window holds no cost."""
-    qs = cost_queryset(start=start, end=end, account_id=account_id, service=service, region=region, scope=scope)
-    rows = qs.values("currency").annotate(total=Sum(METRIC_FIELDS[metric])).order_by("currency")
-    return {row["currency"]: row["total"] for row in rows}
+def cost_totals(*, metric: str = "unblended", **query: Any) -> dict[str, Decimal | None]:
+    """Total cost of the window per currency (ISO 4217 code, in code order) of `cost_queryset(**query)` (the window
+    and the filters of `cost_breakdown`): amounts in different currencies are never added. {} when the window
+    holds no cost; None for a net metric some row lacks."""
+    rows = cost_queryset(**query).values("currency").annotate(total=metric_sum(METRIC_FIELDS[metric]))
+    return {row["currency"]: row["total"] for row in rows.order_by("currency")}
 
 
 class _SumOfGroups(Func):
@@ -114,7 +134,7 @@ class _SumOfGroups(Func):
 class CostPage:
     rows: list[dict]  # as `cost_breakdown` gives them
     count: int  # rows of the whole breakdown
-    totals: dict[str, Decimal]  # as `cost_totals` gives them
+    totals: dict[str, Decimal | None]  # as `cost_totals` gives them
 
     @property
     def total(self) -> Decimal | None:
@@ -133,29 +153,33 @@ def cost_breakdown_page(
     One grouping pass: the database adds the count, the total and the first and last currency to every row
     while it groups (window functions), where counting the groups and summing the window would read the history
     twice more. The total is the window's when it holds one currency; with several (rare: nothing adds them up),
-    or grouped by region, whose rows are the per-region ones while the totals stay the all-regions figures, or on
-    an empty page, which carries no figures, `cost_totals` reads them.
+    or grouped by region, whose rows are the per-region ones while the totals stay the all-regions figures, or for
+    a net metric (whose total is unknown when a row is), or on an empty page, which carries no figures,
+    `cost_totals` reads them.
     """
     rows = cost_breakdown(group_by=group_by, **query).order_by(*ordering)
     metric = METRIC_FIELDS[query.get("metric", "unblended")]
-    money = DecimalField(max_digits=24, decimal_places=10)
     figures = rows.annotate(
         row_count=Window(Count("*")),
-        rows_total=_SumOfGroups(Sum(metric), output_field=money),
+        rows_total=_SumOfGroups(Sum(metric), output_field=MONEY),
         first_currency=Window(Min("currency")),
         last_currency=Window(Max("currency")),
     )
     page = list(figures[offset : offset + limit])
+    by_charge_type = "charge_type" in group_by
     if not page:
-        return CostPage(rows=[], count=rows.count(), totals=_totals(query))
+        return CostPage(rows=[], count=rows.count(), totals=_totals(query, by_charge_type=by_charge_type))
     first = page[0]
     one_currency = first["first_currency"] == first["last_currency"] and "region" not in group_by
-    totals = {first["currency"]: first["rows_total"]} if one_currency else _totals(query)
+    if one_currency and metric not in NULLABLE_FIELDS:
+        totals = {first["currency"]: first["rows_total"]}
+    else:
+        totals = _totals(query, by_charge_type=by_charge_type)
     return CostPage(rows=[_without_figures(row) for row in page], count=first["row_count"], totals=totals)
 
 
-def _totals(query: dict) -> dict[str, Decimal]:
-    return cost_totals(**{k: v for k, v in query.items() if k != "granularity"})
+def _totals(query: dict, *, by_charge_type: bool) -> dict[str, Decimal | None]:
+    return cost_totals(**{k: v for k, v in query.items() if k != "granularity"}, by_charge_type=by_charge_type)
 
 
 FIGURES = ("row_count", "rows_total", "first_currency", "last_currency")

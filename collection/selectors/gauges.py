@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
+from collection.cost_metrics import COST_METRICS
 from collection.models import OptimizationRecommendation, TagCost
 from collection.months import month_start
 from collection.selectors.costs import cost_breakdown
@@ -26,11 +27,16 @@ def _cost_rows(*, start: dt.date, end: dt.date, granularity: str | None) -> Iter
         yield row, {"service": row["service"], "account_id": row["account_id"], "currency": row["currency"]}
 
 
+NET_METRICS = tuple(m.name for m in COST_METRICS if m.name.startswith("net_"))
+
+
 def cost_gauges(*, today: dt.date) -> Iterator[Gauge]:
-    """Month-to-date cost, the last METRICS_DAILY_DAYS days, and yesterday against the 7 days before it."""
+    """Month-to-date cost (gross by service, net and by charge type per account), the last METRICS_DAILY_DAYS days,
+    and yesterday against the 7 days before it."""
     tomorrow = today + dt.timedelta(days=1)
     for row, labels in _cost_rows(start=month_start(today=today), end=tomorrow, granularity=None):
         yield "aws_cost_total", labels, row["amount"]
+    yield from _month_by_account(start=month_start(today=today), end=tomorrow)
     first_day = today - dt.timedelta(days=settings.METRICS_DAILY_DAYS - 1)
     for row, labels in _cost_rows(start=first_day, end=tomorrow, granularity="daily"):
         yield "aws_cost_daily", {**labels, "date": row["period"].isoformat()}, row["amount"]
@@ -40,6 +46,20 @@ def cost_gauges(*, today: dt.date) -> Iterator[Gauge]:
     baseline_start = yesterday - dt.timedelta(days=SPIKE_BASELINE_DAYS)
     for row, labels in _cost_rows(start=baseline_start, end=yesterday, granularity=None):
         yield "aws_cost_daily_average_7d", labels, row["amount"] / SPIKE_BASELINE_DAYS
+
+
+def _month_by_account(*, start: dt.date, end: dt.date) -> Iterator[Gauge]:
+    """Per account (series: accounts x metrics, accounts x charge types): the net cost, where every day of the
+    month knows it (a month collected partly before net cost was exports none rather than a part), and the gross
+    cost by charge type."""
+    for metric in NET_METRICS:
+        for row in cost_breakdown(start=start, end=end, granularity=None, group_by=("account",), metric=metric):
+            if row["amount"] is not None:
+                labels = {"account_id": row["account_id"], "metric": metric, "currency": row["currency"]}
+                yield "aws_cost_net", labels, row["amount"]
+    for row in cost_breakdown(start=start, end=end, granularity=None, group_by=("account", "charge_type")):
+        labels = {"account_id": row["account_id"], "charge_type": row["charge_type"], "currency": row["currency"]}
+        yield "aws_cost_by_charge_type", labels, row["amount"]
 
 
 def forecast_gauges(*, today: dt.date) -> Iterator[Gauge]:

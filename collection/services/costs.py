@@ -1,11 +1,13 @@
-"""get_cost_and_usage: daily cost by account and service (unblended and amortized in one request), every page."""
+"""get_cost_and_usage: daily cost by account and service (every stored metric in one request), every page."""
 
 from datetime import date
 
 from django.conf import settings
 
+from collection.cost_metrics import CE_METRICS, COST_METRICS, FIELDS_BY_CE
 from collection.models import AwsAccount, CostData
 from collection.services import parsing
+from collection.services.charge_types import collect_charge_types
 from collection.services.context import CollectionContext, Outcome
 from collection.services.copy_upsert import upsert_rows
 from collection.services.probe import scheduled_window
@@ -13,11 +15,11 @@ from collection.services.upserts import ensure_accounts
 from collection.services.window_replacement import replace_window
 
 OP = "GetCostAndUsage"
-METRICS = ["UnblendedCost", "AmortizedCost"]
-FIELDS = ["date", "account", "service", "region", "unblended_cost", "amortized_cost", "currency", "estimated"]
+METRIC_FIELDS = [m.field for m in COST_METRICS]
+FIELDS = ["date", "account", "service", "region", *METRIC_FIELDS, "currency", "estimated"]
 UNIQUE = ["date", "account", "service", "region"]
-UPDATE = ["unblended_cost", "amortized_cost", "currency", "estimated", "updated_at"]
-PROBED_FIELDS = {"UnblendedCost": "unblended_cost", "AmortizedCost": "amortized_cost"}  # CE metric → field
+UPDATE = [*METRIC_FIELDS, "currency", "estimated", "updated_at"]
+PROBED_FIELDS = FIELDS_BY_CE  # CE metric → field: the probe compares every stored metric
 
 
 def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], dict[str, str]]:
@@ -27,25 +29,20 @@ def cost_rows(page: dict, *, account: str | None = None) -> tuple[list[tuple], d
         for d in page.get("DimensionValueAttributes", [])
     }
     rows = []
-    for result in parsing.field(page, "ResultsByTime", operation=OP):
-        day = parsing.day(parsing.field(result, "TimePeriod", "Start", operation=OP), operation=OP)
-        estimated = bool(result.get("Estimated", False))
-        for group in parsing.field(result, "Groups", operation=OP):
-            first, second = parsing.field(group, "Keys", 0, operation=OP), parsing.field(group, "Keys", 1, operation=OP)
-            unblended, unit = parsing.metric_value(group, "Metrics", "UnblendedCost", operation=OP)
-            amortized = parsing.field(group, "Metrics", "AmortizedCost", "Amount", operation=OP)
-            rows.append(
-                (
-                    day,
-                    account or first,
-                    second if account is None else first,
-                    "" if account is None else second,
-                    unblended,
-                    parsing.amount(amortized, operation=OP),
-                    unit,
-                    estimated,
-                )
+    for day, estimated, group in parsing.day_groups(page, operation=OP):
+        first, second = parsing.field(group, "Keys", 0, operation=OP), parsing.field(group, "Keys", 1, operation=OP)
+        amounts, unit = parsing.cost_amounts(group, operation=OP)
+        rows.append(
+            (
+                day,
+                account or first,
+                second if account is None else first,
+                "" if account is None else second,
+                *amounts,
+                unit,
+                estimated,
             )
+        )
     return rows, names
 
 
@@ -54,7 +51,7 @@ def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str 
     group_by = ["LINKED_ACCOUNT", "SERVICE"] if account is None else ["SERVICE", "REGION"]
     params = {
         "Granularity": "DAILY",
-        "Metrics": METRICS,
+        "Metrics": CE_METRICS,
         "GroupBy": [{"Type": "DIMENSION", "Key": key} for key in group_by],
     }
     if account:
@@ -74,7 +71,8 @@ def fetch_costs(*, ctx: CollectionContext, start: date, end: date, account: str 
 
 
 def collect_costs(*, ctx: CollectionContext) -> Outcome:
-    """Daily costs of `ctx.window`, or of what a scheduled run fetches (`probe.scheduled_window`)."""
+    """Daily costs of `ctx.window`, or of what a scheduled run fetches (`probe.scheduled_window`), and the same
+    days by charge type."""
     window = ctx.window or scheduled_window(ctx=ctx, stored=CostData.objects.filter(region=""), fields=PROBED_FIELDS)
     if window is None:
         return Outcome(notes=["Cost Explorer data unchanged since the last run"])
@@ -84,4 +82,5 @@ def collect_costs(*, ctx: CollectionContext) -> Outcome:
         # Cost Explorer groups by at most two dimensions: regions cost one query (and its pages) per account.
         for account in AwsAccount.objects.values_list("account_id", flat=True):
             written += fetch_costs(ctx=ctx, start=start, end=end, account=account)
+    written += collect_charge_types(ctx=ctx, window=window)
     return Outcome(rows=written, window=(start, end))

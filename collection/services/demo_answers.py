@@ -14,11 +14,19 @@ def money(amount: Decimal) -> dict:
 
 # Savings Plans and reservations amortized over their term: the demo's amortized cost is 97 % of unblended.
 AMORTIZED_SHARE = Decimal("0.97")
+# An enterprise discount: net (after discounts) cost is 95 % of the gross, amortized or not.
+NET_SHARE = Decimal("0.95")
 
 
 def metrics(unblended: Decimal, names) -> dict:
     """The `Metrics` (or `Total`) of an answer asking for `names`, from a group's or a day's unblended cost."""
-    amounts = {"UnblendedCost": unblended, "AmortizedCost": unblended * AMORTIZED_SHARE}
+    amortized = unblended * AMORTIZED_SHARE
+    amounts = {
+        "UnblendedCost": unblended,
+        "AmortizedCost": amortized,
+        "NetUnblendedCost": unblended * NET_SHARE,
+        "NetAmortizedCost": amortized * NET_SHARE,
+    }
     return {name: money(amounts[name]) for name in names}
 
 
@@ -39,6 +47,8 @@ class DemoAnswers(DemoAccountAnswers):
         bill, keys = self.bill, [g["Key"] for g in group_by]
         if keys == ["LINKED_ACCOUNT"]:
             return [([a], bill.day_total(day, a)) for a, _ in bill.accounts]
+        if keys == ["LINKED_ACCOUNT", "RECORD_TYPE"]:
+            return [([a, kind], amount) for a, _ in bill.accounts for kind, amount in bill.charges(day, a)]
         if keys == ["LINKED_ACCOUNT", "SERVICE"]:
             return [([a, s], bill.unblended(day, a, s)) for a, _ in bill.accounts for s in bill.services]
         if keys == ["SERVICE", "REGION"]:

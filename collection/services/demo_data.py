@@ -32,6 +32,12 @@ SERVICES = (
 ACCOUNT_NAMES = ("payer", "production", "staging", "data", "sandbox")
 TAGS = {"team": ("platform", "data", "web", ""), "env": ("prod", "staging", "")}
 MAIN_REGION, OTHER_REGION, MAIN_REGION_SHARE = "us-east-1", "eu-west-1", Decimal("0.7")
+# The charge types (RECORD_TYPE) of a day's cost: every account pays tax; "production" accounts run on a Savings
+# Plan (its recurring fee, the usage it covers and that usage's negation); "sandbox" accounts spend promotional
+# credits. Shares of the day's total; Usage is the rest, so every breakdown adds up to the same total.
+TAX_SHARE = Decimal("0.06")
+SAVINGS_PLAN = {"SavingsPlanRecurringFee": Decimal("0.12"), "SavingsPlanCoveredUsage": Decimal("0.3")}
+CREDIT_SHARE = Decimal("-0.15")
 # Cost Explorer refreshes its data up to three times a day; recent days are restated at each refresh.
 REFRESH_HOURS = 8
 RESTATED_DAYS = 3
@@ -90,6 +96,19 @@ class DemoBill:
     def day_total(self, day: date, account: str | None = None) -> Decimal:
         accounts = [a for a, _ in self.accounts if account in (None, a)]
         return sum((self.unblended(day, a, s) for a in accounts for s in self.services), Decimal(0))
+
+    def charges(self, day: date, account: str) -> list[tuple[str, Decimal]]:
+        """(RECORD_TYPE, unblended cost) of `account`'s day, adding up to its `day_total` exactly."""
+        total = self.day_total(day, account)
+        role = ACCOUNT_NAMES[[a for a, _ in self.accounts].index(account) % len(ACCOUNT_NAMES)]
+        shares = {"Tax": TAX_SHARE}
+        if role == "production":
+            covered = SAVINGS_PLAN["SavingsPlanCoveredUsage"]
+            shares |= {**SAVINGS_PLAN, "SavingsPlanNegation": -covered}
+        if role == "sandbox":
+            shares["Credit"] = CREDIT_SHARE
+        lines = [(kind, (total * share).quantize(TEN_PLACES)) for kind, share in shares.items()]
+        return [("Usage", total - sum(amount for _, amount in lines)), *lines]
 
     def tag_value(self, key: str, account: str) -> str:
         values = TAGS[key]

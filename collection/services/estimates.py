@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Max
 
-from collection.models import AwsAccount, CostData, TagCost
+from collection.models import AwsAccount, ChargeTypeCost, CostData, TagCost
 
 # Cost Explorer does not document its page size; 500 groups a page is a cautious estimate (real pages are larger).
 GROUPS_PER_PAGE = 500
@@ -26,10 +26,12 @@ def _days(start: date | None, end: date | None) -> int:
 
 
 def estimate_costs(*, start: date | None, end: date | None) -> int:
+    """The pages by account and service (and by region), plus those by account and charge type (at least one)."""
     pages = math.ceil(_days(start, end) * _groups_per_day(CostData.objects.filter(region="")) / GROUPS_PER_PAGE)
     if settings.COST_REGION_BREAKDOWN:
         pages += AwsAccount.objects.count() * max(1, math.ceil(pages / 4))
-    return max(1, pages)
+    charges = math.ceil(_days(start, end) * _groups_per_day(ChargeTypeCost.objects) / GROUPS_PER_PAGE)
+    return max(1, pages) + max(1, charges)
 
 
 def estimate_tags(*, start: date | None, end: date | None) -> int:

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from collection.cost_metrics import COST_METRICS
 from collection.currencies import ISO_4217
 from collection.errors import DataValidationError, ErrorCode
 from collection.models import MONEY
@@ -89,3 +90,28 @@ def choice(value: Any, *, choices: Iterable[str], operation: str, name: str) -> 
             if documented.casefold() == value.casefold():
                 return documented
     raise _malformed(f"{operation}: {name} {value!r} is none of {', '.join(choices)}")
+
+
+def cost_amounts(group: dict, *, operation: str) -> tuple[tuple[Decimal | None, ...], str]:
+    """A group's amount of every stored metric (COST_METRICS order; None for a net metric it lacks) and their one
+    currency. A group without a gross metric, or whose metrics are in different currencies, is malformed."""
+    amounts, units = [], set()
+    for metric in COST_METRICS:
+        if not metric.required and optional(group, "Metrics", metric.ce) is None:
+            amounts.append(None)
+            continue
+        amount, unit = metric_value(group, "Metrics", metric.ce, operation=operation)
+        amounts.append(amount)
+        units.add(unit)
+    if len(units) != 1:
+        raise _malformed(f"{operation}: one group's metrics in {sorted(units)}")
+    return tuple(amounts), units.pop()
+
+
+def day_groups(page: dict, *, operation: str):
+    """(day, Estimated, group) of every group of a page. `Groups` and `Estimated` are optional in the service model:
+    a day without groups had no cost, one without the flag is final."""
+    for result in field(page, "ResultsByTime", operation=operation):
+        start = day(field(result, "TimePeriod", "Start", operation=operation), operation=operation)
+        for group in optional(result, "Groups") or []:
+            yield start, bool(result.get("Estimated", False)), group

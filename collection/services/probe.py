@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Min, QuerySet, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 
+from collection.cost_metrics import CE_METRICS
 from collection.models import CostData, TagCost
 from collection.selectors.runs import last_full_fetch
 from collection.services import parsing
@@ -24,9 +25,9 @@ from collection.services.windows import first_run_window
 TOLERANCE = Decimal("0.005")
 OP = "GetCostAndUsage"
 # Every cost metric costmonitor stores, asked for in the probe's one request: Savings Plans amortization settles
-# days after the usage, restating amortized cost while unblended stays equal.
-PROBED_METRICS = ["UnblendedCost", "AmortizedCost"]
-# The day → (amount per metric, Estimated) answer of the probe.
+# days after the usage, restating amortized cost while unblended stays equal; a discount settles net cost alone.
+PROBED_METRICS = CE_METRICS
+# The day → (amount per metric, Estimated) answer of the probe; a metric the day's Total lacks is left out.
 Totals = dict[date, tuple[dict[str, Decimal], bool]]
 
 
@@ -45,9 +46,9 @@ def _fetch(*, ctx: CollectionContext, start: date, end: date) -> Totals:
     def handle(page: dict) -> int:
         for result in parsing.field(page, "ResultsByTime", operation=OP):
             day = parsing.day(parsing.field(result, "TimePeriod", "Start", operation=OP), operation=OP)
+            answered = {metric: parsing.optional(result, "Total", metric, "Amount") for metric in PROBED_METRICS}
             amounts = {
-                metric: parsing.amount(parsing.field(result, "Total", metric, "Amount", operation=OP), operation=OP)
-                for metric in PROBED_METRICS
+                metric: parsing.amount(value, operation=OP) for metric, value in answered.items() if value is not None
             }
             totals[day] = (amounts, bool(result.get("Estimated")))
         return 0
@@ -64,7 +65,7 @@ def _fetch(*, ctx: CollectionContext, start: date, end: date) -> Totals:
 def day_totals(*, ctx: CollectionContext) -> Totals:
     """CE's daily totals over `probe_window`, from the shared probe when a fresh one covers it."""
     start, end = probe_window(today=ctx.today)
-    key = f"ce:probe:v2:{ctx.source}"  # v2: a total per metric
+    key = f"ce:probe:v3:{ctx.source}"  # v3: net metrics too
     cached = cache.get(key)
     if cached and cached["start"] <= start and cached["end"] >= end:
         age = (ctx.now - cached["at"]).total_seconds()
@@ -77,15 +78,31 @@ def day_totals(*, ctx: CollectionContext) -> Totals:
 
 def changed_days(*, ctx: CollectionContext, stored: QuerySet, fields: dict[str, str]) -> list[date]:
     """The days whose CE total of any metric in `fields` (CE metric → field of `stored`) or whose Estimated flag
-    differs from `stored`."""
+    differs from `stored`.
+
+    A metric is compared only where both sides know it: a day whose Total lacks it, or with a stored row where it is
+    unknown (NULL: a net metric collected before net cost was, or absent from a group), is left to the full refresh
+    (COST_FULL_REFRESH_HOURS), so that an answer that never carries it cannot make every run fetch the day again.
+    """
     totals = day_totals(ctx=ctx)
-    rows = stored.filter(date__in=list(totals)).values("date").annotate(**{m: Sum(f) for m, f in fields.items()})
+    rows = (
+        stored.filter(date__in=list(totals))
+        .values("date")
+        .annotate(
+            rows=Count("pk"),
+            **{m: Sum(f) for m, f in fields.items()},
+            **{f"known_{m}": Count(f) for m, f in fields.items()},
+        )
+    )
     ours = {row["date"]: row for row in rows}
     estimated = set(stored.filter(date__in=list(totals), estimated=True).values_list("date", flat=True).distinct())
 
     def differs(day: date, amounts: dict[str, Decimal]) -> bool:
+        row = ours.get(day, {"rows": 0})
         return any(
-            abs(amounts[metric] - (ours.get(day, {}).get(metric) or Decimal(0))) > TOLERANCE for metric in fields
+            abs(amounts[metric] - (row.get(metric) or Decimal(0))) > TOLERANCE
+            for metric in fields
+            if metric in amounts and row.get(f"known_{metric}", 0) == row["rows"]
         )
 
     return [

@@ -5,21 +5,22 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from collection.cost_metrics import COST_METRICS
 from collection.errors import DataValidationError, ErrorCode
 from collection.models import AwsAccount, Reconciliation
 from collection.months import next_month
 from collection.selectors.reconciliation import Key, last_closed_month, stored_totals
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
-from collection.services.costs import PROBED_FIELDS
 from collection.services.estimates import GROUPS_PER_PAGE
 from collection.services.pagination import each_page
 from collection.services.windows import month_periods, validate_window
 
 OP = "GetCostAndUsage"
 MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")  # ASCII: \d would take other scripts' digits
-# The stored metrics, named as the API names them: Cost Explorer's metric → (name, CostData field).
-METRICS = {ce: (field.removesuffix("_cost"), field) for ce, field in PROBED_FIELDS.items()}
+# The gross metrics, named as the API names them: Cost Explorer's metric → (name, CostData field). Net metrics are
+# not reconciled: history collected before them holds none, and a check would report it all as a difference.
+METRICS = {m.ce: (m.name, m.field) for m in COST_METRICS if m.required}
 
 
 def month_window(*, month: str | None, today: date) -> tuple[date, date]:
@@ -62,7 +63,7 @@ def reported_totals(*, ctx: CollectionContext, periods: list[tuple[date, date]])
             if period not in periods:
                 raise DataValidationError(f"{OP}: unexpected period {period}", code=ErrorCode.MALFORMED_RESPONSE)
             answered.add(period)
-            for group in parsing.field(result, "Groups", operation=OP):
+            for group in parsing.optional(result, "Groups") or []:  # optional: no cost that month
                 account = parsing.field(group, "Keys", 0, operation=OP)
                 for ce_metric, (metric, _) in METRICS.items():
                     amount, unit = parsing.metric_value(group, "Metrics", ce_metric, operation=OP)

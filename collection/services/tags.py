@@ -50,11 +50,9 @@ def _groups(page: dict):
     TAG group keys read "key$value"; "key$" is the untagged cost.
     https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_Group.html
     """
-    for result in parsing.field(page, "ResultsByTime", operation=OP):
-        day = parsing.day(parsing.field(result, "TimePeriod", "Start", operation=OP), operation=OP)
-        for group in parsing.field(result, "Groups", operation=OP):
-            _, _, value = parsing.field(group, "Keys", 0, operation=OP).partition("$")
-            yield day, bool(result.get("Estimated", False)), value, group
+    for day, estimated, group in parsing.day_groups(page, operation=OP):
+        _, _, value = parsing.field(group, "Keys", 0, operation=OP).partition("$")
+        yield day, estimated, value, group
 
 
 def tag_rows(page: dict, *, tag_key: str) -> list[TagCost]:

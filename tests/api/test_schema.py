@@ -31,6 +31,17 @@ def test_schema_documents_the_envelope_and_errors(client):
     assert set(envelope["properties"]) == {"status", "data", "metadata", "error"}
 
 
+def test_schema_documents_net_metrics_and_charge_types(client):
+    document = client.get("/api/schema/?format=json").json()
+    params = {p["name"]: p["schema"] for p in document["paths"]["/api/costs/"]["get"]["parameters"]}
+    assert set(params["metric"]["enum"]) == {"unblended", "amortized", "net_unblended", "net_amortized"}
+    assert "charge_type" in params["group_by"]["items"]["enum"]
+    assert params["charge_type"]["type"] == "string"
+    row = document["components"]["schemas"]["CostRow"]["properties"]
+    assert row["amount"]["nullable"] is True
+    assert "charge_type" in row
+
+
 def test_swagger_ui_is_served(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200

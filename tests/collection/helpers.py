@@ -51,3 +51,9 @@ def stub(client_hooks: list, service: str, calls: list[tuple[str, dict | str]]) 
         stubber.activate()
 
     client_hooks.append(hook)
+
+
+def no_charges(start: dt.date, end: dt.date) -> dict:
+    """The costs run's charge-type answer (LINKED_ACCOUNT+RECORD_TYPE) for [start, end) with no group on any day."""
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+    return {"ResultsByTime": [{**day_result(day, []), "Groups": []} for day in days]}

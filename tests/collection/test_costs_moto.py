@@ -11,7 +11,7 @@ from moto import mock_aws
 from collection.models import AwsAccount, CollectionRun, CostData
 from collection.selectors import cost_totals
 from collection.services import run_collection
-from tests.collection.helpers import day_result, inject_cost_pages
+from tests.collection.helpers import day_result, inject_cost_pages, no_charges
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ PAGES = [
         "DimensionValueAttributes": NAMES,
     },
 ]
+CHARGES = no_charges(START, END)  # the costs run's query by charge type, after the pages by service
 RETURNED_TOTAL = Decimal("10.1234567891") + Decimal("0.01") + Decimal("7.5000000001") + Decimal("2.49") + 1
 
 
@@ -51,7 +52,7 @@ def collect(**kwargs) -> CollectionRun:
 
 
 def test_every_page_is_stored_and_totals_match_to_the_cent(moto):
-    inject_cost_pages(PAGES)
+    inject_cost_pages([*PAGES, CHARGES])
     run = collect()
     assert run.status == "succeeded", run.error_message
     assert run.rows_written == 5
@@ -59,13 +60,13 @@ def test_every_page_is_stored_and_totals_match_to_the_cent(moto):
     assert cost_totals(start=DAY2, end=END) == {"USD": Decimal("10.9900000001")}
     assert CostData.objects.get(date=DAY2, account_id=B, service=S3).estimated is True
     assert AwsAccount.objects.get(account_id=A).name == "prod"
-    assert (run.source, run.ce_requests, run.ce_cost_usd) == ("aws", 2, Decimal("0.02"))
-    assert run.aws_requests == {"ce:GetCostAndUsage": 2}
+    assert (run.source, run.ce_requests, run.ce_cost_usd) == ("aws", 3, Decimal("0.03"))
+    assert run.aws_requests == {"ce:GetCostAndUsage": 3}
     assert (run.window_start, run.window_end) == (START, END)
 
 
 def test_second_run_writes_no_duplicates(moto):
-    inject_cost_pages(PAGES)
+    inject_cost_pages([*PAGES, CHARGES])
     collect()
     again = collect()
     assert again.status == "succeeded"
@@ -74,12 +75,12 @@ def test_second_run_writes_no_duplicates(moto):
 
 
 def test_restated_day_is_updated_in_place(moto):
-    inject_cost_pages(PAGES)
+    inject_cost_pages([*PAGES, CHARGES])
     collect()
     before = CostData.objects.get(date=DAY1, account_id=A, service=EC2)
     requests.post("http://motoapi.amazonaws.com/moto-api/reset", timeout=5)
     restated = [{**PAGES[0], "ResultsByTime": [day_result(DAY1, [(A, EC2, "12.00")]), *PAGES[0]["ResultsByTime"][1:]]}]
-    inject_cost_pages([*restated, PAGES[1]])
+    inject_cost_pages([*restated, PAGES[1], CHARGES])
     collect()
     after = CostData.objects.get(date=DAY1, account_id=A, service=EC2)
     assert after.pk == before.pk
@@ -89,7 +90,7 @@ def test_restated_day_is_updated_in_place(moto):
 
 
 def test_throttling_in_the_middle_of_pagination_is_retried(moto, client_hooks):
-    inject_cost_pages(PAGES)
+    inject_cost_pages([*PAGES, CHARGES])
     calls = []
 
     def throttle_second_page_once(params, **kwargs):
@@ -105,7 +106,7 @@ def test_throttling_in_the_middle_of_pagination_is_retried(moto, client_hooks):
     )
     run = collect()
     assert run.status == "succeeded", run.error_message
-    assert calls == [None, "page-2", "page-2"]
+    assert calls == [None, "page-2", "page-2", None]  # the last: the query by charge type
     assert cost_totals(start=START, end=END) == {"USD": RETURNED_TOTAL}
 
 

@@ -9,7 +9,7 @@ from moto import mock_aws
 from collection.aws import build_session
 from collection.models import CostData
 from collection.services import run_collection
-from tests.collection.helpers import day_result, stub
+from tests.collection.helpers import day_result, no_charges, stub
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,12 @@ def test_request_changed_restarts_the_pagination(aws_source, client_hooks):
             ("get_cost_and_usage", first),
             ("get_cost_and_usage", "RequestChangedException"),
             ("get_cost_and_usage", PAGE),
+            ("get_cost_and_usage", no_charges(DAY, DAY + dt.timedelta(days=1))),
         ],
     )
     run = collect_day()
     assert run.status == "succeeded", run.error_message
-    assert (run.rows_written, run.ce_requests) == (1, 3)
+    assert (run.rows_written, run.ce_requests) == (1, 4)
     assert CostData.objects.get().unblended_cost == Decimal("4.20")
 
 

@@ -35,8 +35,9 @@ def spend(django_capture_on_commit_callbacks):
 
 
 def test_ce_requests_per_collection_are_pinned(clock, spend):
-    # 5 accounts x 10 services over 29 days = 1450 groups: three pages of 500.
-    assert spend("costs") == {"ce:GetCostAndUsage": 3}
+    # 5 accounts x 10 services over 29 days = 1450 groups: three pages of 500; then by charge type, 14 groups a
+    # day (each account's Usage and Tax, a Savings Plan's three lines, a sandbox's credits): one page.
+    assert spend("costs") == {"ce:GetCostAndUsage": 4}
     # GetTags once, then team (4 values x 10 services x 29 days: 3 pages) and env (3 values: 2 pages).
     assert spend("tags") == {"ce:GetTags": 1, "ce:GetCostAndUsage": 5}
     assert spend("forecast") == {"ce:GetCostForecast": 1}
@@ -55,7 +56,7 @@ def test_ce_requests_per_collection_are_pinned(clock, spend):
 
     # Next CE refresh (8 h later) restates the last three days: one probe, then one page per query.
     clock["now"] += dt.timedelta(hours=8)
-    assert spend("costs") == {"ce:GetCostAndUsage": 2}
+    assert spend("costs") == {"ce:GetCostAndUsage": 3}
     assert spend("tags") == {"ce:GetCostAndUsage": 2}
     assert spend("forecast") == {"ce:GetCostForecast": 1}
     clock["now"] += dt.timedelta(hours=4)
@@ -67,6 +68,6 @@ def test_ce_requests_per_collection_are_pinned(clock, spend):
 
 def test_run_records_its_spend_and_demo_label(clock):
     run = run_collection(kind="costs", trigger="schedule")
-    assert (run.source, run.ce_requests, str(run.ce_cost_usd)) == ("demo", 3, "0.00")
-    assert run.rows_written == 1450
+    assert (run.source, run.ce_requests, str(run.ce_cost_usd)) == ("demo", 4, "0.00")
+    assert run.rows_written == 1450 + 29 * 14
     assert (run.window_start, run.window_end) == (dt.date(2026, 2, 18), dt.date(2026, 3, 19))

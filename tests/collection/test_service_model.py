@@ -19,7 +19,15 @@ import pytest
 from django.core.cache import cache
 
 from collection import aws
-from collection.models import AwsAccount, CollectionRun, CostData, CostForecast, OptimizationRecommendation, TagCost
+from collection.models import (
+    AwsAccount,
+    ChargeTypeCost,
+    CollectionRun,
+    CostData,
+    CostForecast,
+    OptimizationRecommendation,
+    TagCost,
+)
 from collection.services import recommendations, run_collection
 from tests.collection.helpers import stub
 
@@ -160,6 +168,7 @@ class Case:
     effects: dict[str, Effect] = field(default_factory=dict)  # by dotted path: how a variant changes `expected`
     window: tuple[dt.date, dt.date] | None = None
     entries: str = ""  # a recommendation type: a broken entry is skipped, never the run
+    varies: int = 0  # which of the calls of `operation` the varied answer replaces (a costs run makes two)
 
     @property
     def method(self) -> str:
@@ -197,6 +206,16 @@ cost_rows = projection(
     ("date", "account_id", "service", "region"),
     unblended="unblended_cost",
     amortized="amortized_cost",
+    net_unblended="net_unblended_cost",
+    net_amortized="net_amortized_cost",
+    currency="currency",
+    estimated="estimated",
+)
+charge_rows = projection(
+    ChargeTypeCost.objects,
+    ("date", "account_id", "charge_type"),
+    unblended="unblended_cost",
+    net_amortized="net_amortized_cost",
     currency="currency",
     estimated="estimated",
 )
@@ -233,6 +252,13 @@ def prior_costs() -> None:
         CostData.objects.create(
             date=DAY, account_id=ACCOUNT, service=service, unblended_cost=amount, amortized_cost=amount
         )
+
+
+def prior_charges() -> None:
+    prior_costs()
+    ChargeTypeCost.objects.create(
+        date=DAY, account_id=ACCOUNT, charge_type="Refund", unblended_cost=5, amortized_cost=5
+    )
 
 
 def prior_tags() -> None:
@@ -285,7 +311,12 @@ def cost_page(keys: list[str], metrics: dict) -> dict:
 COSTS = {
     **cost_page(
         [ACCOUNT, EC2],
-        {"UnblendedCost": {"Amount": "12.5", "Unit": "USD"}, "AmortizedCost": {"Amount": "10.25", "Unit": "USD"}},
+        {
+            "UnblendedCost": {"Amount": "12.5", "Unit": "USD"},
+            "AmortizedCost": {"Amount": "10.25", "Unit": "USD"},
+            "NetUnblendedCost": {"Amount": "11.875", "Unit": "USD"},
+            "NetAmortizedCost": {"Amount": "9.74", "Unit": "USD"},
+        },
     ),
     "GroupDefinitions": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}, {"Type": "DIMENSION", "Key": "SERVICE"}],
     "DimensionValueAttributes": [{"Value": ACCOUNT, "Attributes": {"description": "payer"}}],
@@ -293,6 +324,17 @@ COSTS = {
 TAGS = {
     **cost_page(["team$platform", EC2], {"UnblendedCost": {"Amount": "3.5", "Unit": "USD"}}),
     "GroupDefinitions": [{"Type": "TAG", "Key": "team"}, {"Type": "DIMENSION", "Key": "SERVICE"}],
+}
+CHARGES = {  # by charge type: a credit spelt in capitals, with no NetAmortizedCost (the model allows it)
+    **cost_page(
+        [ACCOUNT, "CREDIT"],
+        {
+            "UnblendedCost": {"Amount": "-2.5", "Unit": "USD"},
+            "AmortizedCost": {"Amount": "-2.5", "Unit": "USD"},
+            "NetUnblendedCost": {"Amount": "-2.5", "Unit": "USD"},
+        },
+    ),
+    "GroupDefinitions": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}, {"Type": "DIMENSION", "Key": "RECORD_TYPE"}],
 }
 GET_TAGS = {"Tags": ["team"], "ReturnSize": 1, "TotalSize": 1}
 FORECAST = {
@@ -410,6 +452,10 @@ def renamed_plan(rows: Rows, variant: Variant) -> Rows:
     return {**{k: v for k, v in rows.items() if k != PLAN}, ("savings_plans", ACCOUNT, "/".join(documented)): plan}
 
 
+def without_any(rows: Rows, variant: Variant) -> Rows:
+    return {}
+
+
 def without(key) -> Effect:
     return lambda rows, variant: {k: v for k, v in rows.items() if k != key}
 
@@ -470,7 +516,7 @@ CASES = {
         service="ce",
         operation="GetCostAndUsage",
         answer=COSTS,
-        calls=[("ce", "get_cost_and_usage", COSTS)],
+        calls=[("ce", "get_cost_and_usage", COSTS), ("ce", "get_cost_and_usage", CHARGES)],
         stored=cost_rows,
         prior=prior_costs,
         window=(DAY, NEXT_DAY),
@@ -478,17 +524,45 @@ CASES = {
             (DAY, ACCOUNT, EC2, ""): {
                 "unblended": Decimal("12.5"),
                 "amortized": Decimal("10.25"),
+                "net_unblended": Decimal("11.875"),
+                "net_amortized": Decimal("9.74"),
                 "currency": "USD",
                 "estimated": True,
             }
         },
-        effects={f"{RESULT}.Estimated": replace((DAY, ACCOUNT, EC2, ""), estimated=False)},
+        effects={
+            f"{RESULT}.Estimated": replace((DAY, ACCOUNT, EC2, ""), estimated=False),
+            f"{RESULT}.Groups": without_any,  # a day without groups had no cost: its rows go
+        },
+    ),
+    "costs: by charge type": Case(
+        kind="costs",
+        service="ce",
+        operation="GetCostAndUsage",
+        answer=CHARGES,
+        calls=[("ce", "get_cost_and_usage", COSTS), ("ce", "get_cost_and_usage", CHARGES)],
+        varies=1,
+        stored=charge_rows,
+        prior=prior_charges,
+        window=(DAY, NEXT_DAY),
+        expected={
+            (DAY, ACCOUNT, "Credit"): {
+                "unblended": Decimal("-2.5"),
+                "net_amortized": None,
+                "currency": "USD",
+                "estimated": True,
+            }
+        },
+        effects={
+            f"{RESULT}.Estimated": replace((DAY, ACCOUNT, "Credit"), estimated=False),
+            f"{RESULT}.Groups": without_any,
+        },
     ),
     "tags: GetTags": tags(operation="GetTags", answer=GET_TAGS),
     "tags: GetCostAndUsage": tags(
         operation="GetCostAndUsage",
         answer=TAGS,
-        effects={f"{RESULT}.Estimated": replace(TAG_ROW, estimated=False)},
+        effects={f"{RESULT}.Estimated": replace(TAG_ROW, estimated=False), f"{RESULT}.Groups": without_any},
     ),
     "forecast": Case(
         kind="forecast",
@@ -558,7 +632,15 @@ CASES = {
 
 def reset(case: Case) -> None:
     """The data before each run: the case's prior rows only, no runs, no cached tag keys."""
-    for model in (CostData, TagCost, CostForecast, OptimizationRecommendation, CollectionRun, AwsAccount):
+    for model in (
+        CostData,
+        ChargeTypeCost,
+        TagCost,
+        CostForecast,
+        OptimizationRecommendation,
+        CollectionRun,
+        AwsAccount,
+    ):
         model.objects.all().delete()
     cache.clear()
     case.prior()
@@ -567,8 +649,11 @@ def reset(case: Case) -> None:
 def collect(case: Case, answer: dict, client_hooks: list) -> CollectionRun:
     client_hooks.clear()
     by_service: dict[str, list] = {}
+    seen = 0
     for service, method, given in case.calls:
-        by_service.setdefault(service, []).append((method, answer if method == case.method else given))
+        varied = method == case.method and seen == case.varies
+        seen += method == case.method
+        by_service.setdefault(service, []).append((method, answer if varied else given))
     for service, calls in by_service.items():
         stub(client_hooks, service, calls)
     start, end = case.window or (None, None)

@@ -12,7 +12,7 @@ from collection.errors import DataValidationError
 from collection.models import AwsAccount, CollectionRun, CostData, OptimizationRecommendation
 from collection.services import run_collection
 from collection.services.recommendations import rightsizing_rows
-from tests.collection.helpers import day_result, stub
+from tests.collection.helpers import day_result, no_charges, stub
 from tests.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,12 @@ def test_a_malformed_cost_page_fails_the_run_and_keeps_the_history(
 
 def test_fourteen_integer_digits_are_stored(aws_source, client_hooks, stored_costs):
     # Not 99999999999999.9999999999, which PostgreSQL holds too: SQLite keeps decimals as 15-digit REALs.
-    stub(client_hooks, "ce", [("get_cost_and_usage", cost_answer("99999999999999", "usd"))])
+    charges = no_charges(DAY, DAY + dt.timedelta(days=1))
+    stub(
+        client_hooks,
+        "ce",
+        [("get_cost_and_usage", cost_answer("99999999999999", "usd")), ("get_cost_and_usage", charges)],
+    )
     run = run_collection(kind="costs", trigger="command", start=DAY, end=DAY + dt.timedelta(days=1))
     assert run.status == "succeeded", run.error_message
     assert stored_costs() == [(DAY, "EC2", Decimal("99999999999999"), "USD")]

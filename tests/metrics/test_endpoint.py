@@ -40,6 +40,14 @@ def test_metrics_show_every_gauge_from_the_snapshot(client, metrics_history, set
     today = metrics_history["today"]
     assert totals[(("account_id", "123456789012"), ("currency", "USD"), ("service", "EC2"))] == 10.5 * min(today.day, 9)
     assert len(samples(families, "aws_cost_daily")) == 2 * 7
+    # Net cost per account where every day knows it: the member's S3 rows have none, so it has no series.
+    days_this_month = min(today.day, 9)
+    assert samples(families, "aws_cost_net") == {
+        (("account_id", "123456789012"), ("currency", "USD"), ("metric", "net_unblended")): 10 * days_this_month
+    }
+    assert samples(families, "aws_cost_by_charge_type") == {
+        (("account_id", "123456789012"), ("charge_type", "Credit"), ("currency", "USD")): -1.5 * days_this_month
+    }
     # The month-end projection: the cost of this month's days before the forecast's start (today), plus its mean.
     # On the 1st no day precedes today, so the projection is the mean alone.
     days_before_today = min(today.day - 1, 8)

@@ -16,6 +16,7 @@ SERVICES = [
     "Tax",
 ]
 CREDIT = "Credits"  # a negative line, as AWS promotional credits appear
+RECORD_TYPES = {CREDIT: "Credit", "Tax": "Tax"}  # each line's charge type (RECORD_TYPE); the others are Usage
 
 
 class CostExplorerEmulator:
@@ -107,13 +108,17 @@ class CostExplorerEmulator:
         metrics = body["Metrics"]
         if not keys:
             return self.totals_answer(start, end, metrics)
-        rows = list(self.lines(start, end))
+        # One group per day and keys: lines of one charge type (RECORD_TYPE) in several services add up.
+        groups: dict[tuple, Decimal] = {}
+        for day, account, service, amount in self.lines(start, end):
+            value = {"LINKED_ACCOUNT": account, "SERVICE": service, "RECORD_TYPE": RECORD_TYPES.get(service, "Usage")}
+            key = (day, *(value[k] for k in keys))
+            groups[key] = groups.get(key, Decimal("0")) + amount
+        rows = list(groups.items())
         offset = int(body.get("NextPageToken") or 0)
         page = rows[offset : offset + self.page_size]
         by_day: dict[dt.date, list] = {}
-        for day, account, service, amount in page:
-            value = {"LINKED_ACCOUNT": account, "SERVICE": service}
-            group_keys = [value[k] for k in keys]
+        for (day, *group_keys), amount in page:
             money = {"Amount": str(amount), "Unit": self.currency}
             by_day.setdefault(day, []).append({"Keys": group_keys, "Metrics": dict.fromkeys(metrics, money)})
         results = [
