@@ -9,6 +9,8 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 from api.envelope import EnvelopeJSONRenderer, envelope
+from api.work_limits import QueryTimeout
+from costmonitor.statement_timeout import StatementTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,9 @@ def envelope_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, StatementTimeout):
+        logger.warning("query stopped by API_STATEMENT_TIMEOUT_MS answering %s: %s", context["request"].path, exc)
+        exc = QueryTimeout()
     elif not isinstance(exc, exceptions.APIException):
         logger.exception("unhandled error answering %s", context["request"].path)
         exc = InternalError()

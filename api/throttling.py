@@ -4,7 +4,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from rest_framework import throttling
+from rest_framework import exceptions, throttling
 from rest_framework.authtoken.models import Token
 
 from api.cache_metrics import record_cache_error
@@ -44,9 +44,12 @@ class UserRateThrottle(throttling.UserRateThrottle):
             count = read_many(request, [key], otherwise=lambda: {key: self._increment(key)}).get(key)
         except Exception as exc:
             record_cache_error(operation="throttle", error=exc)
-            return True
-        if count is None:  # django-redis with IGNORE_EXCEPTIONS answers None when Redis is down
-            record_cache_error(operation="throttle")
+            count = None
+        else:
+            if count is None:  # django-redis with IGNORE_EXCEPTIONS answers None when Redis is down
+                record_cache_error(operation="throttle")
+        if count is None:
+            request.throttle_uncounted = True  # nor is it charged (`charge`): the cache is down for it
             return True
         self.window_end = (int(self.now // self.duration) + 1) * self.duration
         return count <= self.num_requests
@@ -54,11 +57,33 @@ class UserRateThrottle(throttling.UserRateThrottle):
     def wait(self) -> float:
         return self.window_end - self.now
 
-    def _increment(self, key: str) -> int | None:
-        """The counter at `key` plus one; a missing counter starts at 1 and lives one window."""
+    def charge(self, request, *, requests: int) -> None:
+        """Count `request` as `requests` more (work that costs more than a cached answer); Throttled over the rate.
+
+        The request was counted once already when it was let in. The cache being down lets it through, as there;
+        a request the throttle could not count is not asked about again.
+        """
+        if requests <= 0 or getattr(request, "throttle_uncounted", False):
+            return
+        self.now = time.time()
+        key = self.get_cache_key(request, None)
         try:
-            return cache.incr(key)
+            count = self._increment(key, by=requests)
+        except Exception as exc:
+            record_cache_error(operation="throttle", error=exc)
+            return
+        if count is None:
+            record_cache_error(operation="throttle")
+            return
+        if count > self.num_requests:
+            self.window_end = (int(self.now // self.duration) + 1) * self.duration
+            raise exceptions.Throttled(wait=self.wait())
+
+    def _increment(self, key: str, *, by: int = 1) -> int | None:
+        """The counter at `key` plus `by`; a missing counter starts at `by` and lives one window."""
+        try:
+            return cache.incr(key, by)
         except ValueError:  # no counter yet in this window
-            if cache.add(key, 1, timeout=self.duration):
-                return 1
-            return cache.incr(key)  # another request created it meanwhile
+            if cache.add(key, by, timeout=self.duration):
+                return by
+            return cache.incr(key, by)  # another request created it meanwhile
