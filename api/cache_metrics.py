@@ -18,6 +18,7 @@ def record_cache_error(*, operation: str, error: BaseException | None = None) ->
     CACHE_ERRORS.labels(operation=operation).inc()
     logger.warning("API cache %s failed, answering from the database: %s", operation, error or "cache unreachable")
 
+
 CACHE_OVERSIZE = Counter(
     "costmonitor_cache_oversize_total",
     "API answers served but not cached: bigger than API_CACHE_MAX_ENTRY_BYTES.",

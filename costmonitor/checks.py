@@ -104,7 +104,7 @@ def check_separate_redis(**_kwargs: Any) -> list[checks.CheckMessage]:
         checks.Warning(
             f"REDIS_URL and CELERY_BROKER_URL point at the same Redis instance ({cache[0]}:{cache[1]}).",
             hint="Run the cache in a Redis with maxmemory and allkeys-lru and the broker in another with noeviction "
-            "(docs/deployment.md, \"Redis\"); SILENCED_SYSTEM_CHECKS=costmonitor.W020 accepts the risk.",
+            '(docs/deployment.md, "Redis"); SILENCED_SYSTEM_CHECKS=costmonitor.W020 accepts the risk.',
             id="costmonitor.W020",
         )
     ]

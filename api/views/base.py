@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.db.models import QuerySet
+from django.dispatch import receiver
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import serializers, viewsets
