@@ -10,7 +10,7 @@ from rest_framework.views import exception_handler
 
 from api.envelope import EnvelopeJSONRenderer, envelope
 from api.work_limits import QueryTimeout
-from costmonitor.statement_timeout import StatementTimeout
+from costmonitor.statement_limits import StatementTimeout
 
 logger = logging.getLogger(__name__)
 

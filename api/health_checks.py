@@ -11,7 +11,7 @@ from kombu import Connection
 
 from collection.models import CollectionRun
 from collection.selectors import last_success_by_kind, latest_data_source
-from costmonitor.statement_timeout import statement_timeout
+from costmonitor.statement_limits import statement_limits
 
 # Transports that live in this process or on local disk: nothing to reach, so nothing can be down.
 LOCAL_BROKERS = ("filesystem://", "memory://")
@@ -73,7 +73,7 @@ def health_report() -> tuple[str, dict]:
     API work makes it answer "unhealthy" in time rather than late.
     """
     started = time.monotonic()
-    with statement_timeout(milliseconds=settings.HEALTH_STATEMENT_TIMEOUT_MS):
+    with statement_limits(milliseconds=settings.HEALTH_STATEMENT_TIMEOUT_MS):
         checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
         if not checks["database"]["ok"]:
             return "unhealthy", checks

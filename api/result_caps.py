@@ -35,7 +35,7 @@ def capped_rows(rows: QuerySet) -> Iterator:
     than API_MAX_CSV_ROWS.
 
     The database counts them as it computes them, on every row (a window function), so the first row, read here,
-    already says how many there are; the rest are read from the same cursor as the export streams.
+    already says how many there are; the rest are turned into rows as the export streams.
     """
     found = rows.annotate(row_count=Window(Count("*"))).iterator(chunk_size=2000)
     first = next(found, None)

@@ -1,8 +1,9 @@
-"""Bounds on the work one API request may cause: a statement timeout, a few slots per process for uncached work.
+"""Bounds on the work one API request may cause: limits on its statements, and slots for uncached work.
 
-The slots keep a gunicorn worker's threads from all waiting on the database at once: an uncached answer or an
-export takes one (`expensive_work`), and when none is free the request is refused at once (503 `SERVER_BUSY`)
-rather than queued, so at least one thread per worker stays free for `/health` and cached answers.
+An uncached answer or an export takes one of API_MAX_CONCURRENT_QUERIES slots of its process (`expensive_work`)
+and, when none is free, is refused at once (503 `SERVER_BUSY`) rather than queued: a gunicorn worker's other
+threads stay free for `/health` and cached answers, and the CPU heavy work may take (in the database, one process
+per slot; in the worker, an export's formatting) stays bounded by the number of workers.
 """
 
 import functools
@@ -16,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from rest_framework import exceptions, status
 
 from api.throttling import UserRateThrottle
-from costmonitor.statement_timeout import statement_timeout
+from costmonitor.statement_limits import statement_limits
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,9 @@ class ServerBusy(exceptions.APIException):
     details = {"retry_after": RETRY_AFTER_SECONDS}
 
 
-class StatementTimeoutMiddleware:
-    """Runs every /api/ request with API_STATEMENT_TIMEOUT_MS on each database statement."""
+class StatementLimitsMiddleware:
+    """Runs every /api/ request with API_STATEMENT_TIMEOUT_MS on each database statement, and at most
+    API_DB_PARALLEL_WORKERS PostgreSQL workers besides its own: the slots then bound the database's CPU too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -52,7 +54,11 @@ class StatementTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        with statement_timeout(milliseconds=settings.API_STATEMENT_TIMEOUT_MS):
+        limits = {
+            "milliseconds": settings.API_STATEMENT_TIMEOUT_MS,
+            "parallel_workers": settings.API_DB_PARALLEL_WORKERS,
+        }
+        with statement_limits(**limits):
             return self.get_response(request)
 
 

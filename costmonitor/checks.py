@@ -44,6 +44,7 @@ RULES = (
     Rule("costmonitor.E020", "API_STATEMENT_TIMEOUT_MS", "0 or more (0: no limit)", lambda value: value >= 0),
     Rule("costmonitor.E021", "HEALTH_STATEMENT_TIMEOUT_MS", "0 or more (0: no limit)", lambda value: value >= 0),
     Rule("costmonitor.E022", "API_MAX_CONCURRENT_QUERIES", "a positive integer", _positive),
+    Rule("costmonitor.E027", "API_DB_PARALLEL_WORKERS", "0 or more", lambda value: value >= 0),
     Rule("costmonitor.E023", "API_UNCACHED_REQUEST_COST", "a positive integer", _positive),
     Rule("costmonitor.E024", "API_MAX_GROUPS", "a positive integer", _positive),
     Rule("costmonitor.E025", "API_MAX_CSV_ROWS", "a positive integer", _positive),

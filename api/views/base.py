@@ -167,9 +167,7 @@ class CachedListViewSet(viewsets.ViewSet):
         except BaseException:
             slot.release()
             raise
-        return stream_csv(
-            (serializer(row).data for row in found), columns=columns, filename=filename, on_close=slot.release
-        )
+        return stream_csv(found, serializer=serializer, columns=columns, filename=filename, on_close=slot.release)
 
 
 # An entry key depends only on the view, the query, the day (its default window) and settings, so, as its

@@ -14,11 +14,11 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")
 API_STATEMENT_TIMEOUT_MS = env.int("API_STATEMENT_TIMEOUT_MS", default=5000)
 # /health's statements: it must answer fast even when the database is busy with API work.
 HEALTH_STATEMENT_TIMEOUT_MS = env.int("HEALTH_STATEMENT_TIMEOUT_MS", default=500)
-# Uncached answers and exports computed at once per process: one fewer than gunicorn's threads, so each worker
-# keeps a thread for /health and cached answers (the web role reads the same GUNICORN_THREADS).
-API_MAX_CONCURRENT_QUERIES = env.int(
-    "API_MAX_CONCURRENT_QUERIES", default=max(1, env.int("GUNICORN_THREADS", default=4) - 1)
-)
+# PostgreSQL parallel workers one API statement may add to its own process (max_parallel_workers_per_gather).
+API_DB_PARALLEL_WORKERS = env.int("API_DB_PARALLEL_WORKERS", default=0)
+# Uncached answers and exports computed at once per gunicorn worker process; its other threads serve /health
+# and cached answers. Heavy work then runs on as many CPUs as there are workers.
+API_MAX_CONCURRENT_QUERIES = env.int("API_MAX_CONCURRENT_QUERIES", default=1)
 # An uncached answer or an export counts as this many requests against API_THROTTLE_RATE.
 API_UNCACHED_REQUEST_COST = env.int("API_UNCACHED_REQUEST_COST", default=10)
 # Groups (rows of the whole breakdown, all pages) an uncached /api/costs or /api/tags answer may have.

@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "costmonitor.request_logging.RequestContextMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "api.metrics.middleware.ApiMetricsMiddleware",
-    "api.work_limits.StatementTimeoutMiddleware",
+    "api.work_limits.StatementLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -56,15 +56,17 @@ def expected_total(start: dt.date, end: dt.date, *, today: dt.date) -> Decimal:
 
 
 class RedisServer:
-    """A redis-server of our own on a free port (the machine's shared Redis is never stopped)."""
+    """A redis-server of our own on a free port (the machine's shared Redis is never stopped), with `options`
+    (e.g. "--maxmemory", "4mb") after the defaults."""
 
-    def __init__(self, directory: Path) -> None:
-        self.port, self.directory, self.proc = free_port(), directory, None
+    def __init__(self, directory: Path, *options: str) -> None:
+        self.port, self.directory, self.options, self.proc = free_port(), directory, options, None
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
         args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.proc = subprocess.Popen([*args, "--dir", str(self.directory)], stdout=subprocess.DEVNULL)  # noqa: S603
+        args += ["--dir", str(self.directory), *self.options]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)  # noqa: S603
         wait_until(lambda: self.ping())
 
     def stop(self) -> None:

@@ -52,15 +52,30 @@ def test_a_query_over_the_statement_timeout_is_a_503_query_timeout(api_client, c
     assert "month by month" in found["message"]
 
 
+def show(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's session settings")
 @pytest.mark.django_db(transaction=True)
-def test_the_timeout_ends_with_the_request(api_client, costs, settings):
-    """The connection, kept for the next request (CONN_MAX_AGE), is back to the server's default afterwards."""
+def test_an_api_statement_runs_limited_and_the_session_is_reset_after(api_client, costs, monkeypatch, settings):
+    """During the request: the timeout, and no parallel workers (one process per slot). After it, the connection
+    (kept for the next request, CONN_MAX_AGE) is back to the server's defaults."""
     settings.API_STATEMENT_TIMEOUT_MS = 1234
+    defaults = {name: show(name) for name in ("statement_timeout", "max_parallel_workers_per_gather")}
+    seen = {}
+    real = costs_view.cost_breakdown_page
+
+    def watched(**query):
+        seen.update({name: show(name) for name in defaults})
+        return real(**query)
+
+    monkeypatch.setattr(costs_view, "cost_breakdown_page", watched)
     assert api_client.get(f"/api/costs?{window(costs)}").status_code == 200
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW statement_timeout")
-            assert cursor.fetchone()[0] == "0"
+    assert seen == {"statement_timeout": "1234ms", "max_parallel_workers_per_gather": "0"}
+    assert {name: show(name) for name in defaults} == defaults
 
 
 @pytest.mark.django_db(transaction=True)
@@ -118,7 +133,8 @@ def test_an_uncached_answer_counts_more_against_the_throttle_than_a_cached_one(a
 def test_a_second_uncached_answer_or_export_is_throttled_where_cached_ones_are_not(api_client, costs, settings):
     settings.API_THROTTLE_RATE = "15/min"
     settings.API_UNCACHED_REQUEST_COST = 10
-    assert api_client.get(f"/api/costs?{window(costs, format='csv')}").status_code == 200
+    export = api_client.get(f"/api/costs?{window(costs, format='csv')}")
+    assert b"".join(export.streaming_content).startswith(b"period,service,amount,currency")
     response = api_client.get(f"/api/costs?{window(costs)}")
     assert error(response, 429)["code"] == "THROTTLED"
     assert int(response["Retry-After"]) > 0
@@ -143,6 +159,7 @@ def test_an_export_over_the_row_cap_is_refused_before_any_row_is_sent(api_client
     assert "a month at a time" in found["message"]
     response = api_client.get(f"/api/costs?{window(costs, format='csv', granularity='monthly')}")
     assert response["Content-Type"].startswith("text/csv")
+    assert len(b"".join(response.streaming_content).splitlines()) == 3
 
 
 def test_tags_and_recommendations_are_capped_too(api_client, settings):

@@ -1,4 +1,5 @@
-"""A time limit on each database statement a block runs: PostgreSQL's statement_timeout, SQLite's progress handler.
+"""Limits on each database statement a block runs: a time limit (PostgreSQL's statement_timeout, SQLite's
+progress handler) and, on PostgreSQL, the parallel workers one statement may add.
 
 Applied lazily, through the connection's execute wrappers, so a block that runs no statement (a cached API
 answer) costs no database round trip. https://docs.djangoproject.com/en/5.2/topics/db/instrumentation/
@@ -23,15 +24,21 @@ class StatementTimeout(OperationalError):
 
 
 class _PostgresLimit:
-    """Sets the session's statement_timeout before the block's first statement and resets it when the block ends.
+    """Sets the session's statement_timeout (and max_parallel_workers_per_gather) before the block's first
+    statement and resets them when the block ends.
 
-    Inside a transaction the setting is local to it (`SET LOCAL`), on every statement: a rollback would undo a
+    Inside a transaction the settings are local to it (`SET LOCAL`), on every statement: a rollback would undo a
     session-level SET made there, and the block's later statements would run unlimited.
     https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT
+    https://www.postgresql.org/docs/current/runtime-config-resource.html#GUC-MAX-PARALLEL-WORKERS-PER-GATHER
     """
 
-    def __init__(self, milliseconds: int) -> None:
-        self.value, self.session = f"{milliseconds}ms", None
+    def __init__(self, milliseconds: int, parallel_workers: int | None) -> None:
+        self.timeout = f"{milliseconds}ms"
+        self.settings = {"statement_timeout": self.timeout}
+        if parallel_workers is not None:
+            self.settings["max_parallel_workers_per_gather"] = str(parallel_workers)
+        self.session = None
 
     def __call__(self, execute, sql, params, many, context):
         db = context["connection"]
@@ -44,30 +51,35 @@ class _PostgresLimit:
             return execute(sql, params, many, context)
         except OperationalError as exc:
             if getattr(exc.__cause__, "sqlstate", None) == QUERY_CANCELED:
-                raise StatementTimeout(f"statement cancelled after {self.value}") from exc
+                raise StatementTimeout(f"statement cancelled after {self.timeout}") from exc
             raise
 
     def _set(self, db, *, local: bool) -> None:
+        calls = ", ".join("set_config(%s, %s, %s)" for _ in self.settings)
+        params = [value for name, setting in self.settings.items() for value in (name, setting, local)]
         with db.wrap_database_errors, db.connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, %s)", [self.value, local])
+            cursor.execute(f"SELECT {calls}", params)
 
     def close(self) -> None:
         if self.session is None or self.session is not connection.connection:
             return
         try:
             with connection.wrap_database_errors, self.session.cursor() as cursor:
-                cursor.execute("RESET statement_timeout")
+                cursor.execute("; ".join(f"RESET {name}" for name in self.settings))
         except DatabaseError:  # a session left in an unknown state must not serve the next request
             connection.close()
 
 
 class _SqliteLimit:
-    """Interrupts each statement once it has run `milliseconds` (SQLite has no server-side setting)."""
+    """Interrupts each statement once it has run `milliseconds` (SQLite has no server-side setting, nor parallel
+    workers)."""
 
-    def __init__(self, milliseconds: int) -> None:
+    def __init__(self, milliseconds: int, parallel_workers: int | None) -> None:
         self.seconds = milliseconds / 1000
 
     def __call__(self, execute, sql, params, many, context):
+        if self.seconds <= 0:
+            return execute(sql, params, many, context)
         raw = context["connection"].connection
         deadline = time.monotonic() + self.seconds
         raw.set_progress_handler(lambda: time.monotonic() > deadline, SQLITE_STEPS)
@@ -88,18 +100,19 @@ LIMITS = {"postgresql": _PostgresLimit, "sqlite": _SqliteLimit}
 
 
 @contextmanager
-def statement_timeout(*, milliseconds: int) -> Iterator[None]:
-    """Run the block with every statement on the default connection limited to `milliseconds` (0: no limit).
+def statement_limits(*, milliseconds: int, parallel_workers: int | None = None) -> Iterator[None]:
+    """Run the block with every statement on the default connection limited to `milliseconds` (0: no limit) and,
+    unless None, to `parallel_workers` workers besides its own process.
 
-    A statement over it raises StatementTimeout (a DatabaseError). Rows a server-side cursor fetches after the
-    block (a streamed export) are not limited: PostgreSQL computes a WITH HOLD cursor's rows when it is declared,
-    and SQLite a grouped and sorted query's before its first row, both inside the block.
+    A statement over the time raises StatementTimeout (a DatabaseError). A result read after the block (a streamed
+    export) was computed inside it: server-side cursors are off (settings/database.py), and SQLite computes a
+    grouped and sorted query before its first row.
     """
     limit_class = LIMITS.get(connection.vendor)
-    if milliseconds <= 0 or limit_class is None:
+    if (milliseconds <= 0 and parallel_workers is None) or limit_class is None:
         yield
         return
-    limit = limit_class(milliseconds)
+    limit = limit_class(milliseconds, parallel_workers)
     try:
         with connection.execute_wrapper(limit):
             yield
