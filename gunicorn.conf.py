@@ -20,6 +20,8 @@ def _int(name: str, default: int) -> int:
 
 _host = os.environ.get("BIND_HOST", "0.0.0.0")  # noqa: S104 - a container serves on all its interfaces
 bind = [f"{_host}:{_int('PORT', 5000)}", f"{_host}:{_int('METRICS_PORT', 8080)}"]
+# Uncached answers and exports take at most API_MAX_CONCURRENT_QUERIES (1) of a worker's threads; the others
+# answer /health and cached reads meanwhile (api/work_limits.py). Size workers to the web role's CPUs.
 workers = _int("GUNICORN_WORKERS", 2)
 threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 60)
