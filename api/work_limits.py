@@ -7,7 +7,6 @@ per slot; in the worker, an export's formatting) stays bounded by the number of 
 """
 
 import functools
-import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,8 +17,6 @@ from rest_framework import exceptions, status
 
 from api.throttling import UserRateThrottle
 from costmonitor.statement_limits import statement_limits
-
-logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 1
@@ -64,6 +61,7 @@ class StatementLimitsMiddleware:
 
 @functools.cache
 def _slots(size: int) -> threading.BoundedSemaphore:
+    """The process's slots, one semaphore per size (a changed setting, in tests, gets its own)."""
     return threading.BoundedSemaphore(size)
 
 
