@@ -2,8 +2,10 @@
 cache and the Celery broker share one Redis."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from django.core.cache import cache
 from prometheus_client import REGISTRY
 
@@ -11,6 +13,7 @@ from collection.cache_versions import bump_dataset_versions
 from collection.models import CostData
 from costmonitor.cache_keys import version_key
 from costmonitor.checks import check_separate_redis
+from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +74,14 @@ def test_a_cache_and_broker_sharing_one_redis_warn_in_production(settings, cache
         assert not messages[0].is_serious()
         assert "secret" not in messages[0].msg
         assert "noeviction" in messages[0].hint
+
+
+def test_compose_runs_the_cache_and_the_broker_in_two_redis_with_opposite_policies():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    app = compose["services"]["web"]["environment"]
+    cache_host, broker_host = (urlsplit(app[name]).hostname for name in ("REDIS_URL", "CELERY_BROKER_URL"))
+    assert cache_host != broker_host
+    cache_args, broker_args = (compose["services"][host]["command"] for host in (cache_host, broker_host))
+    assert cache_args[cache_args.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert cache_args[cache_args.index("--maxmemory") + 1] == "${CACHE_MAXMEMORY:-256mb}"
+    assert broker_args[broker_args.index("--maxmemory-policy") + 1] == "noeviction"
