@@ -29,11 +29,7 @@ from tests.integration.workers import wait_for
 def pytest_configure(config):
     """The calendar pass (.ci/run): with COSTMONITOR_TEST_NOW (an ISO instant) the whole run starts at that instant
     and the clock ticks on from there. Only this process travels: tests that start other processes are marked
-    `integration` and left out of that pass.
-
-    The processes tests start share the test machine's one Redis for the cache and the broker (two databases),
-    as CI does: the warning about that (costmonitor.W020) is silenced for them, unless a test says otherwise."""
-    os.environ.setdefault("SILENCED_SYSTEM_CHECKS", "costmonitor.W020")
+    `integration` and left out of that pass."""
     instant = os.environ.get("COSTMONITOR_TEST_NOW")
     if instant:
         traveller = time_machine.travel(dt.datetime.fromisoformat(instant), tick=True)
