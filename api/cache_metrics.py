@@ -1,4 +1,4 @@
-"""The cache error counter; /metrics exposes it from prometheus_client's default registry."""
+"""The cache's error and oversize counters; /metrics exposes them from prometheus_client's default registry."""
 
 import logging
 
@@ -17,3 +17,14 @@ def record_cache_error(*, operation: str, error: BaseException | None = None) ->
     """Count and log one failed cache operation; the caller answers from the database instead."""
     CACHE_ERRORS.labels(operation=operation).inc()
     logger.warning("API cache %s failed, answering from the database: %s", operation, error or "cache unreachable")
+
+
+CACHE_OVERSIZE = Counter(
+    "costmonitor_cache_oversize_total",
+    "API answers served but not cached: bigger than API_CACHE_MAX_ENTRY_BYTES.",
+    ["dataset"],
+)
+
+
+def record_oversize_entry(*, dataset: str) -> None:
+    CACHE_OVERSIZE.labels(dataset=dataset).inc()

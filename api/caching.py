@@ -4,9 +4,11 @@ A finished collection calls `bump_dataset_versions`; an entry remembers the vers
 under, so after a bump the next read misses and recomputes (overwriting the entry). The version and
 the entry are read in one round trip (`api.hot_read.read_many`: with the request's user, when it was read
 that way). The cache being down is never an error: the read is answered from the database and counted in
-`costmonitor_cache_errors_total`.
+`costmonitor_cache_errors_total`. An entry bigger than API_CACHE_MAX_ENTRY_BYTES is served and not kept, so
+no single query can fill the cache (counted in `costmonitor_cache_oversize_total`).
 """
 
+import pickle
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from api.cache_metrics import record_cache_error
+from api.cache_metrics import record_cache_error, record_oversize_entry
 from api.hot_read import read_many
 from collection.cache_versions import dataset_version
 from costmonitor.cache_keys import version_key
@@ -59,8 +61,13 @@ def cached_read(request, *, dataset: str, key: str, compute: Callable[[], Any]) 
     if (hit := fresh_payload(entry, version=version)) is not None:
         return hit[0], True, hit[1]
     payload = compute()
+    entry = (version, time.time(), payload)
+    # Measured as django-redis stores it (its default serializer pickles). https://github.com/jazzband/django-redis#pluggable-serializer
+    if len(pickle.dumps(entry)) > settings.API_CACHE_MAX_ENTRY_BYTES:
+        record_oversize_entry(dataset=dataset)
+        return payload, False, None
     try:
-        cache.set(key, (version, time.time(), payload), timeout=settings.API_CACHE_TTLS[dataset])
+        cache.set(key, entry, timeout=settings.API_CACHE_TTLS[dataset])
     except Exception as exc:
         record_cache_error(operation="set", error=exc)
     return payload, False, None

@@ -16,6 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 from api.envelope import EnvelopeJSONRenderer, envelope
+from api.work_limits import QueryTimeout
+from costmonitor.statement_limits import StatementTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +100,9 @@ def envelope_exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, SuspiciousOperation):  # request.GET or the body read in the view: too many fields, too big
         exc = django_refusal(exc)
+    elif isinstance(exc, StatementTimeout):
+        logger.warning("query stopped by API_STATEMENT_TIMEOUT_MS answering %s: %s", context["request"].path, exc)
+        exc = QueryTimeout()
     elif not isinstance(exc, exceptions.APIException):
         logger.exception("unhandled error answering %s", context["request"].path)
         exc = InternalError()

@@ -7,13 +7,15 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 
 ERRORS = {
-    400: "VALIDATION_ERROR (details name each offending field) or PARSE_ERROR.",
+    400: "VALIDATION_ERROR (details name each offending field), PARSE_ERROR, or RESULT_TOO_LARGE (details: count, "
+    "limit, setting): ask for a shorter window, e.g. a month at a time.",
     401: "NOT_AUTHENTICATED or AUTHENTICATION_FAILED: send `Authorization: Token …` or a session.",
     403: "PERMISSION_DENIED.",
     404: "NOT_FOUND.",
     405: "METHOD_NOT_ALLOWED: the API is read-only except POST /api/runs/.",
     429: "THROTTLED: details.retry_after says when to retry.",
     500: "INTERNAL_ERROR.",
+    503: "QUERY_TIMEOUT (the query ran past API_STATEMENT_TIMEOUT_MS) or SERVER_BUSY (details.retry_after).",
 }
 
 

@@ -44,9 +44,12 @@ class UserRateThrottle(throttling.UserRateThrottle):
             count = read_many(request, [key], otherwise=lambda: {key: increment(key, period=self.duration)}).get(key)
         except Exception as exc:
             record_cache_error(operation="throttle", error=exc)
-            return True
-        if count is None:  # django-redis with IGNORE_EXCEPTIONS answers None when Redis is down
-            record_cache_error(operation="throttle")
+            count = None
+        else:
+            if count is None:  # django-redis with IGNORE_EXCEPTIONS answers None when Redis is down
+                record_cache_error(operation="throttle")
+        if count is None:
+            request.throttle_uncounted = True  # nor is it charged (`charge`): the cache is down for it
             return True
         self.window_end = (int(self.now // self.duration) + 1) * self.duration
         return count <= self.num_requests
@@ -54,15 +57,36 @@ class UserRateThrottle(throttling.UserRateThrottle):
     def wait(self) -> float:
         return self.window_end - self.now
 
+    def charge(self, request, *, requests: int) -> None:
+        """Count `request` as `requests` more (work that costs more than a cached answer); Throttled over the rate.
 
-def increment(key: str, *, period: int) -> int | None:
-    """The counter at `key` plus one; a missing counter starts at 1 and lives `period` seconds."""
+        The request was counted once already when it was let in. The cache being down lets it through, as there;
+        a request the throttle could not count is not asked about again.
+        """
+        if requests <= 0 or getattr(request, "throttle_uncounted", False):
+            return
+        self.now = time.time()
+        key = self.get_cache_key(request, None)
+        try:
+            count = increment(key, period=self.duration, by=requests)
+        except Exception as exc:
+            record_cache_error(operation="throttle", error=exc)
+            return
+        if count is None:
+            record_cache_error(operation="throttle")
+            return
+        if count > self.num_requests:
+            self.window_end = (int(self.now // self.duration) + 1) * self.duration
+            raise exceptions.Throttled(wait=self.wait())
+
+def increment(key: str, *, period: int, by: int = 1) -> int | None:
+    """The counter at `key` plus `by`; a missing counter starts at `by` and lives `period` seconds."""
     try:
-        return cache.incr(key)
+        return cache.incr(key, by)
     except ValueError:  # no counter yet in this window
-        if cache.add(key, 1, timeout=period):
-            return 1
-        return cache.incr(key)  # another request created it meanwhile
+        if cache.add(key, by, timeout=period):
+            return by
+        return cache.incr(key, by)  # another request created it meanwhile
 
 
 class FailedTokenThrottle(throttling.SimpleRateThrottle):

@@ -1,4 +1,10 @@
-"""Per-dataset cache versions: a finished collection bumps its dataset, so no reader sees older data."""
+"""Per-dataset cache versions: a finished collection bumps its dataset, so no reader sees older data.
+
+The cache may evict a version (its Redis runs with allkeys-lru): a missing version restarts at a value no
+entry was stored under (the clock's milliseconds), never at 1, so an older entry can never be taken as current.
+"""
+
+import time
 
 from django.core.cache import cache
 
@@ -20,9 +26,14 @@ def dataset_version(*, dataset: str) -> int:
     key = _key(dataset)
     version = cache.get(key)
     if version is None:
-        cache.add(key, 1, timeout=None)
+        cache.add(key, _fresh_version(), timeout=None)
         version = cache.get(key)
     return version or 0
+
+
+def _fresh_version() -> int:
+    """A version above any this dataset had: versions count bumps from the milliseconds they started at."""
+    return time.time_ns() // 1_000_000
 
 
 def bump_dataset_versions(*, datasets: list[str] | tuple[str, ...]) -> None:
@@ -31,5 +42,5 @@ def bump_dataset_versions(*, datasets: list[str] | tuple[str, ...]) -> None:
         key = _key(dataset)
         try:
             cache.incr(key)
-        except ValueError:  # key missing (evicted or never read): any new value differs from cached keys'
-            cache.set(key, 2, timeout=None)
+        except ValueError:  # key missing (evicted or never read)
+            cache.set(key, _fresh_version(), timeout=None)

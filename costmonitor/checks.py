@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -62,6 +63,14 @@ RULES = (
         lambda value: value >= 0,
         value=lambda: settings.REST_FRAMEWORK.get("NUM_PROXIES", 0),
     ),
+    Rule("costmonitor.E020", "API_STATEMENT_TIMEOUT_MS", "0 or more (0: no limit)", lambda value: value >= 0),
+    Rule("costmonitor.E021", "HEALTH_STATEMENT_TIMEOUT_MS", "0 or more (0: no limit)", lambda value: value >= 0),
+    Rule("costmonitor.E022", "API_MAX_CONCURRENT_QUERIES", "a positive integer", _positive),
+    Rule("costmonitor.E027", "API_DB_PARALLEL_WORKERS", "0 or more", lambda value: value >= 0),
+    Rule("costmonitor.E023", "API_UNCACHED_REQUEST_COST", "a positive integer", _positive),
+    Rule("costmonitor.E024", "API_MAX_GROUPS", "a positive integer", _positive),
+    Rule("costmonitor.E025", "API_MAX_CSV_ROWS", "a positive integer", _positive),
+    Rule("costmonitor.E026", "API_CACHE_MAX_ENTRY_BYTES", "a positive integer", _positive),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
     # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is
     # gone, which the single-flight lock relies on to let the new delivery take over the old one's lease.
@@ -90,6 +99,38 @@ def check_settings(**_kwargs: Any) -> list[checks.CheckMessage]:
             text = f"{rule.variable} must be {rule.allowed.format(settings=settings)}, not {value!r}."
             messages.append(rule.level(text, hint=rule.hint, id=rule.id))
     return messages
+
+
+def _redis_instance(url: str) -> tuple[str, int] | None:
+    """`(host, port)` of a redis:// or rediss:// URL (its database number aside), else None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        return None
+    try:
+        return (parts.hostname or "localhost", parts.port or 6379)
+    except ValueError:  # a port that is not a number: Redis itself will refuse the URL
+        return None
+
+
+@checks.register(checks.Tags.caches)
+def check_separate_redis(**_kwargs: Any) -> list[checks.CheckMessage]:
+    """Warn, with DEBUG off, when the cache and the Celery broker share one Redis instance.
+
+    The cache must evict (maxmemory with allkeys-lru) and the broker must never (noeviction): a full shared
+    Redis would drop queued collections or refuse to queue them. Both policies are per instance, whatever the
+    database numbers. https://redis.io/docs/latest/develop/reference/eviction/
+    """
+    cache, broker = _redis_instance(settings.REDIS_URL), _redis_instance(settings.CELERY_BROKER_URL)
+    if settings.DEBUG or cache is None or cache != broker:
+        return []
+    return [
+        checks.Warning(
+            f"REDIS_URL and CELERY_BROKER_URL point at the same Redis instance ({cache[0]}:{cache[1]}).",
+            hint="Run the cache in a Redis with maxmemory and allkeys-lru and the broker in another with noeviction "
+            '(docs/deployment.md, "Redis"); SILENCED_SYSTEM_CHECKS=costmonitor.W020 accepts the risk.',
+            id="costmonitor.W020",
+        )
+    ]
 
 
 def refuse_invalid_settings() -> None:

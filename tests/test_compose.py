@@ -8,7 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
-SERVICES = APP_SERVICES | {"postgres", "redis", "prometheus", "grafana"}
+SERVICES = APP_SERVICES | {"postgres", "redis", "cache", "prometheus", "grafana"}
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.db.models import QuerySet
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -18,12 +19,14 @@ from api import hot_read
 from api.auth_cache import scope_label
 from api.authentication import CachedTokenAuthentication
 from api.caching import cached_read, fresh_payload
-from api.csv_export import CSVRenderer
+from api.csv_export import CSVRenderer, stream_csv
 from api.envelope import EnvelopeJSONRenderer, RenderedJSON
 from api.negotiation import wants_default_renderer
 from api.params import parse_query, query_items, validated_query
+from api.result_caps import capped_rows
 from api.scopes import request_scope
 from api.throttling import UserRateThrottle
+from api.work_limits import expensive_work, take_slot
 from collection.selectors import Scope, latest_data_source
 from costmonitor.cache_keys import entry_key
 
@@ -148,7 +151,8 @@ class CachedListViewSet(viewsets.ViewSet):
         """
 
         def rendered() -> tuple[RenderedJSON, dict]:
-            data, page = compute()
+            with expensive_work(request):
+                data, page = compute()
             # Demo data must never pass for a real bill. Kept with the entry: a finished run bumps the version.
             return RenderedJSON.of(data), {**page, "data_source": latest_data_source()}
 
@@ -156,6 +160,22 @@ class CachedListViewSet(viewsets.ViewSet):
             request, dataset=self.dataset, key=self.query_entry_key(request), compute=rendered
         )
         return enveloped(data, metadata={"cached": cached, "cache_age": age, **page})
+
+    def csv_export(
+        self, request, rows: QuerySet, *, serializer: type[serializers.Serializer], columns: list[str], filename: str
+    ) -> StreamingHttpResponse:
+        """`rows` as a streamed CSV download, each through `serializer`, at most API_MAX_CSV_ROWS of them.
+
+        An export holds one of the process's slots (`api.work_limits`) until its download ends: streaming
+        keeps a thread busy as long as computing does.
+        """
+        slot = take_slot(request)
+        try:
+            found = capped_rows(rows)
+        except BaseException:
+            slot.release()
+            raise
+        return stream_csv(found, serializer=serializer, columns=columns, filename=filename, on_close=slot.release)
 
 
 # An entry key depends only on the view, the query, the day (its default window), settings and the reader's scope,

@@ -1,8 +1,8 @@
 """/api/costs: cost per day or month, grouped by up to two of service, account and region, or by charge type."""
 
-from api.csv_export import stream_csv
 from api.pagination import page_metadata
 from api.params import CostParams
+from api.result_caps import check_groups
 from api.schema import envelope_schema
 from api.serializers import CostRowSerializer, CostsSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
@@ -37,9 +37,10 @@ class CostViewSet(CachedListViewSet):
             "scope": self.scope(request),
         }
         if wants_csv(request):
-            rows = cost_breakdown(**query).order_by(*self.ordering(params))
-            return stream_csv(
-                (CostRowSerializer(row).data for row in rows.iterator()),
+            return self.csv_export(
+                request,
+                cost_breakdown(**query).order_by(*self.ordering(params)),
+                serializer=CostRowSerializer,
                 columns=["period", *groups, "amount", "currency"],
                 filename=f"costs_{params['start']}_{params['end']}.csv",
             )
@@ -49,6 +50,7 @@ class CostViewSet(CachedListViewSet):
             found = cost_breakdown_page(
                 **query, ordering=self.ordering(params), offset=(params["page"] - 1) * size, limit=size
             )
+            check_groups(found.count)
             page = page_metadata(page=params["page"], page_size=size, count=found.count)
             data = {**params, "total": found.total, "totals": found.totals, "rows": found.rows}
             return CostsSerializer(data).data, page

@@ -1,6 +1,5 @@
 """/api/optimization: rightsizing, Savings Plans and Compute Optimizer recommendations, savings per type."""
 
-from api.csv_export import stream_csv
 from api.pagination import paginate
 from api.params import OptimizationParams
 from api.schema import envelope_schema
@@ -23,8 +22,10 @@ class OptimizationViewSet(CachedListViewSet):
         filters = {**{name: params.get(name) for name in FILTERS}, "scope": self.scope(request)}
         recommendations = recommendation_queryset(**filters).order_by(params["ordering"], "id")
         if wants_csv(request):
-            return stream_csv(
-                (RecommendationSerializer(r).data for r in recommendations.iterator()),
+            return self.csv_export(
+                request,
+                recommendations,
+                serializer=RecommendationSerializer,
                 columns=CSV_COLUMNS,
                 filename="optimization.csv",
             )

@@ -1,8 +1,8 @@
 """/api/tags: cost per tag key and value over a window, with the untagged share of each key."""
 
-from api.csv_export import stream_csv
 from api.pagination import paginate
 from api.params import TagParams
+from api.result_caps import check_groups
 from api.schema import envelope_schema
 from api.serializers import TagRowSerializer, TagsSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
@@ -27,14 +27,17 @@ class TagViewSet(CachedListViewSet):
         by_service = "service" in params["group_by"]
         rows = tag_cost_breakdown(**filters, tag_value=params.get("tag_value"), by_service=by_service)
         if wants_csv(request):
-            return stream_csv(
-                (TagRowSerializer(row).data for row in rows.iterator()),
+            return self.csv_export(
+                request,
+                rows,
+                serializer=TagRowSerializer,
                 columns=["tag_key", "tag_value", *(["service"] if by_service else []), "amount", "currency"],
                 filename=f"tags_{params['start']}_{params['end']}.csv",
             )
 
         def compute():
             page_rows, page = paginate(rows, page=params["page"], page_size=params["page_size"])
+            check_groups(page["total_count"])
             data = {**params, "untagged": untagged_share(**filters), "rows": page_rows}
             return TagsSerializer(data).data, page
 

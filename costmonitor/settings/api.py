@@ -11,6 +11,22 @@ API_MAX_WINDOW_DAYS = env.int("API_MAX_WINDOW_DAYS", default=1160)
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")
 # Failed token attempts allowed per client address (api.throttling.FailedTokenThrottle); past it, a 429.
 API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="20/min")
+# --- Bounded work per request (api/work_limits.py, api/result_caps.py) ---
+# Each database statement of an /api/ request; over it, a 503 QUERY_TIMEOUT. 0: no limit.
+API_STATEMENT_TIMEOUT_MS = env.int("API_STATEMENT_TIMEOUT_MS", default=5000)
+# /health's statements: it must answer fast even when the database is busy with API work.
+HEALTH_STATEMENT_TIMEOUT_MS = env.int("HEALTH_STATEMENT_TIMEOUT_MS", default=500)
+# PostgreSQL parallel workers one API statement may add to its own process (max_parallel_workers_per_gather).
+API_DB_PARALLEL_WORKERS = env.int("API_DB_PARALLEL_WORKERS", default=0)
+# Uncached answers and exports computed at once per gunicorn worker process; its other threads serve /health
+# and cached answers. Heavy work then runs on as many CPUs as there are workers.
+API_MAX_CONCURRENT_QUERIES = env.int("API_MAX_CONCURRENT_QUERIES", default=1)
+# An uncached answer or an export counts as this many requests against API_THROTTLE_RATE.
+API_UNCACHED_REQUEST_COST = env.int("API_UNCACHED_REQUEST_COST", default=10)
+# Groups (rows of the whole breakdown, all pages) an uncached /api/costs or /api/tags answer may have.
+API_MAX_GROUPS = env.int("API_MAX_GROUPS", default=50_000)
+# Rows one CSV export may hold; a longer one is exported month by month.
+API_MAX_CSV_ROWS = env.int("API_MAX_CSV_ROWS", default=100_000)
 # The design's TTLs per dataset (seconds); /api/runs is never cached, it shows live collection state.
 API_CACHE_TTLS = {
     "costs": env.int("API_CACHE_TTL_COSTS", default=3600),
@@ -19,6 +35,8 @@ API_CACHE_TTLS = {
     "optimization": env.int("API_CACHE_TTL_OPTIMIZATION", default=14400),
     "accounts": env.int("API_CACHE_TTL_ACCOUNTS", default=3600),
 }
+# Bytes of the largest answer kept in the cache; a bigger one is served, not cached.
+API_CACHE_MAX_ENTRY_BYTES = env.int("API_CACHE_MAX_ENTRY_BYTES", default=65_536)
 # Seconds a token's user stays cached (api.authentication); changes drop it sooner. 0: every request queries.
 API_AUTH_CACHE_SECONDS = env.int("API_AUTH_CACHE_SECONDS", default=300)
 # /health reports "degraded" when a kind that has succeeded before has not succeeded for this long.

@@ -23,6 +23,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env.str("COSTMONITOR_DATA_DIR", default=str(BASE_DIR / "data")))
 
 DEBUG = env.bool("DEBUG", default=False)
+# System checks an operator accepts, e.g. costmonitor.W020 where one Redis serves the cache and the broker.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "costmonitor.request_logging.RequestContextMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "api.metrics.middleware.ApiMetricsMiddleware",
+    "api.work_limits.StatementLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

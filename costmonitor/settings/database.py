@@ -13,4 +13,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
     )
+# `.iterator()` (exports, the metrics snapshot) reads a result the client holds, not a server-side cursor: a WITH
+# HOLD cursor's rows are computed at commit, after PostgreSQL has stopped the statement's statement_timeout, so an
+# export would escape API_STATEMENT_TIMEOUT_MS. What the client holds is bounded (API_MAX_CSV_ROWS).
+# https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-cursors
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

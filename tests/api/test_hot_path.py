@@ -79,6 +79,7 @@ def test_auth_cache_off_still_authenticates(api_client, settings):
 
 def test_throttling_counts_each_user_apart(api_client, django_user_model, settings):
     settings.API_THROTTLE_RATE = "2/min"
+    settings.API_UNCACHED_REQUEST_COST = 1  # every request counts one, cached or not
     for _ in range(3):
         api_client.get("/api/accounts")
     response = api_client.get("/api/accounts")
@@ -174,6 +175,7 @@ def test_a_cached_hit_never_skips_a_views_own_permission(api_client, cost, staff
 
 def test_a_view_with_other_throttles_is_not_counted_by_the_round_trip(api_client, cost, settings):
     settings.API_THROTTLE_RATE = "2/min"
+    settings.API_UNCACHED_REQUEST_COST = 1  # every request counts one, cached or not
     api_client.get(URL)
     token = api_client._credentials["HTTP_AUTHORIZATION"].split()[1]
     assert [list_view(UnthrottledCosts, token).status_code for _ in range(3)] == [200, 200, 200]
