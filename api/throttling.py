@@ -79,6 +79,7 @@ class UserRateThrottle(throttling.UserRateThrottle):
             self.window_end = (int(self.now // self.duration) + 1) * self.duration
             raise exceptions.Throttled(wait=self.wait())
 
+
 def increment(key: str, *, period: int, by: int = 1) -> int | None:
     """The counter at `key` plus `by`; a missing counter starts at `by` and lives `period` seconds."""
     try:
