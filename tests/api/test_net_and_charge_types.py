@@ -107,5 +107,5 @@ def test_an_unknown_metric_is_a_400(api_client):
     assert response.json()["error"]["details"][0] == {
         "field": "metric",
         "code": "invalid_choice",
-        "message": '"net" is not a valid choice.',
+        "message": "'net' is not a valid choice; choose one of: amortized, net_amortized, net_unblended, unblended.",
     }

@@ -4,8 +4,9 @@ and every API request ends, in bounded time, with an envelope (or a whole CSV do
 
 Two runs on the same data: with the default throttle (600/min, uncached work counting 10), and with the throttle
 off, where only the statement limits, the slots and the caps bound the work. SECURITY_LOAD_SECONDS sets each
-run's length (10 s). /health is first probed alone, so a machine busy with other work shows as such: the abuse
-must add less than a second to /health's p99 (on a dedicated machine, unloaded p99 is tens of milliseconds).
+run's length (5 s in the suite; the acceptance figures were taken at 10 s). /health is first probed alone, so a
+machine busy with other work shows as such: the abuse must add less than a second to /health's p99 (on a
+dedicated machine, unloaded p99 is tens of milliseconds).
 """
 
 import os
@@ -18,7 +19,7 @@ from django.utils import timezone
 from api.tokens import issue_api_token
 from tests.security.load import Abuse, report, seed_history, web_role
 
-LOAD_SECONDS = float(os.environ.get("SECURITY_LOAD_SECONDS", "10"))
+LOAD_SECONDS = float(os.environ.get("SECURITY_LOAD_SECONDS", "5"))
 # A request runs at most three statements of API_STATEMENT_TIMEOUT_MS (5 s by default), then an export streams.
 REQUEST_BOUND_S = 3 * 5 + 10
 
