@@ -85,5 +85,5 @@ def test_plain_http_is_redirected_but_probes_are_not(client, settings):
     assert client.get("/admin/login/", headers={"X-Forwarded-Proto": "https"}).status_code == 301
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert client.get("/admin/login/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
-    for probe in ("/health", "/metrics"):
+    for probe in ("/health", "/health/live", "/health/ready", "/metrics"):
         assert client.get(probe).status_code != 301
