@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke test of the image: build it, run migrate, web, worker and beat against the loopback PostgreSQL and Redis
-# (host network, loopback addresses only, a database of its own), one demo collection through the containerized
+# (host network, loopback addresses only, a database of its own and a Redis of its own on a free loopback port,
+# scripts/private_redis.sh), one demo collection through the containerized
 # worker on the Redis broker, /health, /metrics, uid 10001, every role's healthcheck, and a web container turning
 # unhealthy when its (throwaway) database stops. Where no Docker engine can run it says so in one line and exits 0.
 # Needs root (CI runs as root): the engine comes from ../shared/docker/standin-base.sh (scripts/docker_engine.sh).
@@ -21,12 +22,14 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 PORT=$(free_port)
 METRICS_PORT=$(free_port)
 
+# shellcheck source=scripts/private_redis.sh
+source scripts/private_redis.sh
 cleanup() {
   docker ps -aq --filter "label=costmonitor.ci=smoke" | xargs -r docker rm -f >/dev/null 2>&1 || true
   pg_dropcluster --stop "$PG_VERSION" "$PREFIX" >/dev/null 2>&1 || true
   dropdb -h 127.0.0.1 -U postgres --if-exists "$DB" >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
+trap 'cleanup; stop_private_redis' EXIT
 # Whatever a failing run logged, shown before cleanup removes the containers.
 show_logs() {
   for name in $(docker ps -a --filter "label=costmonitor.ci=smoke" --format '{{.Names}}'); do
@@ -50,8 +53,8 @@ app() {  # app NAME DATABASE_URL [docker run options...] -- ROLE [args...]
   while [ "$1" != "--" ]; do options+=("$1"); shift; done
   shift
   docker run --name "$PREFIX-$name" --label costmonitor.ci=smoke --network host --read-only --tmpfs /tmp \
-    -e DATABASE_URL="$database" -e REDIS_URL=redis://127.0.0.1:6379/${CI_DOCKER_CACHE_DB:-10} \
-    -e CELERY_BROKER_URL=redis://127.0.0.1:6379/${CI_DOCKER_BROKER_DB:-11} \
+    -e DATABASE_URL="$database" -e REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+    -e CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/1" \
     -e SECRET_KEY=ci-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz -e ALLOWED_HOSTS=127.0.0.1 \
     -e SECURE_SSL_REDIRECT=false -e COST_SOURCE=demo -e BIND_HOST=127.0.0.1 \
     -e PORT="$PORT" -e METRICS_PORT="$METRICS_PORT" \
@@ -97,7 +100,7 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 [ "$status" = succeeded ] || fail "demo collection run $run_id is $status"
-docker logs "$PREFIX-worker" 2>&1 | grep -q "\"run_id\": $run_id" || fail "the worker container did not log run $run_id"
+docker logs "$PREFIX-worker" 2>&1 | grep -c "\"run_id\": $run_id" >/dev/null || fail "the worker container did not log run $run_id"
 log "demo collection run $run_id succeeded in the worker container"
 
 body=$(curl -fsS -H 'Host: 127.0.0.1' "http://127.0.0.1:$PORT/health") || fail "/health"
@@ -121,8 +124,10 @@ PORT=$(free_port) METRICS_PORT=$(free_port) \
 wait_healthy web-db
 pg_ctlcluster "$PG_VERSION" "$PREFIX" stop -m immediate
 stopped=$(date +%s.%N)
-for _ in $(seq 40); do [ "$(health web-db)" = unhealthy ] && break; sleep 0.25; done
-[ "$(health web-db)" = unhealthy ] || fail "web still $(health web-db) 10 s after its database stopped"
+# Docker probes `interval` after the previous probe ended: two failures take two intervals plus two probes' run time
+# (under a second each on an idle machine), so allow two intervals and two probe timeouts.
+for _ in $(seq 104); do [ "$(health web-db)" = unhealthy ] && break; sleep 0.25; done
+[ "$(health web-db)" = unhealthy ] || fail "web still $(health web-db) 26 s after its database stopped"
 log "web unhealthy $(python3 -c "import time; print(f'{time.time() - $stopped:.1f}')") s after its database stopped (interval 3 s, 2 retries)"
 
 docker stop -t 20 "$PREFIX-beat" "$PREFIX-worker" "$PREFIX-web" "$PREFIX-web-db" >/dev/null

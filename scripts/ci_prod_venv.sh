@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # CI: a virtualenv of requirements/prod.txt alone (no test extras) runs the worker and beat roles against Redis:
 # each starts through docker/entrypoint.sh and passes its container healthcheck (the worker a ping of itself over
-# the broker, beat the heartbeat of its scheduler loop). Needs Redis on loopback; uses its databases 12 and 13.
+# the broker, beat the heartbeat of its scheduler loop), on a Redis of its own (scripts/private_redis.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${PROD_VENV:-/tmp/costmonitor-prod-venv}
 WORK=$(mktemp -d)
 log() { echo "ci-prod-venv: $*"; }
 pids=()
+# shellcheck source=scripts/private_redis.sh
+source scripts/private_redis.sh
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_private_redis
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 rm -rf "$VENV"
 python3.11 -m venv "$VENV"
-"$VENV/bin/pip" install -q --disable-pip-version-check -r requirements/prod.txt
+"$VENV/bin/pip" install -q --disable-pip-version-check -r requirements/prod.txt >"$WORK/pip.log" 2>&1 \
+  || { cat "$WORK/pip.log" >&2; exit 1; }
+# Nothing of the test requirements came along (pytest, moto and schemathesis pull packaging in, for one).
+if "$VENV/bin/python" -c 'import pytest' 2>/dev/null; then log "FAILED: pytest is in the production venv" >&2; exit 1; fi
 export PATH="$VENV/bin:$PATH" TMPDIR=$WORK COSTMONITOR_DATA_DIR=$WORK DATABASE_URL=sqlite:///$WORK/prod.sqlite3 \
-  REDIS_URL=redis://127.0.0.1:6379/12 CELERY_BROKER_URL=redis://127.0.0.1:6379/13 COST_SOURCE=demo DEBUG=false \
+  REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/1 COST_SOURCE=demo DEBUG=false \
   SECRET_KEY=ci-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz
 sh docker/entrypoint.sh migrate >"$WORK/migrate.log" 2>&1 || { cat "$WORK/migrate.log" >&2; exit 1; }
 for role in worker beat; do
