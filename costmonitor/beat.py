@@ -13,5 +13,5 @@ class HeartbeatScheduler(DatabaseScheduler):
 
     def tick(self, *args, **kwargs):
         interval = super().tick(*args, **kwargs)
-        heartbeat.write("beat")
+        heartbeat.write(heartbeat.BEAT)
         return interval

@@ -1,10 +1,12 @@
 """Files by which the worker and beat show the container healthcheck (docker/healthcheck.py) that they are alive.
 
-They live in the temporary folder (a tmpfs in the image's containers; TMPDIR moves it), one folder per container:
-`role` (written by docker/entrypoint.sh), `worker` (the worker's node name once it is ready, for a ping of itself)
-and `beat` (touched at every tick of beat's scheduler loop).
+They live in the container's temporary folder (a tmpfs in compose, an emptyDir on Kubernetes; TMPDIR moves it):
+`costmonitor-role` (written by docker/entrypoint.sh), `costmonitor-worker-node` (the worker's node name once it is
+ready, for a ping of itself) and `beat-heartbeat` (touched at every tick of beat's scheduler loop; the Helm chart's
+beat probe reads /tmp/beat-heartbeat).
 """
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -16,37 +18,35 @@ from celery.signals import worker_ready, worker_shutdown
 BEAT_STALE_AFTER_SECONDS = 60
 
 
-def health_dir() -> Path:
-    return Path(tempfile.gettempdir()) / "costmonitor-health"
+ROLE = "costmonitor-role"
+WORKER_NODE = "costmonitor-worker-node"
+BEAT = "beat-heartbeat"
 
 
 def heartbeat_file(name: str) -> Path:
-    return health_dir() / name
+    return Path(tempfile.gettempdir()) / name
 
 
 def write(name: str, text: str = "") -> None:
     """Write (and so touch) heartbeat file `name`; an unwritable folder must not stop the process it reports on."""
-    try:
-        health_dir().mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
         heartbeat_file(name).write_text(text)
-    except OSError:
-        pass
 
 
 @worker_ready.connect
 def record_worker_ready(sender, **kwargs) -> None:
     """The node name the healthcheck pings (`celery@<hostname>` unless `--hostname` says otherwise)."""
-    write("worker", sender.hostname)
+    write(WORKER_NODE, sender.hostname)
 
 
 @worker_shutdown.connect
 def forget_worker(**kwargs) -> None:
-    heartbeat_file("worker").unlink(missing_ok=True)
+    heartbeat_file(WORKER_NODE).unlink(missing_ok=True)
 
 
 def read_role() -> str | None:
     try:
-        return heartbeat_file("role").read_text().strip() or None
+        return heartbeat_file(ROLE).read_text().strip() or None
     except OSError:
         return None
 

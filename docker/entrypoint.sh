@@ -6,10 +6,9 @@ set -eu
 role=${1:-web}
 [ "$#" -gt 0 ] && shift
 
-# The role, for the container healthcheck (docker/healthcheck.py; costmonitor/heartbeat.py names the folder).
+# The role, for the container healthcheck (docker/healthcheck.py; costmonitor/heartbeat.py names the files).
 # A read-only temporary folder must not stop the process: its healthcheck then says that no role was recorded.
-health_dir="${TMPDIR:-/tmp}/costmonitor-health"
-{ mkdir -p "$health_dir" && printf '%s\n' "$role" >"$health_dir/role"; } 2>/dev/null || true
+{ printf '%s\n' "$role" >"${TMPDIR:-/tmp}/costmonitor-role"; } 2>/dev/null || true
 
 case "$role" in
   web)

@@ -50,7 +50,7 @@ def probe_web() -> str | None:
 
 def probe_worker() -> str | None:
     try:
-        node = heartbeat.heartbeat_file("worker").read_text().strip()
+        node = heartbeat.heartbeat_file(heartbeat.WORKER_NODE).read_text().strip()
     except OSError:
         return "the worker is not ready (no node name recorded)"
     from costmonitor.celery import LOCAL_BROKERS, app
@@ -66,7 +66,7 @@ def probe_worker() -> str | None:
 
 
 def probe_beat() -> str | None:
-    age = heartbeat.age_seconds("beat", now=time.time())
+    age = heartbeat.age_seconds(heartbeat.BEAT, now=time.time())
     if age is None:
         return "beat has not ticked yet (no heartbeat)"
     if age > heartbeat.BEAT_STALE_AFTER_SECONDS:

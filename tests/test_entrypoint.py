@@ -149,7 +149,7 @@ def test_beat_role_ticks_a_heartbeat_its_healthcheck_reads(role_env, tmp_path):
     try:
         wait_until(lambda: "HeartbeatScheduler" in log.read_text(), what="beat to start its scheduler")
         wait_until(lambda: healthcheck(env).returncode == 0, what="beat's healthcheck to pass")
-        heartbeat = tmp_path / "costmonitor-health" / "beat"
+        heartbeat = tmp_path / "beat-heartbeat"
         stale = time.time() - 120
         os.utime(heartbeat, (stale, stale))
         # A stuck loop: the heartbeat stays old and the healthcheck says so, until the next tick touches it.
