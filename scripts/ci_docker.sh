@@ -112,6 +112,8 @@ app beat "$DATABASE" -d -- beat >/dev/null
 wait_healthy beat
 uid=$(docker exec "$PREFIX-beat" awk '/^Uid:/ {print $2}' /proc/1/status)
 [ "$uid" = 10001 ] || fail "beat runs as uid $uid"
+# The file the Helm chart's beat liveness probe reads (deploy/helm values: beat.livenessProbe).
+docker exec "$PREFIX-beat" test -f /tmp/beat-heartbeat || fail "beat has no /tmp/beat-heartbeat"
 log "web, worker and beat healthy, each as uid 10001"
 
 # A database that stops: the web container turns unhealthy within two healthcheck intervals (3 s each here).
