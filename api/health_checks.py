@@ -1,4 +1,8 @@
-"""The checks behind /health: database, cache, broker and the age of the last successful collection per kind."""
+"""The checks behind /health, /health/live and /health/ready: database, cache, broker, collection ages.
+
+Liveness checks nothing but that the process answers; readiness is the database and the broker (the web role
+records runs and queues collections: without either it cannot serve); /health reports everything.
+"""
 
 import time
 import uuid
@@ -11,10 +15,8 @@ from kombu import Connection
 
 from collection.models import CollectionRun
 from collection.selectors import last_success_by_kind, latest_data_source
+from costmonitor.celery import LOCAL_BROKERS
 from costmonitor.statement_limits import statement_limits
-
-# Transports that live in this process or on local disk: nothing to reach, so nothing can be down.
-LOCAL_BROKERS = ("filesystem://", "memory://")
 
 
 def check_database() -> dict:
@@ -51,6 +53,16 @@ def check_broker() -> dict:
     return {"ok": True, "transport": str(transport)}
 
 
+READINESS = {"database": check_database, "broker": check_broker}
+READINESS_CHECKS = tuple(READINESS)
+LIVENESS_CHECKS: tuple[str, ...] = ()
+# Told in /health's answer, so its reader knows which checks make a container unready and which probe is which.
+PROBES = {
+    "liveness": {"path": "/health/live", "checks": list(LIVENESS_CHECKS)},
+    "readiness": {"path": "/health/ready", "checks": list(READINESS_CHECKS)},
+}
+
+
 def collection_ages() -> dict:
     """Per kind: when it last succeeded, how many seconds ago, and whether that is older than HEALTH_STALE_AFTER."""
     now, last = timezone.now(), last_success_by_kind()
@@ -64,6 +76,18 @@ def collection_ages() -> dict:
             "stale": age is not None and age > settings.HEALTH_STALE_AFTER,
         }
     return ages
+
+
+def is_ready(checks: dict) -> bool:
+    return all(checks[name]["ok"] for name in READINESS_CHECKS)
+
+
+def readiness_report() -> tuple[bool, dict]:
+    """`(ready, checks)`: ready when the database and the broker are both reachable (each statement limited to
+    HEALTH_STATEMENT_TIMEOUT_MS, as `health_report`'s)."""
+    with statement_limits(milliseconds=settings.HEALTH_STATEMENT_TIMEOUT_MS):
+        checks = {name: READINESS[name]() for name in READINESS_CHECKS}
+    return is_ready(checks), checks
 
 
 def health_report() -> tuple[str, dict]:

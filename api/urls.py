@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from api.views.accounts import AccountViewSet
 from api.views.costs import CostViewSet
 from api.views.forecast import ForecastViewSet
-from api.views.health import HealthView
+from api.views.health import HealthView, LiveView, ReadyView
 from api.views.not_found import UnknownPathView
 from api.views.optimization import OptimizationViewSet
 from api.views.runs import RunViewSet
@@ -29,6 +29,8 @@ PUBLIC = {"permission_classes": [permissions.AllowAny], "authentication_classes"
 
 urlpatterns = [
     path("health", HealthView.as_view(), name="health"),
+    path("health/live", LiveView.as_view(), name="health-live"),
+    path("health/ready", ReadyView.as_view(), name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(**PUBLIC), name="schema"),
     # The split view serves its start script from /api/docs/?script, so the page needs no inline script (CSP).
     path(

@@ -6,10 +6,13 @@ from pathlib import Path
 from celery import Celery
 from django.core.exceptions import ImproperlyConfigured
 
-from costmonitor import celery_logging  # noqa: F401 - connects the structured logging signal handlers
+from costmonitor import celery_logging, heartbeat  # noqa: F401 - connect their signal handlers
 from costmonitor.checks import refuse_invalid_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costmonitor.settings")
+
+# Transports that live in this process or on local disk: nothing to reach, and no broadcast (no ping of a worker).
+LOCAL_BROKERS = ("filesystem://", "memory://")
 
 app = Celery("costmonitor")
 # https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html

@@ -16,7 +16,7 @@ logger = structlog.get_logger("costmonitor.request")
 # An incoming X-Request-ID is kept only when it is short and plain, so a client cannot forge log lines through it.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Probes scraped every few seconds log at DEBUG, so they do not drown the requests people make.
-QUIET_PATHS = ("/health", "/metrics")
+QUIET_PATHS = ("/health", "/health/live", "/health/ready", "/metrics")
 
 
 def request_id_for(request: HttpRequest) -> str:

@@ -6,6 +6,10 @@ set -eu
 role=${1:-web}
 [ "$#" -gt 0 ] && shift
 
+# The role, for the container healthcheck (docker/healthcheck.py; costmonitor/heartbeat.py names the files).
+# A read-only temporary folder must not stop the process: its healthcheck then says that no role was recorded.
+{ printf '%s\n' "$role" >"${TMPDIR:-/tmp}/costmonitor-role"; } 2>/dev/null || true
+
 case "$role" in
   web)
     # Several gunicorn workers share their metrics through this directory (gunicorn.conf.py empties it at start).
@@ -17,8 +21,9 @@ case "$role" in
     exec celery -A costmonitor worker "$@"
     ;;
   beat)
-    # Schedules live in the database and are edited in the admin (django-celery-beat).
-    exec celery -A costmonitor beat --scheduler django_celery_beat.schedulers:DatabaseScheduler "$@"
+    # Schedules live in the database and are edited in the admin (django-celery-beat); the scheduler touches a
+    # heartbeat file at every tick of its loop, which the healthcheck reads.
+    exec celery -A costmonitor beat --scheduler costmonitor.beat:HeartbeatScheduler "$@"
     ;;
   migrate)
     exec python manage.py migrate --no-input "$@"

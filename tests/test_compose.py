@@ -28,6 +28,10 @@ def documented_settings() -> set[str]:
     return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row)}
 
 
+def example_variables(name: str) -> set[str]:
+    return set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (ROOT / name).read_text(), flags=re.MULTILINE))
+
+
 def test_the_stack_has_every_service(compose):
     assert set(compose["services"]) == SERVICES
 
@@ -78,14 +82,52 @@ def test_every_variable_is_documented_in_the_readme(compose):
     used = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
     for name in APP_SERVICES:
         used |= set(compose["services"][name].get("environment", {}))
-    example = (ROOT / ".env.example").read_text()
-    used |= set(re.findall(r"^([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
+    for example in (".env.example", "costmonitor.env.example"):
+        used |= example_variables(example)
     missing = used - documented_settings()
     assert not missing, f"not in the README settings table: {sorted(missing)}"
 
 
+def test_stack_passwords_reach_only_the_services_that_use_them(compose):
+    """App containers get costmonitor.env; .env (database and Grafana passwords) only fills in the compose file."""
+    stack, app = example_variables(".env.example"), example_variables("costmonitor.env.example")
+    assert {"POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD"} <= stack
+    assert not stack & app
+    for name in APP_SERVICES:
+        service = compose["services"][name]
+        assert service["env_file"] == "costmonitor.env"
+        assert not {"POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD"} & set(service["environment"])
+    assert "GF_SECURITY_ADMIN_PASSWORD" in compose["services"]["grafana"]["environment"]
+    assert "POSTGRES_PASSWORD" in compose["services"]["postgres"]["environment"]
+
+
+def test_each_role_runs_its_own_healthcheck(compose):
+    """web: readiness, worker: a ping of itself, beat: its heartbeat; two failures make a container unhealthy."""
+    for role in ("web", "worker", "beat"):
+        check = compose["services"][role]["healthcheck"]
+        assert check["test"] == ["CMD", "python", "docker/healthcheck.py", role]
+        assert check["retries"] == 2
+    assert compose["services"]["migrate"]["healthcheck"] == {"disable": True}
+    for name in APP_SERVICES:
+        assert compose["services"][name]["read_only"] is True
+        assert compose["services"][name]["tmpfs"] == ["/tmp"]  # noqa: S108 - the mount point compose declares
+
+
+def test_the_ci_override_replaces_only_images_and_probe_intervals():
+    """deploy/ci/compose.override.yml: local stand-ins for the images, faster probes, Grafana left out."""
+    override = yaml.safe_load((ROOT / "deploy/ci/compose.override.yml").read_text())["services"]
+    for name in ("postgres", "redis", "prometheus"):
+        assert set(override[name]) <= {"image", "build", "healthcheck"}
+        assert (ROOT / override[name]["build"] / "Dockerfile").is_file()
+        assert set(override[name]["healthcheck"]) == {"interval"}
+    for name in ("web", "worker", "beat"):
+        assert set(override[name]) == {"healthcheck"}
+        assert set(override[name]["healthcheck"]) == {"interval"}
+    assert override["grafana"] == {"profiles": ["grafana"]}
+
+
 def test_no_secret_reaches_the_image():
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
-    assert {".env", ".git"} <= set(ignored)
+    assert {".env", "costmonitor.env", ".git"} <= set(ignored)
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert not re.search(r"^(ENV|ARG)\b[^\n]*(SECRET|PASSWORD|AWS_)", dockerfile, flags=re.MULTILINE)

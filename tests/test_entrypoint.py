@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def role_env(tmp_path_factory):
         "COSTMONITOR_DATA_DIR": str(data),
         "LOG_FORMAT": "json",
         "BIND_HOST": "127.0.0.1",
+        "TMPDIR": str(data),  # where the entrypoint records the role; tests that probe one give it a folder of its own
     }
     migrate = run_role(env, "migrate")
     assert migrate.returncode == 0, migrate.stderr
@@ -59,6 +61,16 @@ def test_every_role_refuses_a_setting_a_check_rejects_in_one_line(role_env, role
     )
 
 
+@pytest.mark.parametrize("role", ["web", "worker", "beat"])
+def test_without_a_secret_key_each_role_says_so_in_one_line(role_env, role):
+    """The troubleshooting table's line, not gunicorn's "Failed to read config file" and a traceback."""
+    env = {name: value for name, value in role_env.items() if name != "SECRET_KEY"}
+    refused = run(["sh", str(ENTRYPOINT), role], env={**env, "DEBUG": "false"}, timeout=60)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().startswith("costmonitor: configuration error: SECRET_KEY is missing")
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
 def test_web_role_serves_api_and_metrics_ports_and_cleans_the_metrics_directory(role_env, tmp_path):
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()
@@ -74,17 +86,17 @@ def test_web_role_serves_api_and_metrics_ports_and_cleans_the_metrics_directory(
             lambda: http_status(f"http://127.0.0.1:{port}/admin/login/") == 200,
             what="the web role to serve /admin/login/",
         )
-        # The image's HEALTHCHECK command (it sends the first allowed host name).
-        assert run([sys.executable, "docker/healthcheck.py"], env=env).returncode == 0
+        # The image's HEALTHCHECK command (it sends the first allowed host name): /health/ready answers 200.
+        assert healthcheck(env, "web").returncode == 0
         # The metrics port serves /metrics and nothing else.
         assert http_status(f"http://127.0.0.1:{metrics_port}/metrics") == 200
         assert http_status(f"http://127.0.0.1:{metrics_port}/admin/login/") == 404
     finally:
         stop(web)
     assert not (metrics_dir / "counter_99999.db").exists()
-    stopped = run([sys.executable, "docker/healthcheck.py"], env=env)
+    stopped = healthcheck(env, "web")
     assert stopped.returncode == 1
-    assert "unhealthy" in stopped.stderr
+    assert stopped.stderr.startswith("unhealthy: web: ")
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     assert any(line["message"].startswith("Listening at") for line in lines)
     assert any(line["message"] == "request" and line["context"]["endpoint"] == "/admin/login/" for line in lines)
@@ -94,12 +106,19 @@ def celery(env: dict, *args: str) -> subprocess.CompletedProcess:
     return run(["celery", "-A", "costmonitor", *args], env=env, timeout=60)
 
 
-def test_worker_role_processes_a_task_and_answers_ping(role_env, tmp_path):
+def healthcheck(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """The image's HEALTHCHECK command; without a role it probes the one the entrypoint recorded."""
+    return run([sys.executable, "docker/healthcheck.py", *args], env=env, timeout=60)
+
+
+def test_worker_role_processes_a_task_and_its_healthcheck_pings_it(role_env, tmp_path):
+    env = {**role_env, "TMPDIR": str(tmp_path)}  # the container's own temporary folder: its heartbeat files
     name = f"roletest-{uuid.uuid4().hex[:8]}@localhost"
     log = tmp_path / "worker.log"
-    worker = start_role(role_env, "worker", "--hostname", name, "--concurrency", "1", "--pool", "solo", log=log)
+    assert healthcheck(env).returncode == 1  # nothing started yet: no role recorded
+    worker = start_role(env, "worker", "--hostname", name, "--concurrency", "1", "--pool", "solo", log=log)
     try:
-        sent = celery(role_env, "call", "celery.accumulate", "--args", "[1]")
+        sent = celery(env, "call", "celery.accumulate", "--args", "[1]")
         assert sent.returncode == 0, sent.stderr
         task_id = sent.stdout.strip()
 
@@ -110,21 +129,41 @@ def test_worker_role_processes_a_task_and_answers_ping(role_env, tmp_path):
             )
 
         wait_until(finished, timeout=60, what="the worker to process a task")
-        # The compose healthcheck's command; kombu's filesystem transport has no broadcast, so Redis only.
-        if role_env.get("REDIS_URL"):
-            wait_until(
-                lambda: "pong" in celery(role_env, "inspect", "ping", "--destination", name, "--timeout", "2").stdout,
-                what="the worker to answer celery inspect ping",
-            )
+        # The worker pings itself by the node name it recorded: --hostname here, celery@<hostname> by default.
+        wait_until(lambda: healthcheck(env).returncode == 0, what="the worker's healthcheck to pass")
+        if env.get("CELERY_BROKER_URL", "").startswith("redis://"):
+            other = healthcheck({**env, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"})
+            assert other.returncode == 1
+            assert "unhealthy: worker: cannot reach the broker" in other.stderr
     finally:
         stop(worker)
+    stopped = healthcheck(env)
+    assert stopped.returncode == 1
+    assert "the worker is not ready" in stopped.stderr
 
 
-def test_beat_role_starts_with_the_database_scheduler(role_env, tmp_path):
+def test_beat_role_ticks_a_heartbeat_its_healthcheck_reads(role_env, tmp_path):
+    env = {**role_env, "TMPDIR": str(tmp_path)}
     log = tmp_path / "beat.log"
-    beat = start_role(role_env, "beat", log=log)
+    beat = start_role(env, "beat", log=log)
     try:
-        wait_until(lambda: "DatabaseScheduler" in log.read_text(), what="beat to start its scheduler")
+        wait_until(lambda: "HeartbeatScheduler" in log.read_text(), what="beat to start its scheduler")
+        wait_until(lambda: healthcheck(env).returncode == 0, what="beat's healthcheck to pass")
+        heartbeat = tmp_path / "beat-heartbeat"
+        stale = time.time() - 120
+        os.utime(heartbeat, (stale, stale))
+        # A stuck loop: the heartbeat stays old and the healthcheck says so, until the next tick touches it.
+        assert "beat's last tick was" in healthcheck(env).stderr
+        wait_until(lambda: heartbeat.stat().st_mtime > stale + 60, timeout=15, what="beat's next tick")
     finally:
         stop(beat)
-    assert "django_celery_beat.schedulers.DatabaseScheduler" in log.read_text()
+    assert "costmonitor.beat.HeartbeatScheduler" in log.read_text()
+
+
+def test_one_shot_roles_have_nothing_to_probe_and_web_is_probed_by_default(role_env, tmp_path):
+    env = {**role_env, "TMPDIR": str(tmp_path), "PORT": str(free_port())}
+    assert run_role(env, "migrate").returncode == 0
+    assert healthcheck(env).returncode == 0
+    refused = healthcheck(env, "web")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("unhealthy: web: ")

@@ -14,7 +14,7 @@ PRODUCTION_KEY = "a-production-like-secret-key-0123456789-abcdefghijklmnopqrstuv
 
 
 def env_example() -> dict[str, str]:
-    text = (ROOT / ".env.example").read_text()
+    text = (ROOT / "costmonitor.env.example").read_text()
     return dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", text, flags=re.MULTILINE))
 
 
@@ -23,7 +23,7 @@ def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
-    """The .env.example configuration with a real key, and with the defaults alone, pass with no warnings."""
+    """The costmonitor.env.example configuration with a real key, and with the defaults alone, pass with no warnings."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_", "DEBUG"))}
     for env in ({**base, **env_example(), "SECRET_KEY": PRODUCTION_KEY}, {**base, "SECRET_KEY": PRODUCTION_KEY}):
         result = deploy_check(env)
@@ -71,7 +71,7 @@ def test_refuses_to_start_with_a_missing_or_placeholder_key(reload_settings, key
 
 
 def test_the_example_environment_cannot_start_unedited(reload_settings):
-    """.env.example holds no usable secret: copied as is, costmonitor refuses to start."""
+    """costmonitor.env.example holds no usable secret: copied as is, costmonitor refuses to start."""
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         reload_settings(DEBUG=env_example()["DEBUG"], SECRET_KEY=env_example()["SECRET_KEY"])
 
@@ -85,4 +85,5 @@ def test_plain_http_is_redirected_but_probes_are_not(client, settings):
     assert client.get("/admin/login/", headers={"X-Forwarded-Proto": "https"}).status_code == 301
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert client.get("/admin/login/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
-    assert client.get("/health").status_code != 301
+    for probe in ("/health", "/health/live", "/health/ready", "/metrics"):
+        assert client.get(probe).status_code != 301

@@ -1,34 +1,72 @@
-"""/health: no authentication; 200 healthy or degraded (with which checks failed), 503 without a database."""
+"""/health, /health/live and /health/ready: no authentication, enveloped answers.
+
+/health: 200 healthy or degraded (with which checks failed), 503 without a database; it also says which checks
+each probe makes. /health/live: 200 while the process serves (liveness checks nothing else, so a database outage
+never gets a web container restarted). /health/ready: 200 when the database and the broker answer, else 503.
+"""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.views import APIView
 
-from api.health_checks import health_report
+from api.health_checks import PROBES, health_report, is_ready, readiness_report
 from api.schema import ErrorEnvelopeSerializer, envelope_serializer
 from api.views.base import enveloped
 
 
-class DatabaseUnavailable(exceptions.APIException):
+class Unavailable(exceptions.APIException):
+    """A 503 whose envelope's details hold the checks."""
+
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The database is unreachable."
-    default_code = "database_unavailable"
 
     def __init__(self, details: dict):
         super().__init__()
         self.details = details
 
 
+class DatabaseUnavailable(Unavailable):
+    default_detail = "The database is unreachable."
+    default_code = "database_unavailable"
+
+
+class NotReady(Unavailable):
+    default_detail = "Not ready: the database or the broker is unreachable."
+    default_code = "not_ready"
+
+
+class ProbeSerializer(serializers.Serializer):
+    path = serializers.CharField()
+    checks = serializers.ListField(child=serializers.CharField())
+
+
+class ProbesSerializer(serializers.Serializer):
+    liveness = ProbeSerializer()
+    readiness = ProbeSerializer()
+
+
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["healthy", "degraded"])
+    ready = serializers.BooleanField(help_text="What /health/ready answers: its checks all pass.")
     checks = serializers.DictField(help_text="database, cache, broker, collections (per kind), duration_seconds.")
+    probes = ProbesSerializer(help_text="The path of each probe and the checks it makes.")
 
 
-class HealthView(APIView):
+class LiveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["alive"])
+
+
+class ReadySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ready"])
+    checks = serializers.DictField(help_text="database, broker.")
+
+
+class ProbeView(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = []
 
+
+class HealthView(ProbeView):
     @extend_schema(
         summary="Service health",
         responses={
@@ -40,4 +78,25 @@ class HealthView(APIView):
         state, checks = health_report()
         if state == "unhealthy":
             raise DatabaseUnavailable(checks)
-        return enveloped({"status": state, "checks": checks})
+        return enveloped({"status": state, "ready": is_ready(checks), "checks": checks, "probes": PROBES})
+
+
+class LiveView(ProbeView):
+    @extend_schema(summary="Liveness: the process serves", responses={200: envelope_serializer(LiveSerializer)})
+    def get(self, request):
+        return enveloped({"status": "alive"})
+
+
+class ReadyView(ProbeView):
+    @extend_schema(
+        summary="Readiness: the database and the broker are reachable",
+        responses={
+            200: envelope_serializer(ReadySerializer),
+            503: OpenApiResponse(ErrorEnvelopeSerializer, description="NOT_READY; details hold the checks."),
+        },
+    )
+    def get(self, request):
+        ready, checks = readiness_report()
+        if not ready:
+            raise NotReady(checks)
+        return enveloped({"status": "ready", "checks": checks})

@@ -74,6 +74,8 @@ SPECTACULAR_SETTINGS = {
         "SuccessStatusEnum": ["success"],
         "ErrorStatusEnum": ["error"],
         "HealthStatusEnum": ["healthy", "degraded"],
+        "LiveStatusEnum": ["alive"],
+        "ReadyStatusEnum": ["ready"],
         "AccountStatusEnum": "collection.models.AwsAccount.Status",
         "RunStatusEnum": "collection.models.CollectionRun.Status",
     },

@@ -32,4 +32,4 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Outcomes live in CollectionRun rows, so no result backend is needed.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "costmonitor.beat:HeartbeatScheduler"

@@ -27,7 +27,7 @@ if _proxy_header and len(_proxy_header) != 2:
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) or None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Container healthchecks and Prometheus scrape over plain HTTP inside the private network.
-SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^metrics/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^health(/live|/ready)?/?$", r"^metrics/?$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
