@@ -7,6 +7,8 @@ from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
 from api.envelope import EnvelopeJSONRenderer
+from collection.data_source import DEMO
+from collection.selectors import latest_data_source
 
 
 class CSVRenderer(BaseRenderer):
@@ -34,13 +36,20 @@ class _Echo:
 
 
 def stream_csv(rows: Iterable[dict], *, columns: Sequence[str], filename: str) -> StreamingHttpResponse:
-    """A streamed CSV download of `rows` (dicts), one header line then one line per row."""
+    """A streamed CSV download of `rows` (dicts), one header line then one line per row.
+
+    Demo data must never pass for a real bill once it leaves costmonitor: its file is named `…_DEMO.csv` and carries
+    a last column `data_source`, `demo` on every row.
+    """
     writer = csv.writer(_Echo())
+    demo = latest_data_source() == DEMO
+    if demo:
+        filename = filename.removesuffix(".csv") + "_DEMO.csv"
 
     def lines():
-        yield writer.writerow(columns)
+        yield writer.writerow([*columns, *(["data_source"] if demo else [])])
         for row in rows:
-            yield writer.writerow([row.get(c, "") for c in columns])
+            yield writer.writerow([*(row.get(c, "") for c in columns), *([DEMO] if demo else [])])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

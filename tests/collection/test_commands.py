@@ -23,7 +23,7 @@ def call(*args) -> str:
 def test_collect_prints_rows_requests_and_usd(demo_source):
     out = call("collect", "--kind", "costs")
     assert "costs" in out
-    assert "succeeded, 1450 rows, 3 CE requests (USD 0.00), source demo" in out
+    assert "succeeded, 1450 rows, 0 CE requests (USD 0.00), source demo" in out
 
 
 def test_collect_all_runs_every_kind(demo_source):
