@@ -12,6 +12,8 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import Serializer
 
 from api.envelope import EnvelopeJSONRenderer
+from collection.data_source import DEMO
+from collection.selectors import latest_data_source
 
 # Lines per chunk of a streamed export: one write per chunk, not per line.
 CHUNK_ROWS = 500
@@ -85,16 +87,23 @@ def stream_csv(
     on_close: Callable[[], None] = lambda: None,
 ) -> StreamingHttpResponse:
     """A streamed CSV download of `rows` through `serializer`: a header line, then a line per row, sent CHUNK_ROWS
-    lines at a time; `on_close()` once it ends."""
+    lines at a time; `on_close()` once it ends.
+
+    Demo data must never pass for a real bill once it leaves costmonitor: its file is named `…_DEMO.csv` and carries
+    a last column `data_source`, `demo` on every row.
+    """
     values = row_values(serializer, columns)
+    marker = [DEMO] if latest_data_source() == DEMO else []
+    if marker:
+        filename = filename.removesuffix(".csv") + "_DEMO.csv"
 
     def lines():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         try:
-            writer.writerow(columns)
+            writer.writerow([*columns, *(["data_source"] if marker else [])])
             for number, row in enumerate(rows, start=1):
-                writer.writerow(values(row))
+                writer.writerow([*values(row), *marker])
                 if number % CHUNK_ROWS == 0:
                     yield _drain(buffer)
             yield _drain(buffer)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from collection.kinds import Kind, kind_spec
 from collection.models import CollectionRun, CostData
 from collection.services import run_collection
-from collection.services.demo_data import DemoBill
+from collection.services.demo_data import REFRESH_HOURS, DemoBill
 from collection.services.demo_source import DemoClients
 
 START = dt.datetime(2026, 3, 17, 6, 0, tzinfo=dt.UTC)
@@ -33,7 +33,7 @@ SCHEDULE = {  # minutes
     Kind.OPTIMIZATION: 240,
     Kind.RECONCILIATION: 24 * 60,
 }
-ORG = {"n_accounts": 50, "n_services": 20}
+ORG = {"n_accounts": 50, "n_services": 20, "today_refresh_hours": REFRESH_HOURS}
 NAIVE_DAYS = 30
 FULL_REFRESH_DAYS = 7  # COST_FULL_REFRESH_HOURS' default, in days
 
@@ -50,7 +50,7 @@ def simulate(*, naive: bool) -> tuple[dict[str, float], int]:
         mock.patch.object(timezone, "now", side_effect=lambda: clock["now"]),
         mock.patch(
             "collection.services.runs.open_source",
-            side_effect=lambda counter, now: DemoClients(counter=counter, now=now, **ORG),
+            side_effect=lambda counter, now, **_: DemoClients(counter=counter, now=now, **ORG),
         ),
     ):
         for kind in SCHEDULE:  # the first run fills history; it is not part of the daily figure
@@ -70,14 +70,14 @@ def simulate(*, naive: bool) -> tuple[dict[str, float], int]:
                 }
             run = run_collection(kind=kind, trigger=Trigger.COMMAND if naive else Trigger.SCHEDULE, **window)
             assert run.status == CollectionRun.Status.SUCCEEDED, run.error_message
-            spent[kind] += run.ce_requests
+            spent[kind] += run.ce_calls  # the demo source's calls, as AWS would bill them
             if kind == Kind.COSTS:
                 stale += _stale_days(when)
         if not naive:
             # A week after the history, the scheduled runs re-fetch every open day: a seventh of that a day.
             clock["now"] = START + dt.timedelta(days=7)
             for kind in (Kind.COSTS, Kind.TAGS):
-                spent[kind] += run_collection(kind=kind, trigger=Trigger.SCHEDULE).ce_requests / FULL_REFRESH_DAYS
+                spent[kind] += run_collection(kind=kind, trigger=Trigger.SCHEDULE).ce_calls / FULL_REFRESH_DAYS
     return spent, stale
 
 

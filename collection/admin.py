@@ -1,12 +1,17 @@
 """Admin for the cost history; collected data is read-only because the next collection would overwrite edits."""
 
+from collections.abc import Callable
+from decimal import Decimal
+
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django_celery_beat.admin import PeriodicTaskAdmin
+from django.db.models import DecimalField, Model, QuerySet
+from django.utils import timezone
+from django_celery_beat.admin import PeriodicTaskAdmin, PeriodicTaskForm
 from django_celery_beat.models import PeriodicTask
 
 from . import services
 from .models import (
+    MONEY,
     AwsAccount,
     ChargeTypeCost,
     CollectionRun,
@@ -17,7 +22,44 @@ from .models import (
     Reconciliation,
     TagCost,
 )
+from .selectors import latest_run_by_kind
 from .task_names import periodic_task_kind
+
+# The admin's own header and titles; templates/admin/base_site.html adds the demo banner under the header.
+admin.site.site_header = "costmonitor"
+admin.site.site_title = "costmonitor admin"
+admin.site.index_title = "Cost history, schedules and collection runs"
+
+
+def money_column(model: type[Model], name: str) -> Callable[[Model], str | None]:
+    """A list column showing money field `name` to the cent (1,234.57); the detail page keeps all 10 decimals."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(obj: Model) -> str | None:
+        value: Decimal | None = getattr(obj, name)
+        return None if value is None else f"{value:,.2f}"
+
+    column.__name__ = name
+    return column
+
+
+def _is_money(model: type[Model], name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a method or an admin callable: not a model field
+        return False
+    return isinstance(field, DecimalField) and field.decimal_places == MONEY["decimal_places"]
+
+
+class MoneyListAdmin(admin.ModelAdmin):
+    """Money fields of `list_display` shown to two decimals in the list."""
+
+    def get_list_display(self, request):
+        return [
+            money_column(self.model, name) if isinstance(name, str) and _is_money(self.model, name) else name
+            for name in super().get_list_display(request)
+        ]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,7 +103,7 @@ class AwsAccountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CostData)
-class CostDataAdmin(ReadOnlyAdmin):
+class CostDataAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = [
         "date",
         "account",
@@ -80,7 +122,7 @@ class CostDataAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ChargeTypeCost)
-class ChargeTypeCostAdmin(ReadOnlyAdmin):
+class ChargeTypeCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = ["date", "account", "charge_type", "unblended_cost", "net_unblended_cost", "currency", "estimated"]
     list_filter = ["charge_type", "estimated", "currency"]
     search_fields = ["account__account_id", "account__name", "charge_type"]
@@ -89,7 +131,7 @@ class ChargeTypeCostAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CostForecast)
-class CostForecastAdmin(ReadOnlyAdmin):
+class CostForecastAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = [
         "scope",
         "period_start",
@@ -106,7 +148,7 @@ class CostForecastAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TagCost)
-class TagCostAdmin(ReadOnlyAdmin):
+class TagCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = ["date", "tag_key", "tag_value", "service", "amount", "currency", "estimated"]
     list_filter = ["tag_key", "estimated"]
     search_fields = ["tag_key", "tag_value", "service"]
@@ -114,7 +156,7 @@ class TagCostAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OptimizationRecommendation)
-class OptimizationRecommendationAdmin(ReadOnlyAdmin):
+class OptimizationRecommendationAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = ["type", "category", "account", "resource_id", "estimated_monthly_savings", "currency", "active"]
     list_filter = ["type", "category", "active"]
     search_fields = ["resource_id", "account__account_id", "account__name"]
@@ -122,7 +164,7 @@ class OptimizationRecommendationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reconciliation)
-class ReconciliationAdmin(ReadOnlyAdmin):
+class ReconciliationAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = [
         "period_start",
         "period_end",
@@ -174,11 +216,34 @@ class CollectionRunAdmin(RunNowMixin, ReadOnlyAdmin):
 admin.site.unregister(PeriodicTask)
 
 
+class CollectionPeriodicTaskForm(PeriodicTaskForm):
+    """django-celery-beat's form with the task's name selected in "Task (registered)" when it is registered."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        regtask = self.fields["regtask"]
+        if self.instance.task in dict(regtask.widget.choices):
+            regtask.initial = self.instance.task
+
+
 @admin.register(PeriodicTask)
 class CollectionPeriodicTaskAdmin(RunNowMixin, PeriodicTaskAdmin):
+    form = CollectionPeriodicTaskForm
     actions = [*PeriodicTaskAdmin.actions, "run_collection_now"]
     # django-celery-beat's form runs an inline script, which the Content-Security-Policy refuses: ours loads it.
     change_form_template = "admin/collection/periodictask_change_form.html"
+
+    def get_list_display(self, request):
+        latest = latest_run_by_kind()  # one query for the whole list, read per request
+
+        @admin.display(description="last collection")
+        def last_collection(task: PeriodicTask) -> str | None:
+            """The latest run of the kind this task collects, from the run history (whoever started it): beat's
+            `last_run_at` says when it last sent this task, this says what came of it."""
+            run = latest.get(periodic_task_kind(task=task.task, kwargs=task.kwargs))
+            return None if run is None else f"{timezone.localtime(run.started_at):%Y-%m-%d %H:%M}, {run.status}"
+
+        return [*super().get_list_display(request), last_collection]
 
     @admin.action(description="Run now: queue the selected collections", permissions=["run"])
     def run_collection_now(self, request, queryset: QuerySet[PeriodicTask]) -> None:

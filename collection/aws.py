@@ -174,3 +174,9 @@ class AwsClients:
             client.meta.events.register("response-received.*.*", self.counter.retry_hook(service=service))
             self._clients[service] = client
         return self._clients[service]
+
+
+def caller_account() -> str:
+    """The AWS account the configured credentials (or AWS_ROLE_ARN) act in: STS GetCallerIdentity, which needs no
+    permission and costs nothing. https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html"""
+    return build_session().client("sts", config=client_config()).get_caller_identity()["Account"]

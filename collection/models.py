@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from collection.errors import ErrorCode
 from collection.kinds import Kind, kind_choices
@@ -22,11 +23,11 @@ class AwsAccount(models.Model):
         PENDING_CLOSURE = "PENDING_CLOSURE"
         UNKNOWN = "UNKNOWN"
 
-    account_id = models.CharField(max_length=12, primary_key=True, validators=[account_id_validator])
+    account_id = models.CharField("account ID", max_length=12, primary_key=True, validators=[account_id_validator])
     name = models.CharField(max_length=255, blank=True)
     email = models.EmailField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNKNOWN)
-    is_payer = models.BooleanField(default=False)
+    is_payer = models.BooleanField("payer account", default=False)
     first_seen = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(auto_now=True)
 
@@ -111,7 +112,7 @@ class CostForecast(models.Model):
     period_end = models.DateField(help_text="Exclusive, as in Cost Explorer.")
     granularity = models.CharField(max_length=10, default="MONTHLY")
     metric = models.CharField(max_length=32, default="UNBLENDED_COST")
-    mean = models.DecimalField(**MONEY)
+    mean = models.DecimalField("forecast (mean)", **MONEY)
     lower_bound = models.DecimalField(**MONEY, null=True, blank=True)
     upper_bound = models.DecimalField(**MONEY, null=True, blank=True)
     prediction_interval = models.PositiveSmallIntegerField(default=80)
@@ -175,7 +176,9 @@ class OptimizationRecommendation(models.Model):
     details = models.JSONField(default=dict, blank=True)
     estimated_monthly_savings = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3, default="USD")
-    first_seen = models.DateTimeField(auto_now_add=True)
+    # Set by the collection to the same instant as `last_seen`, so a new recommendation is never first seen
+    # after it was last seen (auto_now_add would stamp it later, when the row is inserted).
+    first_seen = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField()
     active = models.BooleanField(default=True)
 
@@ -237,13 +240,18 @@ class CollectionRun(models.Model):
     skipped_entries = models.PositiveIntegerField(
         default=0, help_text="Entries of recommendation lists skipped: an unknown value or a malformed shape."
     )
-    ce_requests = models.PositiveIntegerField(default=0, help_text="Billed Cost Explorer requests.")
-    ce_cost_usd = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    aws_requests = models.JSONField(default=dict, blank=True, help_text="AWS requests by operation.")
-    aws_retries = models.JSONField(
-        default=dict, blank=True, help_text="AWS answers retried (throttling, 5xx, network errors) by operation."
+    ce_requests = models.PositiveIntegerField(
+        "CE requests", default=0, help_text="Billed Cost Explorer requests (0 for the demo source)."
     )
-    task_id = models.CharField(max_length=255, blank=True)
+    ce_cost_usd = models.DecimalField("CE cost (USD)", max_digits=12, decimal_places=2, default=0)
+    aws_requests = models.JSONField("AWS requests", default=dict, blank=True, help_text="AWS requests by operation.")
+    aws_retries = models.JSONField(
+        "AWS retries",
+        default=dict,
+        blank=True,
+        help_text="AWS answers retried (throttling, 5xx, network errors) by operation.",
+    )
+    task_id = models.CharField("Celery task ID", max_length=255, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True, help_text="What went wrong, safe for every reader of the API.")
     error_detail = models.TextField(
@@ -259,6 +267,11 @@ class CollectionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ce_calls(self) -> int:
+        """Cost Explorer API calls the run made, billed or not (the demo source's are answered locally, unbilled)."""
+        return sum(n for operation, n in self.aws_requests.items() if operation.startswith("ce:"))
 
     @property
     def fell_short(self) -> bool:
@@ -298,11 +311,11 @@ class Reconciliation(models.Model):
 
     period_start = models.DateField()
     period_end = models.DateField(help_text="Exclusive, as in Cost Explorer.")
-    account_id = models.CharField(max_length=12, validators=[account_id_validator])
+    account_id = models.CharField("account ID", max_length=12, validators=[account_id_validator])
     metric = models.CharField(max_length=32, help_text="unblended, amortized, … (the stored cost fields).")
     currency = models.CharField(max_length=3, default="USD")
-    stored = models.DecimalField(**MONEY)
-    reported = models.DecimalField(**MONEY, help_text="Cost Explorer's MONTHLY answer.")
+    stored = models.DecimalField("stored total", **MONEY)
+    reported = models.DecimalField("Cost Explorer total", **MONEY, help_text="Cost Explorer's MONTHLY answer.")
     difference = models.DecimalField(**MONEY, help_text="Reported minus stored.")
     checked_at = models.DateTimeField()
 

@@ -8,11 +8,11 @@ until then `collection.selectors.ce_spend` and the budget add it in.
 """
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.core.cache import cache
 
 from collection.aws import CE_REQUEST_USD
+from collection.data_source import AWS
 
 TALLY_SECONDS = 40 * 24 * 3600  # beyond a month: a run closed days later still gets what it spent
 
@@ -37,11 +37,12 @@ def discard_tally(*, run_id: int) -> None:
 
 
 def spend_fields(*, tally: dict, source: str) -> dict:
-    """The `CollectionRun` fields a tally fills; the demo source's requests are counted but billed nothing."""
-    requests = int(tally.get("ce_requests", 0))
+    """The `CollectionRun` fields a tally fills. The demo source's calls stay in `aws_requests`, but reach no AWS
+    and are billed nothing: its `ce_requests` (the billed figure) is 0, as the month's spend says."""
+    requests = int(tally.get("ce_requests", 0)) if source == AWS else 0
     return {
         "ce_requests": requests,
-        "ce_cost_usd": requests * CE_REQUEST_USD if source == "aws" else Decimal("0.00"),
+        "ce_cost_usd": requests * CE_REQUEST_USD,
         "aws_requests": dict(tally.get("aws_requests", {})),
         "aws_retries": dict(tally.get("aws_retries", {})),
     }

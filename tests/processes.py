@@ -1,6 +1,7 @@
 """Helpers for tests that run the project's programs as real processes (manage.py, the entrypoint, celery)."""
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -43,10 +44,31 @@ def wait_until(check: Callable[[], Any], *, timeout: float = 30, what: str = "co
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last result {result!r})")
 
 
-def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """Start `args` in the background in the repository root, stdout and stderr into `log`."""
+def start(args: list[str], *, env: dict[str, str], log: Path, new_session: bool = False) -> subprocess.Popen:
+    """Start `args` in the background in the repository root, stdout and stderr into `log`.
+
+    `new_session`: in a process group of its own (its id is the process's), so that `stop_group` ends its children.
+    """
     with log.open("w") as out:
-        return subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        return subprocess.Popen(  # noqa: S603
+            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=new_session
+        )
+
+
+def group_alive(process: subprocess.Popen) -> bool:
+    """Whether any process of `process`'s group (started with `new_session`) is still running."""
+    try:
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGKILL whatever is left of `process`'s group (started with `new_session`), and reap `process`."""
+    if group_alive(process):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=20)
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from collection.data_source import SOURCES
 from collection.kinds import gauge_families
 from collection.models import CollectionRun
 from collection.selectors import collection_health, metric_snapshot
@@ -74,6 +75,10 @@ HEALTH_METRICS = {
         ["operation"],
     ),
     "costmonitor_monthly_budget_usd": ("The monthly budget (MONTHLY_BUDGET_USD) that ForecastOverBudget checks", []),
+    "costmonitor_data_source": (
+        "1 for the source of the cost data served (demo: a synthetic bill, not AWS's), 0 for the other",
+        ["source"],
+    ),
 }
 HEALTH_COUNTERS = {"costmonitor_collection_runs", "costmonitor_collection_errors"}
 
@@ -104,6 +109,8 @@ def _health_samples(health: dict) -> Iterator[tuple[str, tuple[str, ...], float]
         yield "costmonitor_aws_retries_this_month", (operation,), count
     if settings.MONTHLY_BUDGET_USD:
         yield "costmonitor_monthly_budget_usd", (), float(settings.MONTHLY_BUDGET_USD)
+    for source in SOURCES:  # both series, so a dashboard can filter on `costmonitor_data_source{source="aws"} == 1`
+        yield "costmonitor_data_source", (source,), float(source == health["data_source"])
 
 
 class HealthCollector(Collector):

@@ -18,8 +18,10 @@ from .run_health import collection_health
 from .runs import (
     ce_spend,
     ce_spend_this_month,
+    current_data_source,
     last_success_by_kind,
     latest_data_source,
+    latest_run_by_kind,
     run_queryset,
 )
 from .scope import Scope
@@ -41,9 +43,11 @@ __all__ = [
     "cost_breakdown_page",
     "cost_queryset",
     "cost_totals",
+    "current_data_source",
     "last_success_by_kind",
     "latest_data_source",
     "latest_forecasts",
+    "latest_run_by_kind",
     "metric_snapshot",
     "month_projections",
     "recommendation_queryset",

@@ -7,6 +7,7 @@ from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from collection.aws import CE_REQUEST_USD
+from collection.data_source import source_name
 from collection.models import CollectionRun
 from collection.months import month_start
 from collection.spend_tally import read_tallies
@@ -62,6 +63,17 @@ def latest_data_source() -> str | None:
     """Where the stored data last came from ("aws" or "demo"); None before the first successful run."""
     run = CollectionRun.objects.filter(status__in=SUCCESSFUL).order_by("-finished_at").only("source").first()
     return run.source if run else None
+
+
+def current_data_source() -> str:
+    """What the data shown is, or will be: the stored data's source, else the source COST_SOURCE resolves to now."""
+    return latest_data_source() or source_name()
+
+
+def latest_run_by_kind() -> dict[str, CollectionRun]:
+    """The latest run of each kind that has one (any status), in one query."""
+    latest = CollectionRun.objects.values("kind").annotate(last=Max("id")).values("last")
+    return {run.kind: run for run in CollectionRun.objects.filter(id__in=latest)}
 
 
 def last_full_fetch(*, kind: str, covering: date) -> datetime | None:

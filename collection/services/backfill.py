@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from collection.aws import CE_REQUEST_USD
+from collection.data_source import AWS, DEMO, source_name
 from collection.kinds import Kind, kind_spec
 from collection.models import CollectionRun
 from collection.services.runs import run_collection
@@ -26,16 +27,18 @@ class BackfillPlan:
     chunks: list[Chunk]  # the months still to collect
     finished: int  # months an earlier backfill already collected
     requests: int  # the Cost Explorer requests the chunks are expected to take
+    source: str = AWS  # the demo source answers them itself: nothing is billed
 
     def check_budget(self) -> None:
         """BudgetExceeded when the plan needs more requests than CE_MONTHLY_REQUEST_BUDGET leaves this month."""
         check_budget(needed=self.requests)
 
     def summary(self) -> str:
-        return (
-            f"Backfill {self.start}..{self.end}: {len(self.chunks)} month(s) to collect, {self.finished} already "
-            f"done; about {self.requests} Cost Explorer requests (USD {self.requests * CE_REQUEST_USD:.2f})."
-        )
+        months = f"{len(self.chunks)} month(s) to collect, {self.finished} already done"
+        head = f"Backfill {self.start}..{self.end}: {months}"
+        if self.source == DEMO:
+            return f"{head}; about {self.requests} Cost Explorer calls, answered by the demo source (USD 0.00)."
+        return f"{head}; about {self.requests} Cost Explorer requests (USD {self.requests * CE_REQUEST_USD:.2f})."
 
 
 @dataclass
@@ -64,7 +67,10 @@ def plan_backfill(*, start: date, end: date | None, force: bool, today: date) ->
     pending = [chunk for chunk in chunks if chunk not in done]
     spec = kind_spec(Kind.COSTS)
     requests = sum(spec.estimated_requests(start=s, end=e) for s, e in pending)
-    return BackfillPlan(start=start, end=end, chunks=pending, finished=len(chunks) - len(pending), requests=requests)
+    finished = len(chunks) - len(pending)
+    return BackfillPlan(
+        start=start, end=end, chunks=pending, finished=finished, requests=requests, source=source_name()
+    )
 
 
 def run_backfill(*, plan: BackfillPlan, progress: Callable[[list[Chunk]], Iterable[Chunk]] = iter) -> BackfillTotals:

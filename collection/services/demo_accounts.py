@@ -32,17 +32,21 @@ class DemoAccountAnswers:
         payer = self.bill.payer
         return {"UserId": "AIDADEMO", "Account": payer, "Arn": f"arn:aws:iam::{payer}:user/demo"}
 
-    def _instances(self) -> list[tuple[str, str, str, Decimal]]:
-        """(account, instance id, current type, monthly savings) of the demo's oversized instances."""
+    def _instances(self, finder: str) -> list[tuple[str, str, str, Decimal]]:
+        """(account, instance id, current type, monthly savings) of the oversized instances `finder` reports.
+
+        Rightsizing and Compute Optimizer each name instances of their own, so the demo's savings are never the
+        same instance counted twice.
+        """
         return [
-            (a, f"i-{int(_unit('instance', a, n) * 16**17):017x}", INSTANCE_TYPES[n % 4], Decimal(20 + 37 * n))
+            (a, f"i-{int(_unit(finder, a, n) * 16**17):017x}", INSTANCE_TYPES[n % 4], Decimal(20 + 37 * n))
             for i, (a, _) in enumerate(self.bill.accounts)
             for n in range(i % 3 + 1)
         ]
 
     def ce_get_rightsizing_recommendation(self, *, Service, NextPageToken=None, PageSize=None, **_):
         recs = []
-        for account, instance, current, savings in self._instances():
+        for account, instance, current, savings in self._instances("rightsizing"):
             target = INSTANCE_TYPES[INSTANCE_TYPES.index(current) + 1]
             recs.append(
                 {
@@ -103,7 +107,7 @@ class DemoAccountAnswers:
                     }
                 ],
             }
-            for account, instance, current, savings in self._instances()
+            for account, instance, current, savings in self._instances("compute-optimizer")
         ]
         page, token = _page(recs, nextToken)
         return {"instanceRecommendations": page, **({"nextToken": token} if token else {})}

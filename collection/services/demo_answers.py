@@ -143,7 +143,7 @@ class DemoAnswers(DemoAccountAnswers):
         daily = sum(self.bill.day_total(today.fromordinal(today.toordinal() - i), account) for i in range(1, 8))
         results = []
         for start, end in month_periods(*_window(TimePeriod)):
-            mean = daily / 7 * (end - start).days
+            mean = daily / 7 * (end - start).days * self.bill.month_trend(start)
             results.append(
                 {
                     "TimePeriod": {"Start": str(start), "End": str(end)},

@@ -41,6 +41,9 @@ CREDIT_SHARE = Decimal("-0.15")
 # Cost Explorer refreshes its data up to three times a day; recent days are restated at each refresh.
 REFRESH_HOURS = 8
 RESTATED_DAYS = 3
+HOURS_PER_DAY = 24
+# The demo organization grows 2 % a month, with up to 1 % of noise per month, so each month forecasts its own figure.
+MONTHLY_GROWTH, MONTHLY_NOISE = Decimal("0.02"), Decimal("0.01")
 
 
 @functools.lru_cache(maxsize=2**20)
@@ -57,6 +60,9 @@ class DemoBill:
     now: datetime
     n_accounts: int = 5
     n_services: int = 10
+    # Hours between updates of today's partial cost: hourly, so the demo's day visibly fills; bench/ce_requests.py
+    # sets REFRESH_HOURS, Cost Explorer's own cadence, so that its request counts are AWS's.
+    today_refresh_hours: int = 1
     accounts: list[tuple[str, str]] = field(init=False)
     services: tuple[str, ...] = field(init=False)
 
@@ -84,11 +90,19 @@ class DemoBill:
         """Current-month days stay estimated until the bill closes, as in Cost Explorer."""
         return day >= self.today.replace(day=1) or (self.today.day <= 3 and day >= _previous_month(self.today))
 
+    def elapsed_share(self, day: date) -> Decimal:
+        """The share of `day` whose usage is billed by `now`: 1 for past days; for today, its hours gone by at the
+        last of its `today_refresh_hours` updates (hourly: 7/24 at 07:03, 0 just after midnight), so today's cost
+        grows with the day and stays equal between updates."""
+        if day != self.today:
+            return Decimal(1)
+        return Decimal(self.now.hour // self.today_refresh_hours * self.today_refresh_hours) / Decimal(HOURS_PER_DAY)
+
     def unblended(self, day: date, account: str, service: str) -> Decimal:
         base = Decimal(1) + _unit(account, service) ** 2 * Decimal(300)
         weekly = Decimal("0.75") if day.weekday() >= 5 else Decimal(1)
         noise = Decimal("0.9") + _unit(day, account, service) * Decimal("0.2")
-        amount = base * weekly * noise
+        amount = base * weekly * noise * self.elapsed_share(day)
         if (self.today - day).days < RESTATED_DAYS:  # late usage records arrive at every refresh
             amount *= Decimal(1) + Decimal(self.now.hour // REFRESH_HOURS) / Decimal(50)
         return amount.quantize(TEN_PLACES)
@@ -109,6 +123,11 @@ class DemoBill:
             shares["Credit"] = CREDIT_SHARE
         lines = [(kind, (total * share).quantize(TEN_PLACES)) for kind, share in shares.items()]
         return [("Usage", total - sum(amount for _, amount in lines)), *lines]
+
+    def month_trend(self, month: date) -> Decimal:
+        """The factor of the month starting `month` over today's run rate: growth per month ahead, plus noise."""
+        ahead = (month.year - self.today.year) * 12 + month.month - self.today.month
+        return Decimal(1) + MONTHLY_GROWTH * ahead + MONTHLY_NOISE * _unit("month", month.year, month.month)
 
     def tag_value(self, key: str, account: str) -> str:
         values = TAGS[key]

@@ -20,6 +20,7 @@ from collection.services.recommendations import (
 Type = OptimizationRecommendation.Type
 # Each page is a billed request: ask for large pages (the API documents no maximum; 100 is accepted).
 RIGHTSIZING_PAGE = 100
+SP_OPERATION = "GetSavingsPlansPurchaseRecommendation"  # called once by every fetch
 SP_OPTIONS = {"SavingsPlansType": "COMPUTE_SP", "TermInYears": "ONE_YEAR", "PaymentOption": "NO_UPFRONT"}
 
 
@@ -30,7 +31,8 @@ def _recently_fetched(*, ctx: CollectionContext) -> bool:
         kind=ctx.kind,
         status__in=[CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL],
         source=ctx.source,
-        ce_requests__gt=0,
+        # A run that fetched, not one that found the last fetch recent; by its calls, as the demo's are unbilled.
+        aws_requests__has_key=f"ce:{SP_OPERATION}",
         finished_at__gte=since,
     ).exists()
 

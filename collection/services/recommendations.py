@@ -176,7 +176,8 @@ def store_recommendations(kind: str, rows: list[Rec]) -> int:
     # One row per key: an answer that lists a resource twice must not make the upsert touch a row twice.
     rows = list({(row.account_id, row.resource_id): row for row in rows}.values())
     for row in rows:
-        row.last_seen, row.active = now, True
+        # first_seen is not in UPDATE: a recommendation already stored keeps the instant it was first seen.
+        row.first_seen, row.last_seen, row.active = now, now, True
     ensure_accounts({row.account_id for row in rows})
     written = upsert(Rec, rows, unique=["type", "account", "resource_id"], update=UPDATE)
     seen = Q()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from collection.aws import RequestCounter
 from collection.cache_versions import bump_dataset_versions
+from collection.data_source import source_name
 from collection.errors import AWSCostCollectorError, BudgetExceeded, ErrorCode
 from collection.kinds import Dataset, KindSpec, kind_spec
 from collection.models import CollectionRun
@@ -16,7 +17,7 @@ from collection.services.closing import close_abandoned_runs
 from collection.services.context import CollectionContext, Outcome
 from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
-from collection.services.sources import open_source, source_name
+from collection.services.sources import open_source
 from collection.services.spend_guard import check_budget
 from collection.spend_tally import discard_tally, save_tally, spend_fields
 from costmonitor.masking import mask_text
@@ -25,17 +26,18 @@ logger = logging.getLogger(__name__)
 Status = CollectionRun.Status
 
 
-def _claim(*, run_id: int | None, kind: str, trigger: str, task_id: str, source: str) -> CollectionRun | None:
+def _claim(*, run_id: int | None, kind: str, trigger: str, task_id: str) -> CollectionRun | None:
     """A new running run, or the queued run `run_id` now running; None if that run was already carried out.
 
-    Its source is recorded at once: the month's spend counts an open run's tally only when it is AWS's.
+    A new run's source is resolved and recorded at once (the month's spend counts an open run's tally only when it
+    is AWS's); a queued run keeps the source it was queued with, which `POST /api/runs` already answered.
     """
     if run_id is None:
         return CollectionRun.objects.create(
-            kind=kind, trigger=trigger, status=Status.RUNNING, task_id=task_id, source=source
+            kind=kind, trigger=trigger, status=Status.RUNNING, task_id=task_id, source=source_name()
         )
     claimed = CollectionRun.objects.filter(pk=run_id, kind=kind, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), source=source, **({"task_id": task_id} if task_id else {})
+        status=Status.RUNNING, started_at=timezone.now(), **({"task_id": task_id} if task_id else {})
     )
     return CollectionRun.objects.get(pk=run_id) if claimed else None
 
@@ -83,14 +85,13 @@ def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | 
     try:
         now = timezone.now()
         ctx = CollectionContext(
-            clients=open_source(counter=counter, now=now),
+            clients=open_source(source=run.source, counter=counter, now=now),
             now=now,
             kind=spec.kind,
             window=window,
             # A run someone asked for re-fetches what a schedule would find fresh enough.
             force=run.trigger != CollectionRun.Trigger.SCHEDULE,
         )
-        run.source = ctx.source
         with transaction.atomic():  # one transaction per run: a failed run leaves the previous data intact
             outcome: Outcome = spec.collect(ctx=ctx)
     except AWSCostCollectorError as exc:
@@ -136,7 +137,7 @@ def run_collection(
     if window and not spec.windowed:
         raise ValueError(f"a {kind} collection takes no start and end")
     close_abandoned_runs()
-    run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id, source=source_name())
+    run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id)
     if run is None:  # a redelivered task: the run is already done or under way
         return CollectionRun.objects.get(pk=run_id)
     run.window_start, run.window_end = start, end

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from collection.data_source import source_name
 from collection.errors import ErrorCode
 from collection.kinds import kind_spec
 from collection.models import CollectionRun
@@ -42,8 +43,9 @@ def enqueue_collection(*, kind: str, trigger: str) -> CollectionRun:
     kind_spec(kind)  # ValueError for an unknown kind
     if trigger not in CollectionRun.Trigger.values:
         raise ValueError(f"unknown trigger {trigger!r}; expected one of {', '.join(CollectionRun.Trigger.values)}")
+    # The source is resolved once, here: the answer names the source the run will then read.
     run = CollectionRun.objects.create(
-        kind=kind, trigger=trigger, status=CollectionRun.Status.QUEUED, task_id=str(uuid.uuid4())
+        kind=kind, trigger=trigger, status=CollectionRun.Status.QUEUED, task_id=str(uuid.uuid4()), source=source_name()
     )
 
     def send() -> None:

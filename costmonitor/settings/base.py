@@ -69,7 +69,8 @@ ASGI_APPLICATION = "costmonitor.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project templates first: costmonitor/templates/admin/base_site.html overrides the admin's (demo banner).
+        "DIRS": [BASE_DIR / "costmonitor" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

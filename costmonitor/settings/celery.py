@@ -33,3 +33,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "costmonitor.beat:HeartbeatScheduler"
+# Beat writes each periodic task's last run to the database after every task it sends (celery's beat_sync_every),
+# not every 3 minutes (DatabaseScheduler.sync_every), so the admin never shows a run beat already made as not made.
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html#beat-sync-every
+CELERY_BEAT_SYNC_EVERY = 1

@@ -23,7 +23,7 @@ def call(*args) -> str:
 def test_collect_prints_rows_requests_and_usd(demo_source):
     out = call("collect", "--kind", "costs")
     assert "costs" in out
-    assert "succeeded, 1856 rows, 4 CE requests (USD 0.00), source demo" in out
+    assert "succeeded, 1856 rows, 0 CE requests (USD 0.00), source demo" in out
 
 
 def test_collect_all_runs_every_kind(demo_source):
@@ -79,10 +79,16 @@ def test_backfill_is_chunked_by_month_and_resumable(demo_source):
     assert chunks.count() == 6
 
 
-def test_backfill_dry_run_prints_the_cost_and_collects_nothing(demo_source):
+def test_backfill_dry_run_prints_the_cost_and_collects_nothing(aws_source):
     out = call("backfill_costs", "--start", str(TODAY.replace(day=1)), "--dry-run")
     assert "Cost Explorer requests (USD" in out
     assert not CollectionRun.objects.exists()
+
+
+def test_a_demo_backfill_plan_says_it_bills_nothing(demo_source):
+    out = call("backfill_costs", "--start", str(TODAY.replace(day=1)), "--dry-run")
+    assert "Cost Explorer calls, answered by the demo source (USD 0.00)" in out
+    assert "requests (USD 0." not in out
 
 
 @pytest.mark.parametrize(

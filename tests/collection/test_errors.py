@@ -86,4 +86,4 @@ def test_region_breakdown_and_per_account_forecast(demo_source):
         parts = regional.filter(date=row.date, account=row.account, service=row.service)
         assert sum(p.unblended_cost for p in parts) == row.unblended_cost
     forecast = run_collection(kind="forecast", trigger="command")
-    assert forecast.ce_requests == 1 + 5  # the organization, then each of the 5 demo accounts
+    assert forecast.ce_calls == 1 + 5  # the organization, then each of the 5 demo accounts

@@ -68,6 +68,8 @@ def test_ce_requests_per_collection_are_pinned(clock, spend):
 
 def test_run_records_its_spend_and_demo_label(clock):
     run = run_collection(kind="costs", trigger="schedule")
-    assert (run.source, run.ce_requests, str(run.ce_cost_usd)) == ("demo", 4, "0.00")
+    # Four calls answered by the demo source (costs, charge types), none billed: the run's billed figure matches the
+    # month's spend.
+    assert (run.source, run.ce_calls, run.ce_requests, str(run.ce_cost_usd)) == ("demo", 4, 0, "0.00")
     assert run.rows_written == 1450 + 29 * 14
     assert (run.window_start, run.window_end) == (dt.date(2026, 2, 18), dt.date(2026, 3, 19))

@@ -3,10 +3,10 @@
 import pytest
 
 from collection.cache_versions import dataset_version
+from collection.data_source import source_name
 from collection.models import CollectionRun, CostData
 from collection.services import run_collection
 from collection.services.locks import single_flight
-from collection.services.sources import source_name
 from tests.factories import CollectionRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,9 @@ def test_other_kinds_are_not_blocked(demo_source):
 
 
 def test_queued_run_is_carried_out_once(demo_source):
-    queued = CollectionRunFactory(kind="costs", status="queued", finished_at=None, ce_requests=0, rows_written=0)
+    queued = CollectionRunFactory(
+        kind="costs", status="queued", source="demo", finished_at=None, ce_requests=0, rows_written=0
+    )
     run = run_collection(kind="costs", trigger="schedule", run_id=queued.pk, task_id="task-1")
     assert run.pk == queued.pk
     assert (run.status, run.task_id, run.source) == ("succeeded", "task-1", "demo")
@@ -65,7 +67,7 @@ def test_budget_spent_refuses_the_run(demo_source):
 def test_budget_stops_a_run_before_it_overspends_and_rolls_it_back(demo_source):
     demo_source.CE_MONTHLY_REQUEST_BUDGET = 2  # the first costs run needs three pages
     run = run_collection(kind="costs", trigger="schedule")
-    assert (run.status, run.error_code, run.ce_requests) == ("failed", "CEBudgetExceeded", 2)
+    assert (run.status, run.error_code, run.ce_calls) == ("failed", "CEBudgetExceeded", 2)
     assert not CostData.objects.exists()
 
 
