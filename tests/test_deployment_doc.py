@@ -70,7 +70,7 @@ def test_the_ports_are_the_defaults_of_the_code():
     gunicorn_conf = (ROOT / "gunicorn.conf.py").read_text()
     dockerfile = (ROOT / "Dockerfile").read_text()
     metrics = (ROOT / "costmonitor" / "settings" / "metrics.py").read_text()
-    (port,) = re.findall(r"_int\('PORT', (\d+)\)", gunicorn_conf)
+    (port,) = re.findall(r"""_int\(['"]PORT['"], (\d+)\)""", gunicorn_conf)
     (metrics_port,) = re.findall(r'env.int\("METRICS_PORT", default=(\d+)\)', metrics)
     assert f"PORT={port}" in dockerfile
     assert f"METRICS_PORT={metrics_port}" in dockerfile

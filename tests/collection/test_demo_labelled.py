@@ -48,7 +48,7 @@ def test_a_queued_run_answers_the_source_it_then_runs_as(staff_api_client, demo_
 
 def test_demo_requests_are_unbilled_in_the_run_as_in_the_months_spend(demo_source):
     run = run_collection(kind="costs", trigger="schedule")
-    assert run.aws_requests == {"ce:GetCostAndUsage": 3}  # the calls are still accounted
+    assert run.aws_requests == {"ce:GetCostAndUsage": 4}  # costs and charge types: the calls are still accounted
     assert (run.ce_requests, run.ce_cost_usd) == (0, Decimal("0.00"))
     assert ce_spend_this_month()["requests"] == run.ce_requests == 0
     assert "0 CE requests (USD 0.00), source demo" in run.summary()
@@ -110,7 +110,7 @@ def data_source_gauge(client) -> dict[str, float]:
     return {s.labels["source"]: s.value for s in families["costmonitor_data_source"].samples}
 
 
-def test_metrics_label_the_data_source(client, demo_source, settings):
+def test_metrics_label_the_data_source(client, demo_source, metrics_on_api_port, settings):
     settings.COST_SOURCE = "aws"  # before any run: the configured source
     assert data_source_gauge(client) == {"aws": 1.0, "demo": 0.0}
     settings.COST_SOURCE = "demo"

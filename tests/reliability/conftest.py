@@ -42,8 +42,11 @@ def emulated_aws(aws_source, emulator, monkeypatch):
 
 
 @pytest.fixture
-def emulated_worker(start_worker, emulator):
-    """Start a Celery worker subprocess whose collections read the emulator (first run: 14 days of history)."""
+def emulated_worker(start_worker, emulator, settings):
+    """Start a Celery worker subprocess whose collections read the emulator (first run: 14 days of history).
+
+    A run's source is resolved when it is queued, here in the test process: it queues AWS runs too."""
+    settings.COST_SOURCE = "aws"
     with EmulatorServer(emulator) as server:
 
         def start(**env: str):
