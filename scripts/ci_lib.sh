@@ -21,9 +21,16 @@ stop_private_redis() {
 
 # A running engine and the local python:3.11-slim stand-in from ../shared/docker/standin-base.sh (see its README),
 # or one line saying why not and `exit 0`, so CI goes on where no engine can run. Needs root, as CI has.
+# STANDIN_BASE names the script; else ../shared beside the checkout, else the workplace's /work/shared (a clone
+# made elsewhere, e.g. by `git clone . $(mktemp -d)`, has no ../shared).
 require_docker_engine() {
-  local standin=${STANDIN_BASE:-../shared/docker/standin-base.sh} rc=0
-  if [ ! -f "$standin" ]; then log "skipped: no $standin on this machine"; exit 0; fi
+  local standin=${STANDIN_BASE:-} rc=0 candidate
+  if [ -z "$standin" ]; then
+    for candidate in ../shared/docker/standin-base.sh /work/shared/docker/standin-base.sh; do
+      if [ -f "$candidate" ]; then standin=$candidate; break; fi
+    done
+  fi
+  if [ ! -f "${standin:-}" ]; then log "skipped: no ../shared/docker/standin-base.sh on this machine"; exit 0; fi
   bash "$standin" >"/tmp/$CI_NAME-standin.log" 2>&1 || rc=$?
   if [ "$rc" -eq 3 ]; then log "skipped: no Docker engine can run here ($(tail -1 "/tmp/$CI_NAME-standin.log"))"; exit 0; fi
   [ "$rc" -eq 0 ] || { cat "/tmp/$CI_NAME-standin.log" >&2; exit "$rc"; }
