@@ -1,7 +1,9 @@
 """URL routes of the REST API, its OpenAPI schema and docs, and the health endpoint."""
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import permissions
 from rest_framework.routers import DefaultRouter
 
@@ -11,10 +13,12 @@ from api.views.forecast import ForecastViewSet
 from api.views.health import HealthView, LiveView, ReadyView
 from api.views.not_found import UnknownPathView
 from api.views.optimization import OptimizationViewSet
+from api.views.root import ApiRootView
 from api.views.runs import RunViewSet
 from api.views.tags import TagViewSet
 
 router = DefaultRouter()
+router.APIRootView = ApiRootView
 # /api/costs and /api/costs/ both answer; the constructor only takes a bool, hence the attribute.
 router.trailing_slash = "/?"
 router.register("costs", CostViewSet, basename="costs")
@@ -37,6 +41,14 @@ urlpatterns = [
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html", **PUBLIC),
         name="swagger-ui",
+    ),
+    # ReDoc's styled-components add <style> elements: the page's nonce admits them, and nothing else inline.
+    path(
+        "api/redoc/",
+        csp_update({"style-src": [NONCE]})(
+            SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html", **PUBLIC)
+        ),
+        name="redoc",
     ),
     path("api/", include(router.urls)),
     re_path(r"^api/", UnknownPathView.as_view(), name="api-unknown"),

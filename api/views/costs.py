@@ -23,7 +23,16 @@ class CostViewSet(CachedListViewSet):
         groups = [GROUP_FIELDS[g] for g in params["group_by"]]
         return [f"{'-' if descending else ''}{GROUP_FIELDS.get(order, order)}", "period", *groups]
 
-    @envelope_schema(CostsSerializer, params=CostParams, csv=True, summary="Cost per period and group")
+    @envelope_schema(
+        CostsSerializer,
+        params=CostParams,
+        csv=True,
+        summary="Cost per period and group",
+        description="Cost per day or month over a window (month to date by default), optionally grouped by up to "
+        "two of service, account and region, or by charge type, and filtered by any of them; with the window's "
+        "total. `format=csv` downloads every row. A window without stored data answers `total` 0 and "
+        "`metadata.coverage`, the first and last day stored.",
+    )
     def list(self, request):
         params = self.query(request)
         filters = {name: params.get(name) for name in FILTERS}
