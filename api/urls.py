@@ -1,6 +1,6 @@
 """URL routes of the REST API, its OpenAPI schema and docs, and the health endpoint."""
 
-from csp.constants import NONCE
+from csp.constants import NONCE, SELF
 from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -28,6 +28,19 @@ router.register("optimization", OptimizationViewSet, basename="optimization")
 router.register("accounts", AccountViewSet, basename="accounts")
 router.register("runs", RunViewSet, basename="runs")
 
+# /api/redoc/'s additions to the CSP. ReDoc's styled-components add <style> elements carrying the page's nonce
+# (ReDoc's `nonce` option); the bundle's style-loader inserts one before ReDoc starts, an empty <style> and then
+# perfect-scrollbar's CSS, admitted by their hashes (the browser test in tests/security/test_csp_browser.py fails
+# when a sidecar upgrade changes them). Its search index runs in a worker made from a blob of its own bundle.
+REDOC_CSP = {
+    "style-src": [
+        NONCE,
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+        "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+    ],
+    "worker-src": [SELF, "blob:"],
+}
+
 # The schema and its UI describe the API, not its data: readable without credentials.
 PUBLIC = {"permission_classes": [permissions.AllowAny], "authentication_classes": [], "throttle_classes": []}
 
@@ -42,10 +55,9 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html", **PUBLIC),
         name="swagger-ui",
     ),
-    # ReDoc's styled-components add <style> elements: the page's nonce admits them, and nothing else inline.
     path(
         "api/redoc/",
-        csp_update({"style-src": [NONCE]})(
+        csp_update(REDOC_CSP)(
             SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html", **PUBLIC)
         ),
         name="redoc",
