@@ -51,15 +51,18 @@ class WindowParams(PageParams):
         today = timezone.now().date()
         start = attrs.setdefault("start", attrs.get("end", today).replace(day=1))
         end = attrs.setdefault("end", max(today, start))
+        # A rule across both dates names the one the query gave (the other is a default the user never sent).
         if end < start:
-            raise serializers.ValidationError({"end": "end is before start."}, code="end_before_start")
+            field = "end" if "end" in self.initial_data else "start"
+            raise serializers.ValidationError({field: "end is before start."}, code="end_before_start")
         if start > today:
             raise serializers.ValidationError(
                 {"start": "start is after today: there is no cost data yet."}, code="beyond_data"
             )
         if (end - start).days >= settings.API_MAX_WINDOW_DAYS:
+            field = "end" if "end" in self.initial_data else "start"
             raise serializers.ValidationError(
-                {"end": f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
+                {field: f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
             )
         attrs["end_exclusive"] = end + dt.timedelta(days=1)
         return attrs
@@ -197,12 +200,22 @@ def query_items(request) -> tuple:
     return tuple((name, tuple(values)) for name, values in request.GET.lists())
 
 
+# Read by DRF itself, not by an endpoint's parameters: `format` picks the renderer (URL_FORMAT_OVERRIDE).
+IGNORED_PARAMETERS = frozenset({"format"})
+
+
 # Validation depends only on the parameters, the day (the default window) and settings, so repeated
 # queries (a dashboard's) are validated once per process and day; errors are never memoized.
 @functools.lru_cache(maxsize=1024)
 def validated_query(params_class: type[serializers.Serializer], query: tuple, today: dt.date) -> dict:
     """`query` (`query_items`) validated on `today` by `params_class`; shared between callers: copy to change it."""
     given = dict(query)
+    unknown = sorted(set(given) - set(params_class._declared_fields) - IGNORED_PARAMETERS)
+    if unknown:  # a misspelt parameter silently ignored would answer another question than the one asked
+        accepted = ", ".join(sorted({*params_class._declared_fields, *IGNORED_PARAMETERS}))
+        raise serializers.ValidationError(
+            {name: f"Unknown parameter; accepted: {accepted}." for name in unknown}, code="unknown_parameter"
+        )
     data = {}
     for name, field in params_class._declared_fields.items():  # the class's fields: no per-request deep copy
         if name not in given:

@@ -19,6 +19,11 @@ ERRORS = {
 }
 
 
+class CoverageSerializer(serializers.Serializer):
+    first_day = serializers.DateField(help_text="The first day of stored daily cost.")
+    last_day = serializers.DateField(help_text="The last day of stored daily cost.")
+
+
 class MetadataSerializer(serializers.Serializer):
     timestamp = serializers.DateTimeField(help_text="When the response was made, ISO-8601 UTC.")
     cached = serializers.BooleanField(help_text="Whether `data` came from the cache.")
@@ -27,6 +32,12 @@ class MetadataSerializer(serializers.Serializer):
     page_size = serializers.IntegerField(required=False, help_text="Items per page (paginated answers).")
     total_count = serializers.IntegerField(required=False, help_text="Items on every page together.")
     total_pages = serializers.IntegerField(required=False, help_text="How many pages there are.")
+    coverage = CoverageSerializer(
+        allow_null=True,
+        required=False,
+        help_text="Only on an answer without rows (/api/costs): the stored days, so no data tells from no cost; "
+        "null when nothing is stored.",
+    )
     data_source = serializers.ChoiceField(
         choices=["aws", "demo"],
         allow_null=True,

@@ -6,6 +6,11 @@ from collection.models import AwsAccount, CollectionRun, CostForecast, Optimizat
 from costmonitor.masking import public_account_id
 
 MONEY = {"max_digits": 24, "decimal_places": 10}
+# first_seen and last_seen of what collections find (accounts, recommendations).
+SEEN = {
+    "first_seen": {"help_text": "When a collection first found it."},
+    "last_seen": {"help_text": "When a collection last found it."},
+}
 
 
 class PublicAccountIdField(serializers.CharField):
@@ -137,8 +142,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "details": {"help_text": "AWS's own fields about it, as collected."},
             "estimated_monthly_savings": {"help_text": "What AWS estimates it saves a month."},
             "currency": {"help_text": "ISO 4217 code of the savings."},
-            "first_seen": {"help_text": "When a collection first found it."},
-            "last_seen": {"help_text": "When a collection last found it."},
+            **SEEN,
             "active": {"help_text": "Whether the latest collection still found it."},
         }
 
@@ -168,8 +172,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "email": {"help_text": "The account's root email in AWS Organizations."},
             "status": {"help_text": "The account's status in AWS Organizations."},
             "is_payer": {"help_text": "Whether it is the organization's payer (management) account."},
-            "first_seen": {"help_text": "When a collection first found it."},
-            "last_seen": {"help_text": "When a collection last found it."},
+            **SEEN,
         }
 
 
