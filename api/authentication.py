@@ -57,6 +57,11 @@ class CachedTokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate(self, request):
         self.request = request  # DRF makes an authenticator per request
+        scheme = authentication.get_authorization_header(request).split(b" ", 1)[0]
+        if scheme.lower() == b"bearer":  # OAuth's habit: without the hint, DRF would say no credentials were sent
+            raise exceptions.AuthenticationFailed(
+                "The API takes `Authorization: Token <token>`, not Bearer: send the same token after `Token `."
+            )
         return super().authenticate(request)
 
     def authenticate_credentials(self, key):

@@ -1,5 +1,9 @@
 """Fields of the API's input: choices that name the valid values, digits in ASCII only, and short echoes of input."""
 
+import datetime as dt
+import difflib
+import re
+
 from rest_framework import serializers
 
 ECHO_LIMIT = 40  # characters of a bad value an error quotes back
@@ -14,7 +18,7 @@ def echo(value: object) -> str:
 class Choice(serializers.ChoiceField):
     """A ChoiceField whose error lists the valid values and quotes only the start of the given one."""
 
-    default_error_messages = {"invalid_choice": "{input} is not a valid choice; choose one of: {choices}."}
+    default_error_messages = {"invalid_choice": "{input} is not a valid choice; {suggestion}choose one of: {choices}."}
 
     def to_internal_value(self, data):
         if data == "" and self.allow_blank:
@@ -22,7 +26,13 @@ class Choice(serializers.ChoiceField):
         try:
             return self.choice_strings_to_values[str(data)]
         except KeyError:
-            self.fail("invalid_choice", input=echo(data), choices=", ".join(self.choice_strings_to_values))
+            near = difflib.get_close_matches(str(data)[:ECHO_LIMIT], self.choice_strings_to_values, n=1)
+            self.fail(
+                "invalid_choice",
+                input=echo(data),
+                suggestion=f"did you mean {near[0]!r}? " if near else "",
+                choices=", ".join(self.choice_strings_to_values),
+            )
 
 
 class AsciiDigits:
@@ -45,5 +55,19 @@ class Decimal(AsciiDigits, serializers.DecimalField):
     pass
 
 
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class Date(AsciiDigits, serializers.DateField):
+    """A YYYY-MM-DD day; one in that format that the calendar lacks (2026-02-30) is told apart from another format."""
+
     invalid_arguments = {"format": "YYYY-MM-DD"}
+    default_error_messages = {"no_such_day": "{input} is in the right format but is no day of the calendar: {reason}."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and ISO_DAY.fullmatch(data):
+            try:
+                dt.date.fromisoformat(data)
+            except ValueError as exc:  # e.g. "day is out of range for month"
+                self.fail("no_such_day", input=echo(data), reason=exc)
+        return super().to_internal_value(data)

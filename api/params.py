@@ -17,6 +17,7 @@ from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS
 # refuses (and strip characters such as \x1e that str.strip() counts as whitespace). max_length keeps
 # "$" from accepting a trailing newline.
 ACCOUNT_ID = {
+    "help_text": "Only this AWS account (12 digits).",
     "regex": r"^[0-9]{12}$",  # ASCII digits: \d also matches Arabic-Indic digits
     "max_length": 12,
     "trim_whitespace": False,
@@ -31,8 +32,13 @@ def ordering_field(*fields: str, default: str) -> Choice:
 
 
 class PageParams(serializers.Serializer):
-    page = Integer(min_value=1, max_value=1_000_000, default=1)
-    page_size = Integer(min_value=1, max_value=settings.API_MAX_PAGE_SIZE, default=settings.API_PAGE_SIZE)
+    page = Integer(min_value=1, max_value=1_000_000, default=1, help_text="Page number, from 1.")
+    page_size = Integer(
+        min_value=1,
+        max_value=settings.API_MAX_PAGE_SIZE,
+        default=settings.API_PAGE_SIZE,
+        help_text=f"Items per page, at most {settings.API_MAX_PAGE_SIZE} (API_MAX_PAGE_SIZE).",
+    )
 
 
 class WindowParams(PageParams):
@@ -45,22 +51,25 @@ class WindowParams(PageParams):
         today = timezone.now().date()
         start = attrs.setdefault("start", attrs.get("end", today).replace(day=1))
         end = attrs.setdefault("end", max(today, start))
+        # A rule across both dates names the one the query gave (the other is a default the user never sent).
         if end < start:
-            raise serializers.ValidationError({"end": "end is before start."}, code="end_before_start")
+            field = "end" if "end" in self.initial_data else "start"
+            raise serializers.ValidationError({field: "end is before start."}, code="end_before_start")
         if start > today:
             raise serializers.ValidationError(
                 {"start": "start is after today: there is no cost data yet."}, code="beyond_data"
             )
         if (end - start).days >= settings.API_MAX_WINDOW_DAYS:
+            field = "end" if "end" in self.initial_data else "start"
             raise serializers.ValidationError(
-                {"end": f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
+                {field: f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
             )
         attrs["end_exclusive"] = end + dt.timedelta(days=1)
         return attrs
 
 
 class CostParams(WindowParams):
-    granularity = Choice(choices=["daily", "monthly"], default="daily")
+    granularity = Choice(choices=["daily", "monthly"], default="daily", help_text="One row per day or per month.")
     group_by = serializers.ListField(
         child=Choice(choices=sorted(GROUP_FIELDS)),
         max_length=2,
@@ -69,8 +78,12 @@ class CostParams(WindowParams):
         "charge_type (Cost Explorer's RECORD_TYPE: Usage, Credit, Tax, …) combines with account only.",
     )
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
-    service = serializers.CharField(required=False, trim_whitespace=False, max_length=255)
-    region = serializers.CharField(required=False, trim_whitespace=False, max_length=64)
+    service = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=255, help_text="Only this service, as AWS names it."
+    )
+    region = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=64, help_text="Only this region code, e.g. eu-west-1."
+    )
     charge_type = serializers.CharField(
         required=False,
         trim_whitespace=False,
@@ -115,7 +128,9 @@ class ForecastParams(PageParams):
 
 
 class TagParams(WindowParams):
-    tag_key = serializers.CharField(required=False, trim_whitespace=False, max_length=128)
+    tag_key = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=128, help_text="Only this tag key."
+    )
     tag_value = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -123,25 +138,44 @@ class TagParams(WindowParams):
         max_length=256,
         help_text="An empty value selects the untagged cost.",
     )
-    service = serializers.CharField(required=False, trim_whitespace=False, max_length=255)
-    group_by = serializers.ListField(child=Choice(choices=["service"]), max_length=1, default=list)
+    service = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=255, help_text="Only this service, as AWS names it."
+    )
+    group_by = serializers.ListField(
+        child=Choice(choices=["service"]), max_length=1, default=list, help_text="service: one row per service too."
+    )
 
 
 class OptimizationParams(PageParams):
-    type = Choice(choices=OptimizationRecommendation.Type.values, required=False)
-    category = serializers.CharField(required=False, trim_whitespace=False, max_length=64)
+    type = Choice(
+        choices=OptimizationRecommendation.Type.values, required=False, help_text="Only recommendations of this type."
+    )
+    category = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=64, help_text="Only this category (e.g. Terminate, Modify)."
+    )
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
     # coerce_to_string=False documents a number: the decimal string pattern would also admit "".
-    min_savings = Decimal(max_digits=24, decimal_places=10, min_value=0, required=False, coerce_to_string=False)
-    active = serializers.BooleanField(default=True)
+    min_savings = Decimal(
+        max_digits=24,
+        decimal_places=10,
+        min_value=0,
+        required=False,
+        coerce_to_string=False,
+        help_text="Only recommendations saving at least this much a month.",
+    )
+    active = serializers.BooleanField(
+        default=True, help_text="true: recommendations AWS still makes; false: those it no longer does."
+    )
     ordering = ordering_field(
         "estimated_monthly_savings", "last_seen", "account_id", "type", default="-estimated_monthly_savings"
     )
 
 
 class AccountParams(PageParams):
-    status = Choice(choices=AwsAccount.Status.values, required=False)
-    is_payer = serializers.BooleanField(required=False)
+    status = Choice(choices=AwsAccount.Status.values, required=False, help_text="Only accounts in this status.")
+    is_payer = serializers.BooleanField(
+        required=False, help_text="true: only the payer (management) account; false: only member accounts."
+    )
     ordering = ordering_field("account_id", "name", "last_seen", default="account_id")
 
 
@@ -166,12 +200,22 @@ def query_items(request) -> tuple:
     return tuple((name, tuple(values)) for name, values in request.GET.lists())
 
 
+# Read by DRF itself, not by an endpoint's parameters: `format` picks the renderer (URL_FORMAT_OVERRIDE).
+IGNORED_PARAMETERS = frozenset({"format"})
+
+
 # Validation depends only on the parameters, the day (the default window) and settings, so repeated
 # queries (a dashboard's) are validated once per process and day; errors are never memoized.
 @functools.lru_cache(maxsize=1024)
 def validated_query(params_class: type[serializers.Serializer], query: tuple, today: dt.date) -> dict:
     """`query` (`query_items`) validated on `today` by `params_class`; shared between callers: copy to change it."""
     given = dict(query)
+    unknown = sorted(set(given) - set(params_class._declared_fields) - IGNORED_PARAMETERS)
+    if unknown:  # a misspelt parameter silently ignored would answer another question than the one asked
+        accepted = ", ".join(sorted({*params_class._declared_fields, *IGNORED_PARAMETERS}))
+        raise serializers.ValidationError(
+            {name: f"Unknown parameter; accepted: {accepted}." for name in unknown}, code="unknown_parameter"
+        )
     data = {}
     for name, field in params_class._declared_fields.items():  # the class's fields: no per-request deep copy
         if name not in given:

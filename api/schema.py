@@ -19,14 +19,25 @@ ERRORS = {
 }
 
 
+class CoverageSerializer(serializers.Serializer):
+    first_day = serializers.DateField(help_text="The first day of stored daily cost.")
+    last_day = serializers.DateField(help_text="The last day of stored daily cost.")
+
+
 class MetadataSerializer(serializers.Serializer):
     timestamp = serializers.DateTimeField(help_text="When the response was made, ISO-8601 UTC.")
     cached = serializers.BooleanField(help_text="Whether `data` came from the cache.")
     cache_age = serializers.FloatField(allow_null=True, help_text="Seconds since `data` was cached; null if not.")
-    page = serializers.IntegerField(required=False)
-    page_size = serializers.IntegerField(required=False)
-    total_count = serializers.IntegerField(required=False)
-    total_pages = serializers.IntegerField(required=False)
+    page = serializers.IntegerField(required=False, help_text="This page's number (paginated answers).")
+    page_size = serializers.IntegerField(required=False, help_text="Items per page (paginated answers).")
+    total_count = serializers.IntegerField(required=False, help_text="Items on every page together.")
+    total_pages = serializers.IntegerField(required=False, help_text="How many pages there are.")
+    coverage = CoverageSerializer(
+        allow_null=True,
+        required=False,
+        help_text="Only on an answer without rows (/api/costs): the stored days, so no data tells from no cost; "
+        "null when nothing is stored.",
+    )
     data_source = serializers.ChoiceField(
         choices=["aws", "demo"],
         allow_null=True,
@@ -37,15 +48,15 @@ class MetadataSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable, upper-case error code.")
-    message = serializers.CharField()
+    message = serializers.CharField(help_text="What went wrong, for a person to read.")
     details = serializers.JSONField(allow_null=True, help_text="For VALIDATION_ERROR: [{field, code, message}].")
 
 
 class ErrorEnvelopeSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["error"])
+    status = serializers.ChoiceField(choices=["error"], help_text="Always error.")
     data = serializers.JSONField(allow_null=True, help_text="Always null.")
-    metadata = MetadataSerializer()
-    error = ErrorSerializer()
+    metadata = MetadataSerializer(help_text="About the response.")
+    error = ErrorSerializer(help_text="What was refused or failed.")
 
 
 @functools.cache
@@ -58,9 +69,9 @@ def envelope_serializer(data_serializer: type[serializers.Serializer], many: boo
         (serializers.Serializer,),
         {
             "__module__": __name__,
-            "status": serializers.ChoiceField(choices=["success"]),
-            "data": data_serializer(many=many),
-            "metadata": MetadataSerializer(),
+            "status": serializers.ChoiceField(choices=["success"], help_text="Always success."),
+            "data": data_serializer(many=many, help_text="The answer."),
+            "metadata": MetadataSerializer(help_text="About the response: cache, pages, data source."),
             "error": serializers.JSONField(allow_null=True, help_text="Always null."),
         },
     )
@@ -81,14 +92,18 @@ def envelope_schema(
     status_code: int = 200,
     request: type[serializers.Serializer] | None = None,
     summary: str = "",
+    description: str,
+    path_parameter: OpenApiParameter | None = None,
     errors: dict[int, str] | None = None,
 ):
     """`extend_schema` for an enveloped endpoint: its parameters, its data, CSV when offered, every error (`errors`:
-    those of this endpoint only)."""
+    those of this endpoint only), and `description`, what a reader of the docs is told it answers."""
     responses = {(status_code, "application/json"): envelope_serializer(data, many)}
     if csv:
         responses[(status_code, "text/csv")] = OpenApiResponse(OpenApiTypes.STR, description="CSV rows.")
-    for code, description in {**ERRORS, **(errors or {})}.items():
-        responses[(code, "application/json")] = OpenApiResponse(ErrorEnvelopeSerializer, description=description)
-    parameters = [p for p in (params, CSV_FORMAT if csv else None) if p]
-    return extend_schema(summary=summary, parameters=parameters, request=request, responses=responses)
+    for code, error in {**ERRORS, **(errors or {})}.items():
+        responses[(code, "application/json")] = OpenApiResponse(ErrorEnvelopeSerializer, description=error)
+    parameters = [p for p in (params, CSV_FORMAT if csv else None, path_parameter) if p]
+    return extend_schema(
+        summary=summary, description=description, parameters=parameters, request=request, responses=responses
+    )

@@ -6,6 +6,11 @@ from collection.models import AwsAccount, CollectionRun, CostForecast, Optimizat
 from costmonitor.masking import public_account_id
 
 MONEY = {"max_digits": 24, "decimal_places": 10}
+# first_seen and last_seen of what collections find (accounts, recommendations).
+SEEN = {
+    "first_seen": {"help_text": "When a collection first found it."},
+    "last_seen": {"help_text": "When a collection last found it."},
+}
 
 
 class PublicAccountIdField(serializers.CharField):
@@ -16,28 +21,28 @@ class PublicAccountIdField(serializers.CharField):
 
 
 class WindowSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField(help_text="Inclusive.")
+    start = serializers.DateField(help_text="First day of the window.")
+    end = serializers.DateField(help_text="Last day of the window, inclusive.")
 
 
 class CostRowSerializer(serializers.Serializer):
     period = serializers.DateField(required=False, help_text="The day, or the first day of the month.")
-    service = serializers.CharField(required=False)
-    account_id = PublicAccountIdField(required=False)
-    region = serializers.CharField(required=False)
+    service = serializers.CharField(required=False, help_text="The service (grouped by service).")
+    account_id = PublicAccountIdField(required=False, help_text="The account (grouped by account).")
+    region = serializers.CharField(required=False, help_text="The region code (grouped by region).")
     charge_type = serializers.CharField(
         required=False, help_text="Cost Explorer's RECORD_TYPE as AWS spells it: Usage, Credit, Tax, …"
     )
     amount = serializers.DecimalField(
         **MONEY, allow_null=True, help_text="null: a net metric not collected for every day of the row yet."
     )
-    currency = serializers.CharField()
+    currency = serializers.CharField(help_text="ISO 4217 code of amount.")
 
 
 class CostsSerializer(WindowSerializer):
-    granularity = serializers.CharField()
-    group_by = serializers.ListField(child=serializers.CharField())
-    metric = serializers.CharField()
+    granularity = serializers.CharField(help_text="daily or monthly, as asked.")
+    group_by = serializers.ListField(child=serializers.CharField(), help_text="The grouping fields, as asked.")
+    metric = serializers.CharField(help_text="The cost metric of every amount, as asked.")
     total = serializers.DecimalField(
         **MONEY,
         allow_null=True,
@@ -50,7 +55,7 @@ class CostsSerializer(WindowSerializer):
         help_text="Total of the whole window under the filters per currency (ISO 4217 code); null for a net metric "
         "some day lacks.",
     )
-    rows = CostRowSerializer(many=True)
+    rows = CostRowSerializer(many=True, help_text="This page's rows, in `ordering`.")
 
 
 class ForecastSerializer(serializers.ModelSerializer):
@@ -71,35 +76,48 @@ class ForecastSerializer(serializers.ModelSerializer):
             "currency",
             "generated_at",
         ]
-        extra_kwargs = {"period_end": {"help_text": "Exclusive, as in Cost Explorer."}}
+        extra_kwargs = {
+            "period_start": {"help_text": "First day of the forecast period."},
+            "period_end": {"help_text": "Day after the forecast period (exclusive), as in Cost Explorer."},
+            "granularity": {"help_text": "MONTHLY or DAILY, as Cost Explorer forecast it."},
+            "metric": {"help_text": "The cost metric forecast."},
+            "mean": {"help_text": "The forecast amount."},
+            "lower_bound": {"help_text": "Low end of the prediction interval."},
+            "upper_bound": {"help_text": "High end of the prediction interval."},
+            "prediction_interval": {"help_text": "Confidence of the bounds, in percent (e.g. 80)."},
+            "currency": {"help_text": "ISO 4217 code of the amounts."},
+            "generated_at": {"help_text": "When Cost Explorer was asked."},
+        }
 
     def get_account_id(self, obj) -> str | None:
         return public_account_id(obj.scope) if obj.scope else None
 
 
 class TagRowSerializer(serializers.Serializer):
-    tag_key = serializers.CharField()
+    tag_key = serializers.CharField(help_text="The tag key.")
     tag_value = serializers.CharField(allow_blank=True, help_text='"" is the untagged cost.')
-    service = serializers.CharField(required=False)
-    amount = serializers.DecimalField(**MONEY)
-    currency = serializers.CharField()
+    service = serializers.CharField(required=False, help_text="The service (group_by=service).")
+    amount = serializers.DecimalField(**MONEY, help_text="Cost over the window.")
+    currency = serializers.CharField(help_text="ISO 4217 code of amount.")
 
 
 class UntaggedShareSerializer(serializers.Serializer):
-    tag_key = serializers.CharField()
+    tag_key = serializers.CharField(help_text="The tag key.")
     currency = serializers.CharField(help_text="One entry per tag key and currency: currencies are never added.")
-    total = serializers.DecimalField(**MONEY)
-    untagged = serializers.DecimalField(**MONEY)
-    untagged_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    total = serializers.DecimalField(**MONEY, help_text="All cost reported under this key.")
+    untagged = serializers.DecimalField(**MONEY, help_text="The part of total without this tag.")
+    untagged_share = serializers.DecimalField(
+        max_digits=5, decimal_places=4, allow_null=True, help_text="untagged / total, 0 to 1; null when total is 0."
+    )
 
 
 class TagsSerializer(WindowSerializer):
     untagged = UntaggedShareSerializer(many=True, help_text="Per tag key and currency, over the whole window.")
-    rows = TagRowSerializer(many=True)
+    rows = TagRowSerializer(many=True, help_text="This page's rows.")
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
-    account_id = PublicAccountIdField()
+    account_id = PublicAccountIdField(help_text="The account of the resource.")
 
     class Meta:
         model = OptimizationRecommendation
@@ -116,28 +134,46 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "last_seen",
             "active",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The recommendation's id here."},
+            "type": {"help_text": "Where it comes from: rightsizing, Savings Plans or Compute Optimizer."},
+            "category": {"help_text": "What to do, as AWS says it (e.g. Terminate, Modify)."},
+            "resource_id": {"help_text": "The resource concerned (e.g. an instance id), or empty."},
+            "details": {"help_text": "AWS's own fields about it, as collected."},
+            "estimated_monthly_savings": {"help_text": "What AWS estimates it saves a month."},
+            "currency": {"help_text": "ISO 4217 code of the savings."},
+            **SEEN,
+            "active": {"help_text": "Whether the latest collection still found it."},
+        }
 
 
 class SavingsSummarySerializer(serializers.Serializer):
-    type = serializers.CharField()
-    currency = serializers.CharField()
-    count = serializers.IntegerField()
-    estimated_monthly_savings = serializers.DecimalField(**MONEY)
+    type = serializers.CharField(help_text="The recommendations' type.")
+    currency = serializers.CharField(help_text="ISO 4217 code of the savings.")
+    count = serializers.IntegerField(help_text="How many recommendations.")
+    estimated_monthly_savings = serializers.DecimalField(**MONEY, help_text="Their estimated savings a month together.")
 
 
 class OptimizationSerializer(serializers.Serializer):
     summary = SavingsSummarySerializer(
         many=True, help_text="Per type and currency (never added up), over every matching recommendation."
     )
-    recommendations = RecommendationSerializer(many=True)
+    recommendations = RecommendationSerializer(many=True, help_text="This page's recommendations, in `ordering`.")
 
 
 class AccountSerializer(serializers.ModelSerializer):
-    account_id = PublicAccountIdField()
+    account_id = PublicAccountIdField(help_text="The 12-digit AWS account id (masked with MASK_ACCOUNT_IDS).")
 
     class Meta:
         model = AwsAccount
         fields = ["account_id", "name", "email", "status", "is_payer", "first_seen", "last_seen"]
+        extra_kwargs = {
+            "name": {"help_text": "The account's name in AWS Organizations."},
+            "email": {"help_text": "The account's root email in AWS Organizations."},
+            "status": {"help_text": "The account's status in AWS Organizations."},
+            "is_payer": {"help_text": "Whether it is the organization's payer (management) account."},
+            **SEEN,
+        }
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -176,11 +212,24 @@ class RunSerializer(serializers.ModelSerializer):
             "error_message",
             "error_detail",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The run's id."},
+            "kind": {"help_text": "What it collects."},
+            "trigger": {"help_text": "What started it: the schedule, the CLI, the API, …"},
+            "status": {"help_text": "queued, running, then how it ended."},
+            "started_at": {"help_text": "When it was queued."},
+            "finished_at": {"help_text": "When it ended; null until then."},
+            "window_start": {"help_text": "First day collected."},
+            "window_end": {"help_text": "Day after the last day collected (exclusive)."},
+            "rows_written": {"help_text": "Rows inserted or updated."},
+            "ce_cost_usd": {"help_text": "What its Cost Explorer requests cost, in USD."},
+            "error_code": {"help_text": "The stable error code of a failed run, else empty."},
+        }
 
 
 class CeSpendSerializer(serializers.Serializer):
-    requests = serializers.IntegerField()
-    usd = serializers.DecimalField(max_digits=12, decimal_places=2)
+    requests = serializers.IntegerField(help_text="Billed Cost Explorer requests.")
+    usd = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="What they cost, in USD.")
 
 
 class RunsSerializer(serializers.Serializer):
@@ -188,4 +237,4 @@ class RunsSerializer(serializers.Serializer):
     last_success = serializers.DictField(
         child=serializers.DateTimeField(), help_text="When each kind last finished successfully."
     )
-    runs = RunSerializer(many=True)
+    runs = RunSerializer(many=True, help_text="This page's runs, newest first.")

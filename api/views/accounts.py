@@ -1,5 +1,6 @@
 """/api/accounts: the AWS accounts known from Organizations and the cost history."""
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 
 from api.pagination import paginate
@@ -9,14 +10,22 @@ from api.serializers import AccountSerializer
 from api.views.base import CachedListViewSet, enveloped
 from collection.selectors import account_queryset
 
+ACCOUNT_ID_PATH = r"[0-9]{12}"  # ASCII digits only
+
 
 class AccountViewSet(CachedListViewSet):
     dataset, params_class = "accounts", AccountParams
     cache_prefix = "accounts"
     lookup_field = "account_id"
-    lookup_value_regex = r"[0-9]{12}"  # ASCII digits only
+    lookup_value_regex = ACCOUNT_ID_PATH
 
-    @envelope_schema(AccountSerializer, many=True, params=AccountParams, summary="Accounts")
+    @envelope_schema(
+        AccountSerializer,
+        many=True,
+        params=AccountParams,
+        summary="Accounts",
+        description="The AWS accounts of the organization, as AWS Organizations and the cost history know them.",
+    )
     def list(self, request):
         params = self.query(request)
 
@@ -35,7 +44,18 @@ class AccountViewSet(CachedListViewSet):
     def key_parts(params: dict) -> tuple:
         return (params.get("status"),)
 
-    @envelope_schema(AccountSerializer, summary="One account")
+    @envelope_schema(
+        AccountSerializer,
+        summary="One account",
+        description="One AWS account by its 12-digit id.",
+        path_parameter=OpenApiParameter(
+            "account_id",
+            str,
+            OpenApiParameter.PATH,
+            pattern=f"^{ACCOUNT_ID_PATH}$",
+            description="The 12-digit AWS account id.",
+        ),
+    )
     def retrieve(self, request, account_id: str):
         account = account_queryset(scope=self.scope(request)).filter(account_id=account_id).first()
         if account is None:

@@ -55,17 +55,16 @@ def wants_csv(request) -> bool:
     return request.accepted_renderer.format == "csv"
 
 
+# A list whose cached answer is named by its query (`cache_prefix`, `key_parts`): read with the request's
+# user and throttle count in one cache round trip (`api.hot_read`), and answered before DRF's request cycle
+# when that read alone admits the request.
+#
+# Only a view whose checks are the ones that read evaluates (token authentication first, IsAuthenticated,
+# UserRateThrottle, none of DRF's check methods overridden) is read and answered that way, which is decided
+# per request; any other goes through DRF's whole cycle and asks the cache itself, so a cached hit never
+# skips a check a view asks for. (A comment, not a docstring: drf-spectacular would publish a docstring as
+# every subclass's endpoint description.)
 class CachedListViewSet(viewsets.ViewSet):
-    """A list whose cached answer is named by its query (`cache_prefix`, `key_parts`): read with the request's
-    user and throttle count in one cache round trip (`api.hot_read`), and answered before DRF's request cycle
-    when that read alone admits the request.
-
-    Only a view whose checks are the ones that read evaluates (token authentication first, IsAuthenticated,
-    UserRateThrottle, none of DRF's check methods overridden) is read and answered that way, which is decided
-    per request; any other goes through DRF's whole cycle and asks the cache itself, so a cached hit never
-    skips a check a view asks for.
-    """
-
     dataset: str
     cache_prefix: str
     params_class: type[serializers.Serializer]

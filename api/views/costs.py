@@ -6,7 +6,7 @@ from api.result_caps import check_groups
 from api.schema import envelope_schema
 from api.serializers import CostRowSerializer, CostsSerializer
 from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
-from collection.selectors import GROUP_FIELDS, cost_breakdown, cost_breakdown_page
+from collection.selectors import GROUP_FIELDS, cost_breakdown, cost_breakdown_page, cost_coverage
 
 FILTERS = ("account_id", "service", "region", "charge_type")
 
@@ -23,7 +23,16 @@ class CostViewSet(CachedListViewSet):
         groups = [GROUP_FIELDS[g] for g in params["group_by"]]
         return [f"{'-' if descending else ''}{GROUP_FIELDS.get(order, order)}", "period", *groups]
 
-    @envelope_schema(CostsSerializer, params=CostParams, csv=True, summary="Cost per period and group")
+    @envelope_schema(
+        CostsSerializer,
+        params=CostParams,
+        csv=True,
+        summary="Cost per period and group",
+        description="Cost per day or month over a window (month to date by default), optionally grouped by up to "
+        "two of service, account and region, or by charge type, and filtered by any of them; with the window's "
+        "total. `format=csv` downloads every row. A window without stored data answers `total` 0 and "
+        "`metadata.coverage`, the first and last day stored.",
+    )
     def list(self, request):
         params = self.query(request)
         filters = {name: params.get(name) for name in FILTERS}
@@ -52,6 +61,9 @@ class CostViewSet(CachedListViewSet):
             )
             check_groups(found.count)
             page = page_metadata(page=params["page"], page_size=size, count=found.count)
+            if not found.count:  # an empty answer says what is stored, so a reader can tell "no cost" from "no data"
+                coverage = cost_coverage(scope=query["scope"])
+                page["coverage"] = coverage and {day: str(value) for day, value in coverage.items()}
             data = {**params, "total": found.total, "totals": found.totals, "rows": found.rows}
             return CostsSerializer(data).data, page
 

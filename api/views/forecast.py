@@ -12,7 +12,14 @@ class ForecastViewSet(CachedListViewSet):
     dataset, params_class = "forecast", ForecastParams
     cache_prefix = "forecast"
 
-    @envelope_schema(ForecastSerializer, many=True, params=ForecastParams, summary="Latest forecasts")
+    @envelope_schema(
+        ForecastSerializer,
+        many=True,
+        params=ForecastParams,
+        summary="Latest forecasts",
+        description="The latest Cost Explorer forecast of each scope (the organization, or one account) and period "
+        "(this month, next month), with the bounds of its prediction interval.",
+    )
     def list(self, request):
         params = self.query(request)
 

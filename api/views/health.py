@@ -35,28 +35,30 @@ class NotReady(Unavailable):
 
 
 class ProbeSerializer(serializers.Serializer):
-    path = serializers.CharField()
-    checks = serializers.ListField(child=serializers.CharField())
+    path = serializers.CharField(help_text="The probe's URL path.")
+    checks = serializers.ListField(child=serializers.CharField(), help_text="What the probe checks.")
 
 
 class ProbesSerializer(serializers.Serializer):
-    liveness = ProbeSerializer()
-    readiness = ProbeSerializer()
+    liveness = ProbeSerializer(help_text="The liveness probe: restart the process when it fails.")
+    readiness = ProbeSerializer(help_text="The readiness probe: send no traffic while it fails.")
 
 
 class HealthSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["healthy", "degraded"])
+    status = serializers.ChoiceField(
+        choices=["healthy", "degraded"], help_text="degraded: the database answers but something else does not."
+    )
     ready = serializers.BooleanField(help_text="What /health/ready answers: its checks all pass.")
     checks = serializers.DictField(help_text="database, cache, broker, collections (per kind), duration_seconds.")
     probes = ProbesSerializer(help_text="The path of each probe and the checks it makes.")
 
 
 class LiveSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["alive"])
+    status = serializers.ChoiceField(choices=["alive"], help_text="Always alive.")
 
 
 class ReadySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["ready"])
+    status = serializers.ChoiceField(choices=["ready"], help_text="Always ready (else a 503).")
     checks = serializers.DictField(help_text="database, broker.")
 
 
@@ -69,6 +71,8 @@ class ProbeView(APIView):
 class HealthView(ProbeView):
     @extend_schema(
         summary="Service health",
+        description="Whether the database, cache and broker answer and each collection kind is fresh; healthy "
+        "or degraded (200), or a 503 when the database is down. No authentication.",
         responses={
             200: envelope_serializer(HealthSerializer),
             503: OpenApiResponse(ErrorEnvelopeSerializer, description="DATABASE_UNAVAILABLE; details hold the checks."),
@@ -82,7 +86,11 @@ class HealthView(ProbeView):
 
 
 class LiveView(ProbeView):
-    @extend_schema(summary="Liveness: the process serves", responses={200: envelope_serializer(LiveSerializer)})
+    @extend_schema(
+        summary="Liveness: the process serves",
+        description="200 as long as the process answers requests; checks nothing else. No authentication.",
+        responses={200: envelope_serializer(LiveSerializer)},
+    )
     def get(self, request):
         return enveloped({"status": "alive"})
 
@@ -90,6 +98,8 @@ class LiveView(ProbeView):
 class ReadyView(ProbeView):
     @extend_schema(
         summary="Readiness: the database and the broker are reachable",
+        description="200 when the database and the broker answer, so the process can serve and queue work; a "
+        "503 NOT_READY otherwise. No authentication.",
         responses={
             200: envelope_serializer(ReadySerializer),
             503: OpenApiResponse(ErrorEnvelopeSerializer, description="NOT_READY; details hold the checks."),

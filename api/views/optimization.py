@@ -16,7 +16,14 @@ class OptimizationViewSet(CachedListViewSet):
     dataset, params_class = "optimization", OptimizationParams
     cache_prefix = "optimization"
 
-    @envelope_schema(OptimizationSerializer, params=OptimizationParams, csv=True, summary="Recommendations")
+    @envelope_schema(
+        OptimizationSerializer,
+        params=OptimizationParams,
+        csv=True,
+        summary="Recommendations",
+        description="Savings recommendations (rightsizing, Savings Plans purchases, Compute Optimizer), largest "
+        "savings first, with the estimated monthly savings per type. `format=csv` downloads every row.",
+    )
     def list(self, request):
         params = self.query(request)
         filters = {**{name: params.get(name) for name in FILTERS}, "scope": self.scope(request)}

@@ -1,5 +1,6 @@
 """/api/runs: collection history with this month's Cost Explorer spend; permitted users can start a collection."""
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, status, viewsets
 
 from api.pagination import paginate
@@ -16,6 +17,8 @@ from collection.selectors import ce_spend_this_month, last_success_by_kind, run_
 RUN_PERMISSION = "collection.add_collectionrun"
 # The exception text of a failed run names internal hosts and SQL: the admin shows it to staff who may view runs.
 DETAIL_PERMISSION = "collection.view_collectionrun"
+
+RUN_ID_PATH = r"[0-9]{1,18}"  # within a bigint; ASCII digits only (\d also matches Arabic-Indic digits)
 
 
 class CanStartCollections(permissions.BasePermission):
@@ -41,11 +44,10 @@ def _serializer_context(request) -> dict:
     return {"show_error_detail": bool(user.is_staff and user.has_perm(DETAIL_PERMISSION))}
 
 
+# Never cached: it shows live collection state, queued and running runs included. Unscoped readers only: runs
+# cover every account (their errors may name any) and the organization's Cost Explorer spend.
 class RunViewSet(viewsets.ViewSet):
-    """Never cached: it shows live collection state, queued and running runs included. Unscoped readers only: runs
-    cover every account (their errors may name any) and the organization's Cost Explorer spend."""
-
-    lookup_value_regex = r"[0-9]{1,18}"  # within a bigint; ASCII digits only (\d also matches Arabic-Indic digits)
+    lookup_value_regex = RUN_ID_PATH
     permission_classes = [permissions.IsAuthenticated, IsUnscoped]
 
     def get_permissions(self):
@@ -53,7 +55,13 @@ class RunViewSet(viewsets.ViewSet):
             return [*super().get_permissions(), CanStartCollections()]
         return super().get_permissions()
 
-    @envelope_schema(RunsSerializer, params=RunParams, summary="Collection history")
+    @envelope_schema(
+        RunsSerializer,
+        params=RunParams,
+        summary="Collection history",
+        description="Collection runs, newest first, with this month's billed Cost Explorer requests and when each "
+        "kind last succeeded. Live (never cached); only for tokens not limited to some accounts.",
+    )
     def list(self, request):
         params = parse_query(RunParams, request)
         runs = run_queryset(kind=params.get("kind"), status=params.get("status"), trigger=params.get("trigger"))
@@ -61,7 +69,14 @@ class RunViewSet(viewsets.ViewSet):
         data = {"ce_spend_this_month": ce_spend_this_month(), "last_success": last_success_by_kind(), "runs": items}
         return enveloped(RunsSerializer(data, context=_serializer_context(request)).data, metadata=page)
 
-    @envelope_schema(RunSerializer, summary="One collection run")
+    @envelope_schema(
+        RunSerializer,
+        summary="One collection run",
+        path_parameter=OpenApiParameter(
+            "id", str, OpenApiParameter.PATH, pattern=f"^{RUN_ID_PATH}$", description="The run's id."
+        ),
+        description="One collection run by its id: what it collected, its Cost Explorer requests and any error.",
+    )
     def retrieve(self, request, pk: str):
         run = run_queryset().filter(pk=pk).first()
         if run is None:
@@ -73,6 +88,8 @@ class RunViewSet(viewsets.ViewSet):
         request=RunRequest,
         status_code=202,
         summary=f"Start a collection (permission {RUN_PERMISSION})",
+        description="Queues a collection of `kind` now and answers the queued run (202); poll /api/runs/{id}/ "
+        "for its outcome. A run of that kind already queued or running is a 409 and nothing new is queued.",
         errors={409: "RUN_IN_PROGRESS: a run of that kind is queued or running; details.run_id names it."},
     )
     def create(self, request):

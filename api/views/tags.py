@@ -14,7 +14,14 @@ class TagViewSet(CachedListViewSet):
     dataset, params_class = "tags", TagParams
     cache_prefix = "tags"
 
-    @envelope_schema(TagsSerializer, params=TagParams, csv=True, summary="Cost by tag")
+    @envelope_schema(
+        TagsSerializer,
+        params=TagParams,
+        csv=True,
+        summary="Cost by tag",
+        description="Cost per tag key and value over a window (month to date by default), optionally per service, "
+        "with each key's untagged share. `format=csv` downloads every row.",
+    )
     def list(self, request):
         params = self.query(request)
         filters = {

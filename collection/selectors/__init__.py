@@ -8,6 +8,7 @@ from .costs import (
     METRIC_FIELDS,
     cost_breakdown,
     cost_breakdown_page,
+    cost_coverage,
     cost_queryset,
     cost_totals,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "collection_health",
     "cost_breakdown",
     "cost_breakdown_page",
+    "cost_coverage",
     "cost_queryset",
     "cost_totals",
     "current_data_source",

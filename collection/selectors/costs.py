@@ -62,6 +62,12 @@ def cost_queryset(
     return narrowed(qs, account_id=account_id, service=service, region=region)
 
 
+def cost_coverage(*, scope: Scope | None = None) -> dict[str, date] | None:
+    """The first and last day of stored daily cost the reader may see (`{"first_day", "last_day"}`), or None."""
+    days = within_accounts(CostData.objects.all(), scope).aggregate(first_day=Min("date"), last_day=Max("date"))
+    return days if days["first_day"] is not None else None
+
+
 def cost_breakdown(
     *,
     start: date,

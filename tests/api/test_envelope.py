@@ -104,7 +104,7 @@ def test_a_wrong_token_is_a_401_envelope():
 def test_bad_parameter_is_a_400_envelope_naming_the_field(api_client):
     body = assert_envelope(api_client.get("/api/costs?start=2026-02-30"), status=400, error_code="VALIDATION_ERROR")
     assert body["error"]["details"] == [
-        {"field": "start", "code": "invalid", "message": body["error"]["details"][0]["message"]}
+        {"field": "start", "code": "no_such_day", "message": body["error"]["details"][0]["message"]}
     ]
 
 

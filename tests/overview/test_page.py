@@ -136,7 +136,7 @@ def test_ce_spend_equals_api_runs(staff_client, api_client, overview_history):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"start": "2026-13-01"}, "start: Date has wrong format."),
+        ({"start": "2026-13-01"}, "is in the right format but is no day of the calendar: month must be in 1..12."),
         ({"start": "2026-11-10", "end": "2026-11-01"}, "end: end is before start."),
         ({"stat": "2026-11-01"}, "Unknown parameter stat: the overview accepts start, end."),
         ({"end": "x" * 300}, "end: Date has wrong format."),

@@ -1,5 +1,5 @@
-"""A Content-Security-Policy on every HTML page, checked in a real headless Chromium: /api/docs/ renders its
-operations from local assets (drf-spectacular-sidecar), and no page logs a CSP violation.
+"""A Content-Security-Policy on every HTML page, checked in a real headless Chromium: /api/docs/ and /api/redoc/
+render their operations from local assets (drf-spectacular-sidecar), and no page logs a CSP violation.
 
 Needs Debian's `chromium` and `chromium-driver` (`apt-get install -y chromium chromium-driver`); skipped without."""
 
@@ -88,6 +88,22 @@ def test_swagger_ui_renders_the_operations_from_local_assets_without_a_violation
     assert all(source.startswith(live_server.url) for source in sources), sources
     assert csp_violations(browser) == []
     assert console_errors(browser) == []
+
+
+def test_redoc_renders_the_operations_from_local_assets_without_a_violation(browser, live_server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{live_server.url}/api/redoc/")
+    WebDriverWait(browser, 30).until(lambda driver: "Cost per period and group" in driver.page_source)
+    # ReDoc styled its page: its styled-components' <style> elements, admitted by the page's nonce, took effect.
+    assert browser.execute_script("return document.querySelectorAll('style[data-styled]').length") > 0
+    assert browser.find_element(By.CSS_SELECTOR, "h1").text.startswith("costmonitor API")
+    sources = browser.execute_script("return [...document.scripts].map(s => s.src).filter(Boolean)")
+    assert all(source.startswith(live_server.url) for source in sources), sources
+    # ReDoc's "powered by" logo comes from its CDN: refused, the image hides itself (its onError), no request made.
+    violations = [message for message in csp_violations(browser) if "cdn.redoc.ly/redoc/logo-mini.svg" not in message]
+    assert violations == [], "\n".join(violations)
 
 
 @pytest.mark.parametrize(
