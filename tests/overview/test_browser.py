@@ -3,42 +3,21 @@ that /api/costs answers for the same window under a strict Content-Security-Poli
 screenshot kept for CI."""
 
 import os
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.browser import needs_chromium, start_chromium
 from tests.overview.conftest import seed_history
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (requirements/test.txt)")
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+pytest.importorskip("selenium.webdriver", reason="selenium is not installed (requirements/test.txt)")
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="needs Debian's chromium and chromium-driver on PATH (apt-get install -y chromium chromium-driver)",
-    ),
-]
-
-# What Chromium needs here: no sandbox (root in a container), no GPU, and nothing that reaches the network.
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1400,1000",
-)
+pytestmark = [pytest.mark.integration, needs_chromium]
 
 
 def screenshot_path() -> Path:
@@ -50,13 +29,7 @@ def screenshot_path() -> Path:
 
 @pytest.fixture
 def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
-    driver.set_script_timeout(20)
+    driver = start_chromium(tmp_path / "chromium-profile")
     yield driver
     driver.quit()
 
