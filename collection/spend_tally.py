@@ -1,18 +1,17 @@
-"""What each open run has spent so far, kept in the cache, so a rolled-back, killed or timed-out run still counts.
+"""What each open run has spent so far, kept in the state cache, so a rolled-back, killed or timed-out run still counts.
 
 A run's writes are one transaction that rolls back when it fails, and a killed worker commits nothing, so the
-AWS requests of a run still open are tallied outside the database: in the cache (Redis, or the embedded file
-cache, where a second SQLite connection writing beside the run's transaction would wait for its lock). The run's
-row takes the tally over when the run finishes or is closed for it (`WorkerLost`, `Abandoned`, a time limit);
-until then `collection.selectors.ce_spend` and the budget add it in.
+AWS requests of a run still open are tallied outside the database: in the state cache (`collection.state`: the
+broker's Redis, which never evicts, or files, where a second SQLite connection writing beside the run's
+transaction would wait for its lock). The run's row takes the tally over when the run finishes or is closed for
+it (`WorkerLost`, `Abandoned`, a time limit); until then `collection.selectors.ce_spend` and the budget add it in.
 """
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
-
 from collection.aws import CE_REQUEST_USD
 from collection.data_source import AWS
+from collection.state import state_cache
 
 TALLY_SECONDS = 40 * 24 * 3600  # beyond a month: a run closed days later still gets what it spent
 
@@ -23,17 +22,17 @@ def _key(run_id: int) -> str:
 
 def save_tally(*, run_id: int, tally: dict) -> None:
     """Keep `tally` (`RequestCounter.tally()`) as what run `run_id` has spent so far; only its own process writes it."""
-    cache.set(_key(run_id), tally, timeout=TALLY_SECONDS)
+    state_cache.set(_key(run_id), tally, timeout=TALLY_SECONDS)
 
 
 def read_tallies(*, run_ids: Iterable[int]) -> dict[int, dict]:
     """The saved tallies of these runs, by run id (runs that sent nothing yet have none)."""
     keys = {_key(run_id): run_id for run_id in run_ids}
-    return {keys[key]: tally for key, tally in cache.get_many(list(keys)).items()} if keys else {}
+    return {keys[key]: tally for key, tally in state_cache.get_many(list(keys)).items()} if keys else {}
 
 
 def discard_tally(*, run_id: int) -> None:
-    cache.delete(_key(run_id))
+    state_cache.delete(_key(run_id))
 
 
 def spend_fields(*, tally: dict, source: str) -> dict:

@@ -20,6 +20,7 @@ from collection.models import CollectionRun
 from collection.months import next_month
 from collection.services.default_schedule import seed_default_schedule
 from collection.services.snapshot import write_metric_snapshot
+from collection.state import state_cache
 from costmonitor.celery import app
 from tests import factories
 from tests.integration.workers import wait_for
@@ -37,12 +38,20 @@ def pytest_configure(config):
         config.add_cleanup(traveller.stop)
 
 
+def _clear_caches() -> None:
+    cache.clear()
+    if hasattr(state_cache, "delete_pattern"):  # django-redis: the broker's database, whose queues must stay
+        state_cache.delete_pattern("*")
+    else:
+        state_cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (Redis in CI), so cached reads never leak between tests."""
-    cache.clear()
+    """Each test starts with empty caches (Redis in CI), so cached reads, locks and tallies never leak between tests."""
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
 
 
 @pytest.fixture

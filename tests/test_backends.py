@@ -41,6 +41,18 @@ def test_embedded_defaults_without_urls(reload_settings):
     assert fresh.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert fresh.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
     assert fresh.CELERY_BROKER_URL == "filesystem://"
+    # Locks and spend tallies in files of their own, beside the filesystem broker.
+    assert fresh.CACHES["state"]["BACKEND"].endswith("FileBasedCache")
+    assert fresh.CACHES["state"]["LOCATION"] != fresh.CACHES["default"]["LOCATION"]
+
+
+def test_collection_state_lives_in_the_brokers_redis_which_never_evicts(reload_settings):
+    fresh = reload_settings(
+        REDIS_URL="redis://cache.internal:6379/0", CELERY_BROKER_URL="redis://broker.internal:6379/0"
+    )
+    assert fresh.CACHES["default"]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert fresh.CACHES["state"]["LOCATION"] == "redis://broker.internal:6379/0"
+    assert fresh.CACHES["state"]["KEY_PREFIX"] != fresh.CACHES["default"]["KEY_PREFIX"]
 
 
 def test_redis_host_and_port_are_accepted(reload_settings):

@@ -1,4 +1,4 @@
-"""Single flight: at most one collection of a kind at a time, across processes, through the shared cache."""
+"""Single flight: at most one collection of a kind at a time, across processes, through the state cache."""
 
 import logging
 import secrets
@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.cache import cache
+from collection.state import state_cache
 
 logger = logging.getLogger(__name__)
 
@@ -14,22 +14,22 @@ logger = logging.getLogger(__name__)
 def _renew(*, key: str, token: str, ttl: int, stop: threading.Event) -> None:
     """Extend the lease every ttl/3 seconds while its holder runs, so a dead holder's lock expires within `ttl`."""
     while not stop.wait(ttl / 3):
-        if cache.get(key) != token:
+        if state_cache.get(key) != token:
             logger.warning("single-flight lock %s was lost while its collection ran", key)
             return
-        cache.touch(key, ttl)
+        state_cache.touch(key, ttl)
 
 
 def _acquire(*, key: str, token: str, owner: str, ttl: int) -> bool:
-    if cache.add(key, token, timeout=ttl):
+    if state_cache.add(key, token, timeout=ttl):
         return True
-    held = cache.get(key)
+    held = state_cache.get(key)
     if not owner or not isinstance(held, str) or held.split(":", 1)[0] != owner:
         return False
     # An earlier delivery of this same task holds it: its worker died (a live one is stopped by the hard time
     # limit before the broker's visibility timeout could hand the task out again; see the deploy check).
     logger.warning("taking over the %s lock from an earlier delivery of task %s", key, owner)
-    cache.set(key, token, timeout=ttl)
+    state_cache.set(key, token, timeout=ttl)
     return True
 
 
@@ -37,7 +37,7 @@ def _acquire(*, key: str, token: str, owner: str, ttl: int) -> bool:
 def single_flight(*, kind: str, ttl: int, owner: str = "") -> Iterator[bool]:
     """Yield True when this process holds the `kind` lock, False when another one does.
 
-    The lock is a lease: `cache.add` is atomic on Redis (SET NX EX) and on the file cache, the holder renews
+    The lock is a lease: `add` is atomic on Redis (SET NX EX) and on the file cache, the holder renews
     it in a background thread, and a holder that dies (a killed worker) stops renewing, so the lock frees
     itself within `ttl` seconds. It is released on exit, error included, and only by its holder (the token).
     `owner` (a Celery task id) names the holder: the same task delivered again after its worker died takes
@@ -59,5 +59,5 @@ def single_flight(*, kind: str, ttl: int, owner: str = "") -> Iterator[bool]:
     finally:
         stop.set()
         renewer.join()
-        if cache.get(key) == token:
-            cache.delete(key)
+        if state_cache.get(key) == token:
+            state_cache.delete(key)

@@ -1,11 +1,8 @@
 """Celery (scheduling; see the README's "Scheduling"): the broker, acknowledgement and time limits."""
 
 from costmonitor.settings.base import DATA_DIR, TIME_ZONE, env
-from costmonitor.settings.cache import REDIS_URL
+from costmonitor.settings.redis import CELERY_BROKER_URL
 
-# Redis when configured, else kombu's filesystem transport in DATA_DIR so a fresh machine needs no broker.
-# https://docs.celeryq.dev/en/stable/userguide/configuration.html
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _BROKER_DIR = DATA_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

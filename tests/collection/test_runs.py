@@ -1,12 +1,16 @@
 """The run lifecycle: single flight, queued runs, the spend guard, dry runs, source selection, cache versions."""
 
+import time
+
 import pytest
+from django.core.cache import cache
 
 from collection.cache_versions import dataset_version
 from collection.data_source import source_name
 from collection.models import CollectionRun, CostData
 from collection.services import run_collection
 from collection.services.locks import single_flight
+from collection.state import state_cache
 from tests.factories import CollectionRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +41,16 @@ def test_the_same_task_delivered_again_takes_over_its_dead_delivery_lease(demo_s
         again = run_collection(kind="costs", trigger="schedule", task_id="task-1")
     assert again.status == "succeeded"
     assert [(r.status, r.error_code) for r in (other, untasked)] == [("skipped", "AlreadyRunning")] * 2
+
+
+def test_a_held_lock_survives_the_answer_cache_losing_every_key(demo_source):
+    """The answer cache evicts under memory pressure (allkeys-lru, or a flood of distinct queries): the lock lives
+    in the state cache, so even a wiped answer cache lets no second run of the kind start."""
+    with single_flight(kind="costs", ttl=60) as held:
+        assert held
+        cache.clear()
+        run = run_collection(kind="costs", trigger="schedule")
+    assert (run.status, run.error_code) == ("skipped", "AlreadyRunning")
 
 
 def test_other_kinds_are_not_blocked(demo_source):
@@ -105,13 +119,9 @@ def test_auto_source_is_demo_without_credentials(settings, monkeypatch, tmp_path
 
 
 def test_the_lock_is_a_lease_renewed_while_held_and_freed_when_its_holder_stops(db):
-    import time
-
-    from django.core.cache import cache
-
     with single_flight(kind="tags", ttl=1) as held:
         assert held
         time.sleep(1.6)  # beyond the ttl: only the renewals keep it
         with single_flight(kind="tags", ttl=1) as second:
             assert not second
-    assert cache.get("collect:lock:tags") is None
+    assert state_cache.get("collect:lock:tags") is None
