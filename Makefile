@@ -7,7 +7,7 @@ run:
 test:
 	bash scripts/test.sh
 
-# The in-process suite again at four instants: the 1st of a month, a month's last day at 23:30 UTC, 1 January, 29 February.
+# The in-process suite again at the 1st of a month, a month's last day at 23:30 UTC, 1 January and 29 February (two instants).
 calendar:
 	bash scripts/calendar.sh
 
