@@ -36,7 +36,6 @@ class ErrorCode(StrEnum):
     MALFORMED_RESPONSE = "MalformedResponse"
     EMPTY_RESPONSE = "EmptyResponse"
     REQUEST_CHANGED = "RequestChangedException"  # AWS's code, recorded once every restart of a query met it again
-    DRY_RUN = "DryRun"
     ALREADY_RUNNING = "AlreadyRunning"
     DATABASE_UNAVAILABLE = "DatabaseUnavailable"
     INTERNAL_ERROR = "InternalError"

@@ -6,7 +6,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from collection.errors import ErrorCode
 from collection.kinds import Kind, kind_choices
 
 # Cost Explorer returns amounts as strings with up to 10 decimals; 14 integer digits is far above any bill.
@@ -275,9 +274,8 @@ class CollectionRun(models.Model):
 
     @property
     def fell_short(self) -> bool:
-        """Failed, or skipped for any reason but a dry run: what a command's exit status reports."""
-        skipped = self.status == self.Status.SKIPPED and self.error_code != ErrorCode.DRY_RUN
-        return self.status == self.Status.FAILED or skipped
+        """Failed or skipped: what a command's exit status reports."""
+        return self.status in (self.Status.FAILED, self.Status.SKIPPED)
 
     def summary(self) -> str:
         """One line for an operator: window, status, rows, Cost Explorer spend, source and any error."""

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from collection.models import AwsAccount, ChargeTypeCost, CostData, TagCost
+from collection.selectors.reconciliation import last_closed_month
+from collection.services.windows import first_run_window
 
 # Cost Explorer does not document its page size; 500 groups a page is a cautious estimate (real pages are larger).
 GROUPS_PER_PAGE = 500
@@ -46,3 +48,16 @@ def estimate_forecast(*, start: date | None, end: date | None) -> int:
 
 def estimate_optimization(*, start: date | None, end: date | None) -> int:
     return 2  # a page of rightsizing and one Savings Plans request; more pages are rare
+
+
+def costs_window(*, today: date, source: str) -> tuple[date, date] | None:
+    """A first costs run fills the history; a later one fetches only the days that changed (None)."""
+    return None if CostData.objects.exists() else first_run_window(today=today, source=source)
+
+
+def tags_window(*, today: date, source: str) -> tuple[date, date] | None:
+    return None if TagCost.objects.exists() else first_run_window(today=today, source=source)
+
+
+def reconciliation_window(*, today: date, source: str) -> tuple[date, date]:
+    return last_closed_month(today=today)

@@ -118,7 +118,6 @@ def run_collection(
     trigger: str,
     start: date | None = None,
     end: date | None = None,
-    dry_run: bool = False,
     task_id: str = "",
     run_id: int | None = None,
 ) -> CollectionRun:
@@ -141,9 +140,6 @@ def run_collection(
     if run is None:  # a redelivered task: the run is already done or under way
         return CollectionRun.objects.get(pk=run_id)
     run.window_start, run.window_end = start, end
-    if dry_run:
-        message = f"dry run: about {spec.estimated_requests(start=start, end=end)} CE requests"
-        return _finish(run, status=Status.SKIPPED, code=ErrorCode.DRY_RUN, message=message)
     with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL, owner=task_id) as acquired:
         if not acquired:
             message = f"another {kind} collection is running; this one was skipped"
