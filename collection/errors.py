@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     EMPTY_RESPONSE = "EmptyResponse"
     REQUEST_CHANGED = "RequestChangedException"  # AWS's code, recorded once every restart of a query met it again
     ALREADY_RUNNING = "AlreadyRunning"
+    SPEND_NOT_CONFIRMED = "SpendNotConfirmed"
     DATABASE_UNAVAILABLE = "DatabaseUnavailable"
     INTERNAL_ERROR = "InternalError"
     WORKER_LOST = "WorkerLost"
@@ -46,16 +47,59 @@ class ErrorCode(StrEnum):
     ABANDONED = "Abandoned"
 
 
+# Where an operator learns which credentials and permissions costmonitor needs (README "Connect your AWS account").
+IAM_POLICY = "deploy/iam-policy.json"
+SET_CREDENTIALS = (
+    "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN (a role in the payer/management "
+    f"account), with the IAM policy {IAM_POLICY} (README: Connect your AWS account)"
+)
+MISSING_CREDENTIALS = f"no usable AWS credentials: {SET_CREDENTIALS}."
+REFUSED_CREDENTIALS = f"AWS refused the credentials (invalid or expired): {SET_CREDENTIALS}."
+MISSING_PERMISSION = (
+    f"AWS refused the call: the credentials lack the IAM permission for it; attach {IAM_POLICY} to them, in the "
+    f"payer/management account, or {SET_CREDENTIALS.removeprefix('set ')} to credentials that have it."
+)
+
+# botocore's failures to find or load credentials (no request was sent), by exception class.
+# https://botocore.amazonaws.com/v1/documentation/api/latest/reference/exceptions.html
+CREDENTIAL_SDK_ERRORS = frozenset(
+    {
+        "NoCredentialsError",
+        "PartialCredentialsError",
+        "ProfileNotFound",
+        "CredentialRetrievalError",
+        "TokenRetrievalError",
+        "SSOTokenLoadError",
+        "UnauthorizedSSOTokenError",
+    }
+)
+# AWS's answers to credentials it does not accept (the common errors of every API we call:
+# https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/CommonErrors.html, STS's ExpiredToken).
+REFUSED_CREDENTIAL_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+        "AuthFailure",
+    }
+)
+# ... and to calls the credentials have no permission for (Query APIs answer AccessDenied, JSON ones
+# AccessDeniedException, EC2-style ones UnauthorizedOperation).
+PERMISSION_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+
 # What an operator reads in the run record for each AWS error that ends a collection.
 MESSAGES = {
     "DataUnavailableException": "Cost Explorer has no data for this window yet (new account, or Cost Explorer "
     "enabled less than 24 hours ago).",
     "BillExpirationException": "The window reaches beyond the bills Cost Explorer still keeps.",
     "RequestChangedException": "Cost Explorer data changed during pagination, again after every restart.",
-    "AccessDenied": "AWS refused the call: the credentials lack the IAM permission for it.",
-    "AccessDeniedException": "AWS refused the call: the credentials lack the IAM permission for it.",
     "LimitExceededException": "Cost Explorer kept throttling after every retry.",
     "OptInRequiredException": "Compute Optimizer is not enabled for this account (opt in from its console).",
+    **dict.fromkeys(REFUSED_CREDENTIAL_CODES, REFUSED_CREDENTIALS),
+    **dict.fromkeys(PERMISSION_CODES, MISSING_PERMISSION),
 }
 
 # The same for botocore's own failures (no AWS answer), by exception class.
@@ -64,8 +108,8 @@ SDK_MESSAGES = {
     "EndpointConnectionError": "AWS could not be reached (network error).",
     "ConnectTimeoutError": "AWS could not be reached in time (API_TIMEOUT).",
     "ReadTimeoutError": "AWS did not answer in time (API_TIMEOUT).",
-    "NoCredentialsError": "No AWS credentials were found (environment, profile or instance role).",
     "ProxyConnectionError": "The HTTPS proxy could not be reached.",
+    **dict.fromkeys(CREDENTIAL_SDK_ERRORS, MISSING_CREDENTIALS),
 }
 
 
@@ -114,10 +158,14 @@ def translate_aws_error(exc: Exception, *, operation: str) -> AWSAPIError:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         detail = exc.response.get("Error", {}).get("Message", "")
         message = f"{operation}: {MESSAGES.get(code, detail or code)}"
-        return AWSAPIError(message, code=code, retryable=code in THROTTLING_CODES or status >= 500)
+        if code in REFUSED_CREDENTIAL_CODES | PERMISSION_CODES:
+            message = f"{operation} ({code}): {MESSAGES[code]}"
+        return AWSAPIError(message, code=code, retryable=code in THROTTLING_CODES or status >= 500, detail=detail)
     transient = isinstance(exc, ConnectionError | ReadTimeoutError)
     # botocore's own text names the endpoint URL and proxy it tried: the run's detail, for staff only.
     message = f"{operation}: {SDK_MESSAGES.get(type(exc).__name__, 'the AWS SDK failed before AWS answered.')}"
+    if type(exc).__name__ in CREDENTIAL_SDK_ERRORS:
+        message = f"{operation} ({type(exc).__name__}): {MISSING_CREDENTIALS}"
     return AWSAPIError(message, code=type(exc).__name__, retryable=transient, detail=str(exc))
 
 

@@ -335,3 +335,22 @@ class Reconciliation(models.Model):
             f"{self.period_start}..{self.period_end} {self.account_id} {self.metric}: stored {self.stored:.2f}, "
             f"Cost Explorer {self.reported:.2f}, difference {cents:+.2f} {self.currency}"
         )
+
+
+class SpendConfirmation(models.Model):
+    """The operator's go-ahead for real-AWS collections to spend (README "Connect your AWS account"). Until one is
+    recorded, scheduled runs of the kinds that make Cost Explorer requests are skipped (`SpendNotConfirmed`), however
+    the worker and beat were started; an installation that had collected from AWS got one with its migration."""
+
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.CharField(max_length=150, help_text="The user who confirmed, or 'upgrade'.")
+    estimated_requests = models.PositiveIntegerField(
+        default=0, help_text="Cost Explorer requests the first collections were estimated to take when confirmed."
+    )
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        verbose_name = "Cost Explorer spend confirmation"
+
+    def __str__(self) -> str:
+        return f"confirmed by {self.confirmed_by} at {self.confirmed_at:%Y-%m-%d %H:%M}"

@@ -104,6 +104,14 @@ def aws_source(settings, monkeypatch):
 
 
 @pytest.fixture
+def spend_confirmed(db):
+    """The operator's go-ahead is recorded, so scheduled AWS collections spend (`manage.py confirm_first_run`)."""
+    from collection.models import SpendConfirmation
+
+    return SpendConfirmation.objects.create(confirmed_by="tests", estimated_requests=1)
+
+
+@pytest.fixture
 def client_hooks(monkeypatch):
     """A list of callables `hook(service, client)` run on every boto3 client a collection creates.
 

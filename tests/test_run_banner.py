@@ -38,4 +38,6 @@ def test_aws_banner_without_a_working_credential_says_the_account_is_unknown(aws
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: the call fails at once
     aws_source.AWS_MAX_ATTEMPTS, aws_source.API_TIMEOUT = 1, 1
     lines = banner()
-    assert any(line.startswith("  Data       AWS, account unknown (") for line in lines)
+    assert any(
+        line.startswith("  Data       AWS, account unknown: sts:GetCallerIdentity: AWS could not be") for line in lines
+    )

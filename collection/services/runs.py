@@ -15,6 +15,7 @@ from collection.kinds import Dataset, KindSpec, kind_spec
 from collection.models import CollectionRun
 from collection.services.closing import close_abandoned_runs
 from collection.services.context import CollectionContext, Outcome
+from collection.services.first_run import NOT_CONFIRMED, awaits_confirmation
 from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
 from collection.services.sources import open_source
@@ -75,6 +76,9 @@ def _finish(
 
 
 def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | None) -> CollectionRun:
+    # A schedule never spends before the go-ahead; a run someone asks for (command, admin, API) is its own.
+    if run.trigger == CollectionRun.Trigger.SCHEDULE and spec.spends_ce and awaits_confirmation(source=run.source):
+        return _finish(run, status=Status.SKIPPED, code=ErrorCode.SPEND_NOT_CONFIRMED, message=NOT_CONFIRMED)
     try:
         counter = RequestCounter(
             ce_limit=check_budget(needed=1 if spec.spends_ce else 0),

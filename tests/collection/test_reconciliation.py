@@ -19,7 +19,7 @@ from collection.task_names import COLLECT_TASK
 from tests import factories
 from tests.collection.helpers import stub
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spend_confirmed")]  # scheduled AWS runs
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 FEBRUARY = (dt.date(2026, 2, 1), dt.date(2026, 3, 1))
