@@ -10,7 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, PartialCredentialsError, ProfileNotFound
 from django.conf import settings
 
-from collection.errors import THROTTLING_CODES, BudgetExceeded, translate_aws_error
+from collection.errors import CREDENTIAL_SDK_ERRORS, THROTTLING_CODES, BudgetExceeded, translate_aws_error
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +116,17 @@ class RequestCounter:
 
         return on_response
 
+    def unsent_hook(self, *, service: str):
+        """A botocore `after-call-error` handler: a call that failed to load or sign with credentials (no
+        credentials, half a key pair, an expired SSO token) sent nothing, so AWS billed nothing."""
+
+        def on_error(*, exception, **kwargs) -> None:
+            if service == CE_SERVICE and type(exception).__name__ in CREDENTIAL_SDK_ERRORS:
+                self.ce_requests -= 1
+                self._changed()
+
+        return on_error
+
 
 def client_config() -> Config:
     """Standard retry mode with an explicit attempt cap, and connect/read timeouts from API_TIMEOUT.
@@ -183,6 +194,7 @@ class AwsClients:
             client.meta.events.register_first("before-call.*.*", self.counter.hook(service=service))
             client.meta.events.register("request-created.*.*", self.counter.attempt_hook(service=service))
             client.meta.events.register("response-received.*.*", self.counter.retry_hook(service=service))
+            client.meta.events.register("after-call-error.*.*", self.counter.unsent_hook(service=service))
             self._clients[service] = client
         return self._clients[service]
 

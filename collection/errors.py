@@ -56,8 +56,9 @@ SET_CREDENTIALS = (
 MISSING_CREDENTIALS = f"no usable AWS credentials: {SET_CREDENTIALS}."
 REFUSED_CREDENTIALS = f"AWS refused the credentials (invalid or expired): {SET_CREDENTIALS}."
 MISSING_PERMISSION = (
-    f"AWS refused the call: the credentials lack the IAM permission for it; attach {IAM_POLICY} to them, in the "
-    f"payer/management account, or {SET_CREDENTIALS.removeprefix('set ')} to credentials that have it."
+    f"AWS refused the call: the credentials lack the IAM permission for it; give them the IAM policy {IAM_POLICY} "
+    "in the payer/management account, or set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_ROLE_ARN "
+    "to credentials that have it (README: Connect your AWS account)."
 )
 
 # botocore's failures to find or load credentials (no request was sent), by exception class.
@@ -158,14 +159,10 @@ def translate_aws_error(exc: Exception, *, operation: str) -> AWSAPIError:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         detail = exc.response.get("Error", {}).get("Message", "")
         message = f"{operation}: {MESSAGES.get(code, detail or code)}"
-        if code in REFUSED_CREDENTIAL_CODES | PERMISSION_CODES:
-            message = f"{operation} ({code}): {MESSAGES[code]}"
         return AWSAPIError(message, code=code, retryable=code in THROTTLING_CODES or status >= 500, detail=detail)
     transient = isinstance(exc, ConnectionError | ReadTimeoutError)
     # botocore's own text names the endpoint URL and proxy it tried: the run's detail, for staff only.
     message = f"{operation}: {SDK_MESSAGES.get(type(exc).__name__, 'the AWS SDK failed before AWS answered.')}"
-    if type(exc).__name__ in CREDENTIAL_SDK_ERRORS:
-        message = f"{operation} ({type(exc).__name__}): {MISSING_CREDENTIALS}"
     return AWSAPIError(message, code=type(exc).__name__, retryable=transient, detail=str(exc))
 
 
