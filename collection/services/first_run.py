@@ -1,18 +1,14 @@
-"""The first real-AWS run: its estimate, and the recorded go-ahead without which scheduled collections never spend.
+"""The first real-AWS run: the recorded go-ahead without which scheduled collections never spend.
 
 The go-ahead is a database row (`SpendConfirmation`), not a setting: every worker and beat of an installation reads
 the same database, however they were started (`make run`, compose, Helm), so none can spend on a fresh install
 before an operator saw the estimate, and none needs an environment variable kept equal across processes.
 """
 
-from datetime import date
-
 from collection.data_source import AWS
-from collection.kinds import KINDS
 from collection.models import SpendConfirmation
-from collection.services.plans import CollectionPlan, plan_collections
 
-CONFIRM_COMMAND = "DEBUG=true .venv/bin/python manage.py confirm_first_run"
+CONFIRM_COMMAND = "manage.py confirm_first_run"
 NOT_CONFIRMED = (
     "not collected: scheduled Cost Explorer collections wait for the operator's go-ahead on a new installation; "
     f"see the estimate and confirm with `{CONFIRM_COMMAND}` (README: Connect your AWS account)"
@@ -26,11 +22,6 @@ def spend_confirmed() -> bool:
 def awaits_confirmation(*, source: str) -> bool:
     """Whether collections from `source` must wait: AWS's, before any go-ahead (the demo source bills nothing)."""
     return source == AWS and not spend_confirmed()
-
-
-def first_run_plan(*, today: date) -> CollectionPlan:
-    """Every kind as its first scheduled run collects it: the history, the forecast, the recommendations."""
-    return plan_collections(specs=list(KINDS.values()), start=None, end=None, today=today, source=AWS)
 
 
 def confirm_spend(*, by: str, estimated_requests: int) -> SpendConfirmation:

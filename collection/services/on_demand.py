@@ -2,9 +2,9 @@
 
 from datetime import date, timedelta
 
-from collection.data_source import source_name
-from collection.kinds import KINDS, KindSpec, kind_spec
-from collection.models import CollectionRun
+from collection.data_source import AWS, source_name
+from collection.kinds import KINDS, Kind, KindSpec, kind_spec
+from collection.models import AwsAccount, CollectionRun
 from collection.services.plans import CollectionPlan, plan_collections
 from collection.services.runs import run_collection
 from collection.services.windows import validate_window
@@ -48,3 +48,11 @@ def plan_now(*, kind: str, start: date | None, end: date | None, today: date) ->
     """What `collect_now` with the same arguments would fetch and spend, with nothing called or stored."""
     specs, start, end = _resolve(kind=kind, start=start, end=end, today=today)
     return plan_collections(specs=specs, start=start, end=end, today=today, source=source_name())
+
+
+def first_run_plan(*, today: date) -> CollectionPlan:
+    """Every kind as its first scheduled run collects it (the history, the forecast, the recommendations), sized by
+    the organization's accounts: listed first when none are stored (Organizations is free, no Cost Explorer)."""
+    if not AwsAccount.objects.exists():
+        run_collection(kind=Kind.ACCOUNTS, trigger=CollectionRun.Trigger.COMMAND)
+    return plan_collections(specs=list(KINDS.values()), start=None, end=None, today=today, source=AWS)

@@ -12,7 +12,8 @@ from moto import mock_aws
 
 from collection.models import CollectionRun, CostData, SpendConfirmation
 from collection.services import run_collection
-from collection.services.first_run import first_run_plan
+from collection.services.on_demand import first_run_plan
+from tests import factories
 from tests.collection.helpers import stub
 
 pytestmark = pytest.mark.django_db
@@ -70,11 +71,12 @@ def test_a_collection_someone_asks_for_and_the_demo_source_do_not_wait(aws_sourc
 
 def test_without_a_terminal_the_command_prints_the_estimate_and_confirms_nothing(aws_source):
     out = io.StringIO()
-    with mock_aws(), pytest.raises(CommandError, match=r"not confirmed \(no terminal.*--yes.*CONFIRM_AWS_SPEND=yes"):
-        call_command("confirm_first_run", stdout=out)
+    with mock_aws():
+        with pytest.raises(CommandError, match=r"not confirmed \(no terminal.*--yes.*CONFIRM_AWS_SPEND=yes"):
+            call_command("confirm_first_run", stdout=out)
+        plan = first_run_plan(today=timezone.now().date())
     text = out.getvalue()
     assert "AWS account 123456789012: the first collections fill the history, at USD 0.01" in text
-    plan = first_run_plan(today=timezone.now().date())
     assert f"  total           about {plan.requests} Cost Explorer requests (USD {plan.requests / 100:.2f})" in text
     for kind in CollectionRun.Kind.values:
         assert f"\n  {kind} " in text
@@ -86,9 +88,9 @@ def test_a_yes_on_the_terminal_records_the_go_ahead_and_schedules_then_spend(aws
     terminal("y")
     with mock_aws():
         out = call("confirm_first_run")
+        confirmation = SpendConfirmation.objects.get()
+        assert confirmation.estimated_requests == first_run_plan(today=confirmation.confirmed_at.date()).requests
     assert "Confirmed: scheduled collections now collect from AWS." in out
-    confirmation = SpendConfirmation.objects.get()
-    assert confirmation.estimated_requests == first_run_plan(today=confirmation.confirmed_at.date()).requests
     stub(client_hooks, "ce", [("get_cost_forecast", "DataUnavailableException")])
     run = run_collection(kind="forecast", trigger="schedule")
     assert (run.error_code, run.ce_requests) == ("DataUnavailableException", 1)  # it asked AWS
@@ -208,3 +210,25 @@ def test_a_refused_role_says_what_to_set(aws_source, monkeypatch):
     assert (run.status, run.error_code) == ("failed", "AccessDenied")
     assert run.error_message.startswith("opening the AWS session: AWS refused the call")
     says_what_to_set(run.error_message)
+
+
+def test_the_readme_states_the_first_day_of_a_typical_organization_as_the_estimate_code_computes_it(aws_source):
+    """README "Connect your AWS account": 50 accounts x 20 services, listed by Organizations, no history yet."""
+    from tests.processes import ROOT
+
+    for n in range(50):
+        factories.AwsAccountFactory(account_id=f"{n:012d}")
+    plan = first_run_plan(today=timezone.now().date())  # the accounts are stored: no AWS call
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    requests = {kind.kind: kind.requests for kind in plan.kinds}
+    assert f"about **{plan.requests} requests (USD {plan.requests / 100:.2f})**" in readme
+    by_kind = ", ".join(f"{kind} {requests[kind]}" for kind in ("costs", "tags", "forecast", "optimization"))
+    assert (
+        by_kind.replace(
+            ", tags",
+            " (91 days of 1,000 account-service groups a day, 500 a page, and the same days by charge type), tags",
+        ).replace(", forecast", " (`GetTags` and the history of one key), forecast")
+        in readme
+    )
+    assert f"reconciliation {requests['reconciliation']} — then the default schedule about 92 requests" in readme
+    assert f"about **USD {(plan.requests + 92) / 100:.2f} the first day**" in readme

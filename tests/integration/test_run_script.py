@@ -91,7 +91,7 @@ def test_a_first_aws_run_without_a_terminal_prints_the_estimate_and_pauses_the_s
 
 
 def test_confirm_aws_spend_yes_gives_the_go_ahead(aws_env, launch):
-    process, log = launch({**aws_env, "CONFIRM_AWS_SPEND": "yes"})
+    _, log = launch({**aws_env, "CONFIRM_AWS_SPEND": "yes"})
     text = wait_until(
         lambda: "costmonitor is running" in log.read_text() and log.read_text(), timeout=120, what="the banner"
     )

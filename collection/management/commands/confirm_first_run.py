@@ -11,7 +11,8 @@ from collection.aws import CE_REQUEST_USD, caller_account
 from collection.data_source import DEMO, source_name
 from collection.errors import AWSAPIError
 from collection.models import SpendConfirmation
-from collection.services.first_run import CONFIRM_COMMAND, confirm_spend, first_run_plan
+from collection.services.first_run import CONFIRM_COMMAND, confirm_spend
+from collection.services.on_demand import first_run_plan
 from costmonitor.masking import public_account_id
 
 

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         if not spend_confirmed():
             return (
                 f"AWS account {public_account_id(account)}: scheduled collections are PAUSED until you confirm "
-                f"their Cost Explorer spend: {CONFIRM_COMMAND}"
+                f"their Cost Explorer spend: DEBUG=true .venv/bin/python {CONFIRM_COMMAND}"
             )
         return (
             f"AWS account {public_account_id(account)}: collections read your bill, each Cost Explorer request USD 0.01"
