@@ -16,7 +16,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from collection.models import CollectionRun
+from collection.models import CollectionRun, SpendConfirmation
 from collection.months import next_month
 from collection.services.default_schedule import seed_default_schedule
 from collection.services.snapshot import write_metric_snapshot
@@ -72,6 +72,7 @@ def history(db):
         "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
+        "confirmation": SpendConfirmation.objects.create(confirmed_by="admin", estimated_requests=234),
     }
 
 
@@ -106,8 +107,6 @@ def aws_source(settings, monkeypatch):
 @pytest.fixture
 def spend_confirmed(db):
     """The operator's go-ahead is recorded, so scheduled AWS collections spend (`manage.py confirm_first_run`)."""
-    from collection.models import SpendConfirmation
-
     return SpendConfirmation.objects.create(confirmed_by="tests", estimated_requests=1)
 
 

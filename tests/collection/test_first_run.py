@@ -64,8 +64,8 @@ def test_a_scheduled_aws_collection_waits_for_the_go_ahead_and_sends_nothing(aws
     assert "manage.py confirm_first_run" in run.error_message
 
 
-def test_a_collection_someone_asks_for_and_the_demo_source_do_not_wait(aws_source, demo_source, client_hooks):
-    assert run_collection(kind="costs", trigger="schedule").status == "succeeded"  # demo_source set last: demo
+def test_the_demo_source_does_not_wait(demo_source):
+    assert run_collection(kind="costs", trigger="schedule").status == "succeeded"
     assert CostData.objects.exists()
 
 
@@ -232,3 +232,15 @@ def test_the_readme_states_the_first_day_of_a_typical_organization_as_the_estima
     )
     assert f"reconciliation {requests['reconciliation']} — then the default schedule about 92 requests" in readme
     assert f"about **USD {(plan.requests + 92) / 100:.2f} the first day**" in readme
+
+
+def test_the_admin_shows_the_go_ahead_and_deleting_it_pauses_the_schedules_again(aws_source, staff_client):
+    from django.urls import reverse
+
+    confirmation = SpendConfirmation.objects.create(confirmed_by="ops", estimated_requests=234)
+    page = staff_client.get(reverse("admin:collection_spendconfirmation_changelist"))
+    assert b"ops" in page.content
+    assert b"234" in page.content
+    url = reverse("admin:collection_spendconfirmation_delete", args=[confirmation.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert run_collection(kind="forecast", trigger="schedule").error_code == "SpendNotConfirmed"
