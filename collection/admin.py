@@ -20,6 +20,7 @@ from .models import (
     MetricData,
     OptimizationRecommendation,
     Reconciliation,
+    SpendConfirmation,
     TagCost,
 )
 from .selectors import latest_run_by_kind
@@ -186,6 +187,17 @@ class MetricDataAdmin(ReadOnlyAdmin):
     list_filter = ["name"]
     search_fields = ["name"]
     date_hierarchy = "timestamp"
+
+
+@admin.register(SpendConfirmation)
+class SpendConfirmationAdmin(ReadOnlyAdmin):
+    """Given by `manage.py confirm_first_run`, which prints the estimate first; deleting it pauses the schedules'
+    Cost Explorer collections again on an installation reading AWS."""
+
+    list_display = ["confirmed_at", "confirmed_by", "estimated_requests"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("collection.delete_spendconfirmation")
 
 
 @admin.register(CollectionRun)

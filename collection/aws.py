@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, PartialCredentialsError, ProfileNotFound
 from django.conf import settings
 
-from collection.errors import THROTTLING_CODES, BudgetExceeded
+from collection.errors import CREDENTIAL_SDK_ERRORS, THROTTLING_CODES, BudgetExceeded, translate_aws_error
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,17 @@ class RequestCounter:
 
         return on_response
 
+    def unsent_hook(self, *, service: str):
+        """A botocore `after-call-error` handler: a call that failed to load or sign with credentials (no
+        credentials, half a key pair, an expired SSO token) sent nothing, so AWS billed nothing."""
+
+        def on_error(*, exception, **kwargs) -> None:
+            if service == CE_SERVICE and type(exception).__name__ in CREDENTIAL_SDK_ERRORS:
+                self.ce_requests -= 1
+                self._changed()
+
+        return on_error
+
 
 def client_config() -> Config:
     """Standard retry mode with an explicit attempt cap, and connect/read timeouts from API_TIMEOUT.
@@ -150,8 +162,15 @@ def build_session() -> boto3.Session:
 
 
 def has_credentials() -> bool:
-    """Whether boto3's credential chain finds anything (env, profile, instance role…) or a role is configured."""
-    return bool(settings.AWS_ROLE_ARN) or boto3.Session().get_credentials() is not None
+    """Whether boto3's credential chain finds anything (env, profile, instance role…) or a role is configured.
+
+    A profile that does not exist, or half a key pair, counts: the operator meant AWS, and the run's error (not a
+    silent demo bill) says what to fix.
+    """
+    try:
+        return bool(settings.AWS_ROLE_ARN) or boto3.Session().get_credentials() is not None
+    except (ProfileNotFound, PartialCredentialsError):
+        return True
 
 
 class AwsClients:
@@ -166,17 +185,27 @@ class AwsClients:
 
     def client(self, service: str):
         if service not in self._clients:
-            self._session = self._session or build_session()
-            client = self._session.client(service, config=client_config())
+            try:
+                self._session = self._session or build_session()
+                client = self._session.client(service, config=client_config())
+            except (BotoCoreError, ClientError) as exc:  # a missing profile, a refused AssumeRole
+                raise translate_aws_error(exc, operation="opening the AWS session") from exc
             # register_first: count before a Stubber or moto answers the call.
             client.meta.events.register_first("before-call.*.*", self.counter.hook(service=service))
             client.meta.events.register("request-created.*.*", self.counter.attempt_hook(service=service))
             client.meta.events.register("response-received.*.*", self.counter.retry_hook(service=service))
+            client.meta.events.register("after-call-error.*.*", self.counter.unsent_hook(service=service))
             self._clients[service] = client
         return self._clients[service]
 
 
 def caller_account() -> str:
     """The AWS account the configured credentials (or AWS_ROLE_ARN) act in: STS GetCallerIdentity, which needs no
-    permission and costs nothing. https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html"""
-    return build_session().client("sts", config=client_config()).get_caller_identity()["Account"]
+    permission and costs nothing. https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+
+    AWSAPIError (its message says what to set) when the credentials are missing or refused.
+    """
+    try:
+        return build_session().client("sts", config=client_config()).get_caller_identity()["Account"]
+    except (BotoCoreError, ClientError) as exc:
+        raise translate_aws_error(exc, operation="sts:GetCallerIdentity") from exc

@@ -36,8 +36,8 @@ class ErrorCode(StrEnum):
     MALFORMED_RESPONSE = "MalformedResponse"
     EMPTY_RESPONSE = "EmptyResponse"
     REQUEST_CHANGED = "RequestChangedException"  # AWS's code, recorded once every restart of a query met it again
-    DRY_RUN = "DryRun"
     ALREADY_RUNNING = "AlreadyRunning"
+    SPEND_NOT_CONFIRMED = "SpendNotConfirmed"
     DATABASE_UNAVAILABLE = "DatabaseUnavailable"
     INTERNAL_ERROR = "InternalError"
     WORKER_LOST = "WorkerLost"
@@ -47,16 +47,60 @@ class ErrorCode(StrEnum):
     ABANDONED = "Abandoned"
 
 
+# Where an operator learns which credentials and permissions costmonitor needs (README "Connect your AWS account").
+IAM_POLICY = "deploy/iam-policy.json"
+SET_CREDENTIALS = (
+    "set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN (a role in the payer/management "
+    f"account), with the IAM policy {IAM_POLICY} (README: Connect your AWS account)"
+)
+MISSING_CREDENTIALS = f"no usable AWS credentials: {SET_CREDENTIALS}."
+REFUSED_CREDENTIALS = f"AWS refused the credentials (invalid or expired): {SET_CREDENTIALS}."
+MISSING_PERMISSION = (
+    f"AWS refused the call: the credentials lack the IAM permission for it; give them the IAM policy {IAM_POLICY} "
+    "in the payer/management account, or set AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_ROLE_ARN "
+    "to credentials that have it (README: Connect your AWS account)."
+)
+
+# botocore's failures to find or load credentials (no request was sent), by exception class.
+# https://botocore.amazonaws.com/v1/documentation/api/latest/reference/exceptions.html
+CREDENTIAL_SDK_ERRORS = frozenset(
+    {
+        "NoCredentialsError",
+        "PartialCredentialsError",
+        "ProfileNotFound",
+        "CredentialRetrievalError",
+        "TokenRetrievalError",
+        "SSOTokenLoadError",
+        "UnauthorizedSSOTokenError",
+    }
+)
+# AWS's answers to credentials it does not accept (the common errors of every API we call:
+# https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/CommonErrors.html, STS's ExpiredToken).
+REFUSED_CREDENTIAL_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+        "AuthFailure",
+    }
+)
+# ... and to calls the credentials have no permission for (Query APIs answer AccessDenied, JSON ones
+# AccessDeniedException, EC2-style ones UnauthorizedOperation).
+PERMISSION_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+
 # What an operator reads in the run record for each AWS error that ends a collection.
 MESSAGES = {
     "DataUnavailableException": "Cost Explorer has no data for this window yet (new account, or Cost Explorer "
     "enabled less than 24 hours ago).",
     "BillExpirationException": "The window reaches beyond the bills Cost Explorer still keeps.",
     "RequestChangedException": "Cost Explorer data changed during pagination, again after every restart.",
-    "AccessDenied": "AWS refused the call: the credentials lack the IAM permission for it.",
-    "AccessDeniedException": "AWS refused the call: the credentials lack the IAM permission for it.",
     "LimitExceededException": "Cost Explorer kept throttling after every retry.",
     "OptInRequiredException": "Compute Optimizer is not enabled for this account (opt in from its console).",
+    **dict.fromkeys(REFUSED_CREDENTIAL_CODES, REFUSED_CREDENTIALS),
+    **dict.fromkeys(PERMISSION_CODES, MISSING_PERMISSION),
 }
 
 # The same for botocore's own failures (no AWS answer), by exception class.
@@ -65,8 +109,8 @@ SDK_MESSAGES = {
     "EndpointConnectionError": "AWS could not be reached (network error).",
     "ConnectTimeoutError": "AWS could not be reached in time (API_TIMEOUT).",
     "ReadTimeoutError": "AWS did not answer in time (API_TIMEOUT).",
-    "NoCredentialsError": "No AWS credentials were found (environment, profile or instance role).",
     "ProxyConnectionError": "The HTTPS proxy could not be reached.",
+    **dict.fromkeys(CREDENTIAL_SDK_ERRORS, MISSING_CREDENTIALS),
 }
 
 
@@ -115,7 +159,7 @@ def translate_aws_error(exc: Exception, *, operation: str) -> AWSAPIError:
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         detail = exc.response.get("Error", {}).get("Message", "")
         message = f"{operation}: {MESSAGES.get(code, detail or code)}"
-        return AWSAPIError(message, code=code, retryable=code in THROTTLING_CODES or status >= 500)
+        return AWSAPIError(message, code=code, retryable=code in THROTTLING_CODES or status >= 500, detail=detail)
     transient = isinstance(exc, ConnectionError | ReadTimeoutError)
     # botocore's own text names the endpoint URL and proxy it tried: the run's detail, for staff only.
     message = f"{operation}: {SDK_MESSAGES.get(type(exc).__name__, 'the AWS SDK failed before AWS answered.')}"

@@ -53,7 +53,9 @@ class KindSpec:
     - `gauges(*, today) -> Iterator[(name, labels, value)]`, the snapshot values of the `gauge_families` it
       declares (name → HELP text and labels, as /metrics exposes them);
     - `estimate(*, start, end) -> int`, the billed Cost Explorer requests of a run (None: it makes none, so the
-      monthly request budget never refuses it).
+      monthly request budget never refuses it);
+    - `default_window(*, today, source) -> (start, end) | None`, the window a run given none fetches, where it is
+      known before the run (a first run's history, the last closed month); None: only the days that changed.
     """
 
     kind: Kind
@@ -64,6 +66,7 @@ class KindSpec:
     gauge_families: dict[str, GaugeFamily] = field(default_factory=dict)
     gauges: str | None = None
     windowed: bool = False  # takes an explicit [start, end) window (commands, backfills, periodic task kwargs)
+    default_window: str | None = None
 
     @property
     def gauge_names(self) -> tuple[str, ...]:
@@ -78,6 +81,9 @@ class KindSpec:
 
     def estimated_requests(self, **kwargs: Any) -> int:
         return 0 if self.estimate is None else import_string(self.estimate)(**kwargs)
+
+    def window_without_arguments(self, **kwargs: Any):
+        return None if self.default_window is None else import_string(self.default_window)(**kwargs)
 
     def gauge_values(self, **kwargs: Any):
         return iter(()) if self.gauges is None else import_string(self.gauges)(**kwargs)
@@ -131,6 +137,7 @@ KINDS: dict[Kind, KindSpec] = {
             },
             gauges=f"{_GAUGES}.cost_gauges",
             windowed=True,
+            default_window=f"{_ESTIMATES}.costs_window",
         ),
         KindSpec(
             kind=Kind.TAGS,
@@ -146,6 +153,7 @@ KINDS: dict[Kind, KindSpec] = {
             },
             gauges=f"{_GAUGES}.tag_gauges",
             windowed=True,
+            default_window=f"{_ESTIMATES}.tags_window",
         ),
         KindSpec(
             kind=Kind.FORECAST,
@@ -197,6 +205,7 @@ KINDS: dict[Kind, KindSpec] = {
             },
             gauges="collection.selectors.reconciliation.reconciliation_gauges",
             windowed=True,
+            default_window=f"{_ESTIMATES}.reconciliation_window",
         ),
     )
 }

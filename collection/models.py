@@ -6,7 +6,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from collection.errors import ErrorCode
 from collection.kinds import Kind, kind_choices
 
 # Cost Explorer returns amounts as strings with up to 10 decimals; 14 integer digits is far above any bill.
@@ -275,9 +274,8 @@ class CollectionRun(models.Model):
 
     @property
     def fell_short(self) -> bool:
-        """Failed, or skipped for any reason but a dry run: what a command's exit status reports."""
-        skipped = self.status == self.Status.SKIPPED and self.error_code != ErrorCode.DRY_RUN
-        return self.status == self.Status.FAILED or skipped
+        """Failed or skipped: what a command's exit status reports."""
+        return self.status in (self.Status.FAILED, self.Status.SKIPPED)
 
     def summary(self) -> str:
         """One line for an operator: window, status, rows, Cost Explorer spend, source and any error."""
@@ -337,3 +335,22 @@ class Reconciliation(models.Model):
             f"{self.period_start}..{self.period_end} {self.account_id} {self.metric}: stored {self.stored:.2f}, "
             f"Cost Explorer {self.reported:.2f}, difference {cents:+.2f} {self.currency}"
         )
+
+
+class SpendConfirmation(models.Model):
+    """The operator's go-ahead for real-AWS collections to spend (README "Connect your AWS account"). Until one is
+    recorded, scheduled runs of the kinds that make Cost Explorer requests are skipped (`SpendNotConfirmed`), however
+    the worker and beat were started; an installation that had collected from AWS got one with its migration."""
+
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.CharField(max_length=150, help_text="The user who confirmed, or 'upgrade'.")
+    estimated_requests = models.PositiveIntegerField(
+        default=0, help_text="Cost Explorer requests the first collections were estimated to take when confirmed."
+    )
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+        verbose_name = "Cost Explorer spend confirmation"
+
+    def __str__(self) -> str:
+        return f"confirmed by {self.confirmed_by} at {self.confirmed_at:%Y-%m-%d %H:%M}"

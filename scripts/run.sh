@@ -37,6 +37,12 @@ export DEBUG=${DEBUG:-true}
 mkdir -p "${COSTMONITOR_DATA_DIR:-data}"
 $PY manage.py migrate --no-input
 $PY manage.py ensure_admin
+# Reading AWS on a new installation: the Cost Explorer requests and USD of the first collections, and a go-ahead,
+# asked for on a terminal or given by CONFIRM_AWS_SPEND=yes. Without one, schedules wait (SpendNotConfirmed) and the
+# rest runs, so the admin and API stay reachable.
+confirm=()
+[[ "${CONFIRM_AWS_SPEND:-}" == yes ]] && confirm=(--yes)
+$PY manage.py confirm_first_run "${confirm[@]}" || true
 
 # Broker: CELERY_BROKER_URL / REDIS_URL when set, else kombu's filesystem transport in the data folder.
 # Beat (-B) reads the schedule from the database; on its first start every collection is due, so data shows at once.

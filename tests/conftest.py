@@ -16,7 +16,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from collection.models import CollectionRun
+from collection.models import CollectionRun, SpendConfirmation
 from collection.months import next_month
 from collection.services.default_schedule import seed_default_schedule
 from collection.services.snapshot import write_metric_snapshot
@@ -81,6 +81,7 @@ def history(db):
         "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
+        "confirmation": SpendConfirmation.objects.create(confirmed_by="admin", estimated_requests=234),
     }
 
 
@@ -110,6 +111,12 @@ def aws_source(settings, monkeypatch):
     settings.AWS_RETRY_DELAY_SCALE = 0
     settings.AWS_ROLE_ARN = ""
     return settings
+
+
+@pytest.fixture
+def spend_confirmed(db):
+    """The operator's go-ahead is recorded, so scheduled AWS collections spend (`manage.py confirm_first_run`)."""
+    return SpendConfirmation.objects.create(confirmed_by="tests", estimated_requests=1)
 
 
 @pytest.fixture

@@ -28,14 +28,28 @@ def test_demo_banner_names_the_url_login_password_file_and_token_command(demo_so
     assert not any("secret" in line for line in lines)  # the password itself stays in its file
 
 
-def test_aws_banner_names_the_account_in_use(aws_source):
+def test_aws_banner_names_the_account_in_use(aws_source, spend_confirmed):
     with mock_aws():
         lines = banner()
-    assert any(line.startswith("  Data       AWS account 123456789012:") for line in lines)
+    assert (
+        "  Data       AWS account 123456789012: collections read your bill, each Cost Explorer request USD 0.01"
+        in lines
+    )
+
+
+def test_aws_banner_before_the_go_ahead_says_the_schedule_is_paused_and_how_to_confirm(aws_source):
+    with mock_aws():
+        lines = banner()
+    assert (
+        "  Data       AWS account 123456789012: scheduled collections are PAUSED until you confirm their Cost "
+        "Explorer spend: DEBUG=true .venv/bin/python manage.py confirm_first_run"
+    ) in lines
 
 
 def test_aws_banner_without_a_working_credential_says_the_account_is_unknown(aws_source, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: the call fails at once
     aws_source.AWS_MAX_ATTEMPTS, aws_source.API_TIMEOUT = 1, 1
     lines = banner()
-    assert any(line.startswith("  Data       AWS, account unknown (") for line in lines)
+    assert any(
+        line.startswith("  Data       AWS, account unknown: sts:GetCallerIdentity: AWS could not be") for line in lines
+    )

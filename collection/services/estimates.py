@@ -7,16 +7,22 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from collection.models import AwsAccount, ChargeTypeCost, CostData, TagCost
+from collection.selectors.reconciliation import last_closed_month
+from collection.services.windows import first_run_window
 
 # Cost Explorer does not document its page size; 500 groups a page is a cautious estimate (real pages are larger).
 GROUPS_PER_PAGE = 500
-DEFAULT_GROUPS_PER_DAY = 100  # a fresh installation has no history to measure
+# A fresh installation has no history to measure: a day's groups are guessed from the accounts Organizations listed
+# (free, collected first), as bench/ce_requests.py's organization has them, else a flat 100.
+DEFAULT_GROUPS_PER_DAY = 100
+SERVICES_PER_ACCOUNT = 20
+CHARGE_TYPES_PER_ACCOUNT = 3
 
 
-def _groups_per_day(qs) -> int:
+def _groups_per_day(qs, *, per_account: int = 0) -> int:
     latest = qs.aggregate(d=Max("date"))["d"]
     if latest is None:
-        return DEFAULT_GROUPS_PER_DAY
+        return AwsAccount.objects.count() * per_account or DEFAULT_GROUPS_PER_DAY
     return qs.filter(date=latest).aggregate(n=Count("id"))["n"] or DEFAULT_GROUPS_PER_DAY
 
 
@@ -27,10 +33,12 @@ def _days(start: date | None, end: date | None) -> int:
 
 def estimate_costs(*, start: date | None, end: date | None) -> int:
     """The pages by account and service (and by region), plus those by account and charge type (at least one)."""
-    pages = math.ceil(_days(start, end) * _groups_per_day(CostData.objects.filter(region="")) / GROUPS_PER_PAGE)
+    groups = _groups_per_day(CostData.objects.filter(region=""), per_account=SERVICES_PER_ACCOUNT)
+    pages = math.ceil(_days(start, end) * groups / GROUPS_PER_PAGE)
     if settings.COST_REGION_BREAKDOWN:
         pages += AwsAccount.objects.count() * max(1, math.ceil(pages / 4))
-    charges = math.ceil(_days(start, end) * _groups_per_day(ChargeTypeCost.objects) / GROUPS_PER_PAGE)
+    groups = _groups_per_day(ChargeTypeCost.objects, per_account=CHARGE_TYPES_PER_ACCOUNT)
+    charges = math.ceil(_days(start, end) * groups / GROUPS_PER_PAGE)
     return max(1, pages) + max(1, charges)
 
 
@@ -46,3 +54,16 @@ def estimate_forecast(*, start: date | None, end: date | None) -> int:
 
 def estimate_optimization(*, start: date | None, end: date | None) -> int:
     return 2  # a page of rightsizing and one Savings Plans request; more pages are rare
+
+
+def costs_window(*, today: date, source: str) -> tuple[date, date] | None:
+    """A first costs run fills the history; a later one fetches only the days that changed (None)."""
+    return None if CostData.objects.exists() else first_run_window(today=today, source=source)
+
+
+def tags_window(*, today: date, source: str) -> tuple[date, date] | None:
+    return None if TagCost.objects.exists() else first_run_window(today=today, source=source)
+
+
+def reconciliation_window(*, today: date, source: str) -> tuple[date, date]:
+    return last_closed_month(today=today)

@@ -15,6 +15,7 @@ from collection.kinds import Dataset, KindSpec, kind_spec
 from collection.models import CollectionRun
 from collection.services.closing import close_abandoned_runs
 from collection.services.context import CollectionContext, Outcome
+from collection.services.first_run import NOT_CONFIRMED, awaits_confirmation
 from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
 from collection.services.sources import open_source
@@ -75,6 +76,9 @@ def _finish(
 
 
 def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | None) -> CollectionRun:
+    # A schedule never spends before the go-ahead; a run someone asks for (command, admin, API) is its own.
+    if run.trigger == CollectionRun.Trigger.SCHEDULE and spec.spends_ce and awaits_confirmation(source=run.source):
+        return _finish(run, status=Status.SKIPPED, code=ErrorCode.SPEND_NOT_CONFIRMED, message=NOT_CONFIRMED)
     try:
         counter = RequestCounter(
             ce_limit=check_budget(needed=1 if spec.spends_ce else 0),
@@ -118,7 +122,6 @@ def run_collection(
     trigger: str,
     start: date | None = None,
     end: date | None = None,
-    dry_run: bool = False,
     task_id: str = "",
     run_id: int | None = None,
 ) -> CollectionRun:
@@ -141,9 +144,6 @@ def run_collection(
     if run is None:  # a redelivered task: the run is already done or under way
         return CollectionRun.objects.get(pk=run_id)
     run.window_start, run.window_end = start, end
-    if dry_run:
-        message = f"dry run: about {spec.estimated_requests(start=start, end=end)} CE requests"
-        return _finish(run, status=Status.SKIPPED, code=ErrorCode.DRY_RUN, message=message)
     with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL, owner=task_id) as acquired:
         if not acquired:
             message = f"another {kind} collection is running; this one was skipped"

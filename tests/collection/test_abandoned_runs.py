@@ -15,7 +15,7 @@ from collection.services.locks import single_flight
 from tests.collection.helpers import day_result, stub
 from tests.factories import CollectionRunFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spend_confirmed")]  # scheduled AWS runs
 
 DAY = dt.date.today() - dt.timedelta(days=4)
 PAGE = {

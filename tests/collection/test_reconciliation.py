@@ -19,7 +19,7 @@ from collection.task_names import COLLECT_TASK
 from tests import factories
 from tests.collection.helpers import stub
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spend_confirmed")]  # scheduled AWS runs
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 FEBRUARY = (dt.date(2026, 2, 1), dt.date(2026, 3, 1))
@@ -257,7 +257,9 @@ def test_the_estimate_is_a_page_per_500_account_months(demo_source):
     for n in range(600):
         factories.AwsAccountFactory(account_id=f"{n:012d}")
     assert spec.estimated_requests(start=dt.date(2026, 1, 15), end=dt.date(2026, 3, 1)) == 3
-    assert "dry run: about 2 CE requests" in call("collect", "--kind", "reconciliation", "--dry-run")
+    assert "about 2 Cost Explorer calls answered by the demo source" in call(
+        "collect", "--kind", "reconciliation", "--dry-run"
+    )
 
 
 @pytest.mark.usefixtures("transactional_db", "default_schedule")

@@ -85,13 +85,6 @@ def test_budget_stops_a_run_before_it_overspends_and_rolls_it_back(demo_source):
     assert not CostData.objects.exists()
 
 
-def test_dry_run_spends_and_writes_nothing(demo_source):
-    run = run_collection(kind="costs", trigger="command", dry_run=True)
-    assert (run.status, run.error_code, run.ce_requests) == ("skipped", "DryRun", 0)
-    assert "CE requests" in run.error_message
-    assert not CostData.objects.exists()
-
-
 @pytest.mark.parametrize(("kind", "trigger"), [("everything", "command"), ("costs", "cron")])
 def test_unknown_kind_or_trigger_is_a_value_error(kind, trigger):
     with pytest.raises(ValueError, match="unknown"):

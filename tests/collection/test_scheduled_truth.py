@@ -17,7 +17,7 @@ from collection.models import ChargeTypeCost, CostData, TagCost
 from collection.services import run_collection
 from tests.collection.ce_truth import CostExplorerTruth, Line
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("spend_confirmed")]  # scheduled AWS runs
 
 NOW = dt.datetime(2026, 3, 18, 10, 0, tzinfo=dt.UTC)
 CLOSED_DAY = dt.date(2026, 3, 10)  # in the open month, before the days CE restates usage of

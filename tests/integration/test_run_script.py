@@ -1,6 +1,7 @@
 """`make run` for real (scripts/run.sh): its closing banner, and a busy port refused at once with nothing started."""
 
 import os
+import re
 import signal
 import socket
 import time
@@ -56,6 +57,46 @@ def test_the_banner_says_where_how_to_log_in_and_that_the_data_is_demo(run_env, 
     process.send_signal(signal.SIGTERM)  # as Ctrl-C or `docker stop`: the script stops the web server, worker, beat
     process.wait(timeout=60)
     wait_until(lambda: not group_alive(process), timeout=30, what="every process make run started to stop")
+
+
+@pytest.fixture
+def aws_env(run_env):
+    """make run reading AWS with keys in the shell, AWS being a moto server (STS answers GetCallerIdentity)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    keys = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    yield {
+        **run_env,
+        **keys,
+        "COST_SOURCE": "aws",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "PORT": str(free_port()),
+    }
+    server.stop()
+
+
+def test_a_first_aws_run_without_a_terminal_prints_the_estimate_and_pauses_the_schedule(aws_env, launch):
+    process, log = launch(aws_env)
+    text = wait_until(
+        lambda: "costmonitor is running" in log.read_text() and log.read_text(), timeout=120, what="the banner"
+    )
+    assert "AWS account 123456789012: the first collections fill the history, at USD 0.01" in text
+    assert re.search(r"^  total +about \d+ Cost Explorer requests \(USD \d+\.\d\d\)$", text, re.M)
+    assert "not confirmed (no terminal to ask on)" in text
+    assert "scheduled collections are PAUSED until you confirm" in text
+    assert group_alive(process)  # the web server and worker run on, the schedule waits
+
+
+def test_confirm_aws_spend_yes_gives_the_go_ahead(aws_env, launch):
+    _, log = launch({**aws_env, "CONFIRM_AWS_SPEND": "yes"})
+    text = wait_until(
+        lambda: "costmonitor is running" in log.read_text() and log.read_text(), timeout=120, what="the banner"
+    )
+    assert "Confirmed: scheduled collections now collect from AWS." in text
+    assert "  Data       AWS account 123456789012: collections read your bill" in text
 
 
 def test_a_busy_port_fails_at_once_in_one_line_with_nothing_started(run_env, launch, tmp_path):

@@ -9,7 +9,7 @@ from collection import services
 from collection.models import CollectionRun
 from tests.reliability.truth import assert_complete
 
-pytestmark = [pytest.mark.reliability, pytest.mark.django_db]
+pytestmark = [pytest.mark.reliability, pytest.mark.django_db, pytest.mark.usefixtures("spend_confirmed")]
 
 OPERATION = "ce:GetCostAndUsage"
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from collection.kinds import Kind
 from collection.management.commands._arguments import day_argument
 from collection.models import CollectionRun
-from collection.services.on_demand import ALL, collect_now
+from collection.services.on_demand import ALL, collect_now, plan_now
 
 
 class Command(BaseCommand):
@@ -28,13 +28,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Call nothing and write nothing: record and print the estimated Cost Explorer requests.",
+            help="Print the plan (per kind: window, estimated Cost Explorer requests and USD; a total); call and "
+            "store nothing.",
         )
 
     def handle(self, *args, kind: str, start, end, dry_run: bool, **options) -> None:
         today, trigger = timezone.now().date(), CollectionRun.Trigger.COMMAND
         try:
-            runs = collect_now(kind=kind, start=start, end=end, dry_run=dry_run, today=today, trigger=trigger)
+            if dry_run:
+                plan = plan_now(kind=kind, start=start, end=end, today=today)
+                self.stdout.write(
+                    "\n".join([f"Dry run (source {plan.source}), nothing collected or stored:", *plan.lines()])
+                )
+                return
+            runs = collect_now(kind=kind, start=start, end=end, today=today, trigger=trigger)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         for run in runs:

@@ -2,12 +2,13 @@
 
 import os
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from collection.aws import caller_account
 from collection.data_source import DEMO, source_name
+from collection.errors import AWSAPIError
+from collection.services.first_run import CONFIRM_COMMAND, spend_confirmed
 from costmonitor.masking import mask_text, public_account_id
 
 # The README's command for a login's API token (Quickstart), printed as it is written there.
@@ -47,8 +48,13 @@ class Command(BaseCommand):
             )
         try:
             account = caller_account()
-        except (BotoCoreError, ClientError) as exc:
-            return f"AWS, account unknown ({mask_text(str(exc))})"
+        except AWSAPIError as exc:  # its message says what to set
+            return f"AWS, account unknown: {mask_text(str(exc))}"
+        if not spend_confirmed():
+            return (
+                f"AWS account {public_account_id(account)}: scheduled collections are PAUSED until you confirm "
+                f"their Cost Explorer spend: DEBUG=true .venv/bin/python {CONFIRM_COMMAND}"
+            )
         return (
             f"AWS account {public_account_id(account)}: collections read your bill, each Cost Explorer request USD 0.01"
         )
