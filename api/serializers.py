@@ -208,6 +208,7 @@ class RunSerializer(serializers.ModelSerializer):
             "ce_cost_usd",
             "aws_requests",
             "aws_retries",
+            "notes",
             "error_code",
             "error_message",
             "error_detail",
@@ -220,7 +221,10 @@ class RunSerializer(serializers.ModelSerializer):
             "started_at": {"help_text": "When it was queued."},
             "finished_at": {"help_text": "When it ended; null until then."},
             "window_start": {"help_text": "First day collected."},
-            "window_end": {"help_text": "Day after the last day collected (exclusive)."},
+            "window_end": {
+                "help_text": "Day after the last day collected (exclusive, as in Cost Explorer; the end a user types, "
+                "in the API, the commands and task arguments, is the last day, included)."
+            },
             "rows_written": {"help_text": "Rows inserted or updated."},
             "ce_cost_usd": {"help_text": "What its Cost Explorer requests cost, in USD."},
             "error_code": {"help_text": "The stable error code of a failed run, else empty."},

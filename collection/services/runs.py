@@ -121,10 +121,12 @@ def run_collection(
     dry_run: bool = False,
     task_id: str = "",
     run_id: int | None = None,
+    notes: str = "",
 ) -> CollectionRun:
-    """Run one collection of `kind` now and return its finished `CollectionRun`.
+    """Run one collection of `kind` now over [start, end) (end exclusive) and return its finished `CollectionRun`.
 
-    `run_id` names a `queued` run created by `enqueue_collection`, which this call then carries out.
+    `run_id` names a `queued` run created by `enqueue_collection`, which this call then carries out; `notes`
+    (e.g. a deprecated argument's message) are kept on the run for its readers.
     AWS and data errors end in the run's status and error fields, never as an exception;
     an unknown kind or trigger, or a window a kind does not take, raises ValueError.
     """
@@ -132,7 +134,7 @@ def run_collection(
     if trigger not in CollectionRun.Trigger.values:
         raise ValueError(f"unknown trigger {trigger!r}; choose one of {', '.join(CollectionRun.Trigger.values)}")
     if (start is None) != (end is None) or (start and end and end <= start):
-        raise ValueError("give both start and end (end after start, exclusive), or neither")
+        raise ValueError("give both start and end (a half-open window, end after start), or neither")
     window = (start, end) if start and end else None
     if window and not spec.windowed:
         raise ValueError(f"a {kind} collection takes no start and end")
@@ -140,7 +142,7 @@ def run_collection(
     run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id)
     if run is None:  # a redelivered task: the run is already done or under way
         return CollectionRun.objects.get(pk=run_id)
-    run.window_start, run.window_end = start, end
+    run.window_start, run.window_end, run.notes = start, end, notes
     if dry_run:
         message = f"dry run: about {spec.estimated_requests(start=start, end=end)} CE requests"
         return _finish(run, status=Status.SKIPPED, code=ErrorCode.DRY_RUN, message=message)
