@@ -47,12 +47,12 @@ def periodic_kwargs_error(kwargs: str) -> str:
     except ValueError:
         return ""  # django-celery-beat's own form says it is no JSON
     if not isinstance(given, dict):
-        return "The keyword arguments must be a JSON object, e.g. {\"kind\": \"costs\", \"trigger\": \"schedule\"}."
+        return 'The keyword arguments must be a JSON object, e.g. {"kind": "costs", "trigger": "schedule"}.'
     if unknown := sorted(set(given) - set(ARGUMENTS)):
         return f"Unknown argument {', '.join(unknown)}; collection.collect takes {', '.join(ARGUMENTS)}."
     window = {name: given[name] for name in WINDOW_ARGUMENTS if given.get(name) is not None}
     if any(not isinstance(value, str) for value in window.values()):
-        return "start and end are ISO days in quotes, e.g. \"2026-11-01\"."
+        return 'start and end are ISO days in quotes, e.g. "2026-11-01".'
     try:
         found = task_window(**window)
     except ValueError as exc:

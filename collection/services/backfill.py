@@ -53,8 +53,8 @@ class BackfillTotals:
 
 
 def plan_backfill(*, start: date, end: date | None, force: bool, today: date) -> BackfillPlan:
-    """The months of [start, end) (end exclusive, tomorrow by default) still to collect; ValueError for a window CE cannot
-    answer."""
+    """The months of [start, end) (end exclusive, tomorrow by default) still to collect; ValueError for a window CE
+    cannot answer."""
     end = end or today + timedelta(days=1)
     validate_window(start=start, end=end, today=today)
     chunks = month_periods(start, end)
@@ -88,7 +88,7 @@ def run_backfill(*, plan: BackfillPlan, progress: Callable[[list[Chunk]], Iterab
         totals.usd += run.ce_cost_usd
         if run.status != CollectionRun.Status.SUCCEEDED:
             raise BackfillStopped(
-                f"{shown_window(start, end)} {run.status}: {run.error_code} {run.error_message} — months before it are kept; "
-                "run the same command again to resume"
+                f"{shown_window(start, end)} {run.status}: {run.error_code} {run.error_message} — months before it "
+                "are kept; run the same command again to resume"
             )
     return totals

@@ -116,5 +116,6 @@ def test_help_documents_every_option(command, capsys):
     with pytest.raises(SystemExit):
         call_command(command, "--help")
     text = capsys.readouterr().out
-    for option in ["--start", "--end", "--end-exclusive", "--dry-run"] + (["--kind"] if command == "collect" else ["--force", "--yes"]):
+    options = ["--start", "--end", "--end-exclusive", "--dry-run"]
+    for option in options + (["--kind"] if command == "collect" else ["--force", "--yes"]):
         assert option in text

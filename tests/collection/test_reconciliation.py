@@ -175,7 +175,8 @@ def test_the_command_prints_each_difference_of_a_month_the_demo_history_holds(de
     lines = call("reconcile_costs", "--month", "2026-02").splitlines()
 
     assert (
-        lines[-1] == "reconciliation 2026-02-01 to 2026-02-28: succeeded, 10 rows, 0 CE requests (USD 0.00), source demo"
+        lines[-1]
+        == "reconciliation 2026-02-01 to 2026-02-28: succeeded, 10 rows, 0 CE requests (USD 0.00), source demo"
     )
     assert len(lines) == 11
     assert all(line.startswith("2026-02-01 to 2026-02-28 ") for line in lines[:-1])

@@ -64,7 +64,7 @@ def test_one_day_is_a_window_whose_start_is_its_end(demo_source):
 @pytest.mark.parametrize("command", ["collect", "collect_costs"])
 def test_the_former_exclusive_end_is_accepted_with_a_deprecation_warning(demo_source, command):
     start = today() - 3 * DAY
-    out, err = call(command, "--kind", "costs", "--start", str(start), "--end-exclusive", str(today()))
+    _, err = call(command, "--kind", "costs", "--start", str(start), "--end-exclusive", str(today()))
     run = CollectionRun.objects.get(kind="costs")
     assert (run.window_start, run.window_end) == (start, today())  # its old meaning, unchanged
     assert f"warning: --end-exclusive {today()} is deprecated and will be removed in the next release" in err
@@ -74,7 +74,7 @@ def test_the_former_exclusive_end_is_accepted_with_a_deprecation_warning(demo_so
 
 @pytest.mark.parametrize("command", ["collect", "backfill_costs"])
 def test_end_and_end_exclusive_together_are_refused(demo_source, command):
-    with pytest.raises(CommandError, match="give --end .* or the deprecated --end-exclusive, not both"):
+    with pytest.raises(CommandError, match=r"give --end .* or the deprecated --end-exclusive, not both"):
         call(command, "--start", str(today()), "--end", str(today()), "--end-exclusive", str(today() + DAY))
     assert not CollectionRun.objects.exists()
 
@@ -103,7 +103,7 @@ def test_backfill_end_is_the_last_day_included(demo_source):
 
 def test_backfill_end_exclusive_keeps_its_meaning_with_a_warning(demo_source):
     first, last = last_month()
-    out, err = call("backfill_costs", "--start", str(first), "--end-exclusive", str(last + DAY), "--yes")
+    _, err = call("backfill_costs", "--start", str(first), "--end-exclusive", str(last + DAY), "--yes")
     chunks = CollectionRun.objects.filter(trigger="backfill")
     assert list(chunks.values_list("window_start", "window_end")) == [(first, last + DAY)]
     assert f"--end-exclusive {last + DAY} is deprecated" in err
@@ -131,7 +131,8 @@ def test_the_tasks_former_exclusive_end_is_logged_and_noted_on_the_run(demo_sour
         tasks.collect.apply(kwargs=kwargs, task_id="t-deprecated").get()
     run = CollectionRun.objects.get(task_id="t-deprecated")
     assert (run.window_start, run.window_end, run.status) == (start, today(), "succeeded")
-    expected = f"end_exclusive={today()} is deprecated and will be removed in the next release: give end={today() - DAY}"
+    expected = f"end_exclusive={today()} is deprecated and will be removed in the next release: "
+    expected += f"give end={today() - DAY}"
     assert expected in caplog.text
     assert run.notes.startswith(expected)
     assert f"(note: {expected}" in run.summary()

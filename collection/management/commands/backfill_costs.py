@@ -14,9 +14,9 @@ from collection.services.backfill import BackfillStopped, plan_backfill, run_bac
 
 class Command(BaseCommand):
     help = (
-        "Collect daily cost history from --start to --end (both included) in month chunks, one CollectionRun each. Months already "
-        "backfilled are skipped unless --force. Prints the Cost Explorer requests and USD it will spend first, "
-        "and asks for confirmation on a terminal."
+        "Collect daily cost history from --start to --end (both included) in month chunks, one CollectionRun "
+        "each. Months already backfilled are skipped unless --force. Prints the Cost Explorer requests and USD it "
+        "will spend first, and asks for confirmation on a terminal."
     )
 
     def add_arguments(self, parser) -> None:
