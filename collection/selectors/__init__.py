@@ -14,7 +14,7 @@ from .costs import (
 )
 from .forecasts import MonthProjection, latest_forecasts, month_projections
 from .metrics import metric_snapshot, snapshot_cache_key
-from .optimization import recommendation_queryset, savings_by_type
+from .optimization import counted_recommendations, recommendation_queryset, savings_by_type
 from .run_health import collection_health
 from .runs import (
     ce_spend,
@@ -45,6 +45,7 @@ __all__ = [
     "cost_coverage",
     "cost_queryset",
     "cost_totals",
+    "counted_recommendations",
     "current_data_source",
     "last_success_by_kind",
     "latest_data_source",
