@@ -26,7 +26,7 @@ from .runs import (
     run_queryset,
 )
 from .scope import Scope
-from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, untagged_share
+from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, tag_coverage, untagged_share
 
 __all__ = [
     "CHARGE_TYPE_GROUPS",
@@ -59,5 +59,6 @@ __all__ = [
     "snapshot_cache_key",
     "tag_cost_breakdown",
     "tag_cost_queryset",
+    "tag_coverage",
     "untagged_share",
 ]
