@@ -92,22 +92,17 @@ def test_a_refused_end_is_named_as_the_user_typed_it(demo_source, end, message):
     assert str(end()) in str(refused.value)
 
 
-def test_backfill_end_is_the_last_day_included(demo_source):
+@pytest.mark.parametrize("exclusive", [False, True], ids=["--end", "--end-exclusive"])
+def test_backfill_collects_the_same_month_from_either_form_saying_which(demo_source, exclusive):
     first, last = last_month()
-    out, err = call("backfill_costs", "--start", str(first), "--end", str(last), "--yes")
+    end = ["--end-exclusive", str(last + DAY)] if exclusive else ["--end", str(last)]
+    out, err = call("backfill_costs", "--start", str(first), *end, "--yes")
     chunks = CollectionRun.objects.filter(trigger="backfill")
     assert list(chunks.values_list("window_start", "window_end")) == [(first, last + DAY)]
     assert f"Backfill {first} to {last}: 1 month(s) to collect" in out
-    assert f"note: --end {last}" in err
-
-
-def test_backfill_end_exclusive_keeps_its_meaning_with_a_warning(demo_source):
-    first, last = last_month()
-    _, err = call("backfill_costs", "--start", str(first), "--end-exclusive", str(last + DAY), "--yes")
-    chunks = CollectionRun.objects.filter(trigger="backfill")
-    assert list(chunks.values_list("window_start", "window_end")) == [(first, last + DAY)]
-    assert f"--end-exclusive {last + DAY} is deprecated" in err
-    assert f"give --end {last} instead" in err
+    told = f"--end-exclusive {last + DAY} is deprecated" if exclusive else f"note: --end {last} is the last day"
+    assert told in err
+    assert f"give --end {last}" in err
 
 
 def test_reconcile_costs_prints_its_month_as_first_to_last_day(demo_source):
