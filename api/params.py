@@ -193,6 +193,16 @@ class RunParams(PageParams):
 class RunRequest(serializers.Serializer):
     kind = Choice(choices=CollectionRun.Kind.values)
 
+    def validate(self, attrs):
+        # A field DRF would drop unread (a `start` and `end`, say) would queue another collection than the one asked.
+        if unknown := sorted(set(self.initial_data) - set(self.fields)):
+            message = (
+                "Unknown field; accepted: kind. A queued collection takes no window: the collector picks its own (a "
+                "window is manage.py collect --start --end, or a periodic task's start and end, the last day included)."
+            )
+            raise serializers.ValidationError({name: message for name in unknown}, code="unknown_parameter")
+        return attrs
+
 
 def parse_query(params_class: type[serializers.Serializer], request) -> dict:
     """Validated query parameters (400 on any bad one); list parameters accept repeats and commas."""
