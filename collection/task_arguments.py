@@ -28,7 +28,7 @@ def task_window(*, start: str | None = None, end: str | None = None, end_exclusi
     days = {}
     for name, value in zip(WINDOW_ARGUMENTS, (start, end, end_exclusive), strict=True):
         try:
-            days[name] = None if value is None else parse_day(value)
+            days[name] = parse_day(value) if value else None  # "" is no day, as the task always read it
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
     typed = typed_end(end=days["end"], end_exclusive=days["end_exclusive"])

@@ -119,6 +119,13 @@ def test_the_task_end_is_the_last_day_included(demo_source):
     assert (run.window_start, run.window_end, run.status, run.notes) == (start, end + DAY, "succeeded", "")
 
 
+def test_empty_task_window_arguments_still_mean_none(demo_source):
+    kwargs = {"kind": "forecast", "trigger": "schedule", "start": "", "end": "", "end_exclusive": ""}
+    tasks.collect.apply(kwargs=kwargs, task_id="t-empty").get()
+    run = CollectionRun.objects.get(task_id="t-empty")
+    assert (run.window_start, run.status, run.notes) == (None, "succeeded", "")
+
+
 def test_the_tasks_former_exclusive_end_is_logged_and_noted_on_the_run(demo_source, caplog, staff_api_client):
     start = today() - 3 * DAY
     kwargs = {"kind": "costs", "trigger": "schedule", "start": str(start), "end_exclusive": str(today())}
