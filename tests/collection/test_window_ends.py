@@ -120,7 +120,7 @@ def test_the_task_end_is_the_last_day_included(demo_source):
 
 
 def test_empty_task_window_arguments_still_mean_none(demo_source):
-    kwargs = {"kind": "forecast", "trigger": "schedule", "start": "", "end": "", "end_exclusive": ""}
+    kwargs = {"kind": "accounts", "trigger": "schedule", "start": "", "end": "", "end_exclusive": ""}
     tasks.collect.apply(kwargs=kwargs, task_id="t-empty").get()
     run = CollectionRun.objects.get(task_id="t-empty")
     assert (run.window_start, run.status, run.notes) == (None, "succeeded", "")
