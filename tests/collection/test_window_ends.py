@@ -100,9 +100,12 @@ def test_backfill_collects_the_same_month_from_either_form_saying_which(demo_sou
     chunks = CollectionRun.objects.filter(trigger="backfill")
     assert list(chunks.values_list("window_start", "window_end")) == [(first, last + DAY)]
     assert f"Backfill {first} to {last}: 1 month(s) to collect" in out
-    told = f"--end-exclusive {last + DAY} is deprecated" if exclusive else f"note: --end {last} is the last day"
-    assert told in err
-    assert f"give --end {last}" in err
+    if exclusive:
+        assert f"--end-exclusive {last + DAY} is deprecated and will be removed in the next release" in err
+        assert f"give --end {last} instead" in err
+    else:
+        assert f"note: --end {last} is the last day collected, included" in err
+        assert f"should now give --end {last - DAY}, or the deprecated --end-exclusive {last}" in err
 
 
 def test_reconcile_costs_prints_its_month_as_first_to_last_day(demo_source):
