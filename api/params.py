@@ -12,6 +12,7 @@ from rest_framework import serializers
 from api.fields import Choice, Date, Decimal, Integer
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
 from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS
+from collection.window_ends import exclusive_end
 
 # Filter values are matched exactly: DRF's default whitespace trimming would accept a value the schema
 # refuses (and strip characters such as \x1e that str.strip() counts as whitespace). max_length keeps
@@ -42,10 +43,14 @@ class PageParams(serializers.Serializer):
 
 
 class WindowParams(PageParams):
-    """`start` and `end` (inclusive) dates; month to date by default."""
+    """`start` and `end` dates, both included (`collection.window_ends`); month to date by default."""
 
-    start = Date(required=False, help_text="First day (YYYY-MM-DD). Default: first of this month.")
-    end = Date(required=False, help_text="Last day, inclusive (YYYY-MM-DD). Default: today (UTC).")
+    start = Date(required=False, help_text="First day, included (YYYY-MM-DD). Default: first of this month.")
+    end = Date(
+        required=False,
+        help_text="Last day, included (YYYY-MM-DD): 1 to 30 November is start=2026-11-01&end=2026-11-30, as the "
+        "commands' --end and the collection task's end take it. Default: today (UTC).",
+    )
 
     def validate(self, attrs):
         today = timezone.now().date()
@@ -64,7 +69,7 @@ class WindowParams(PageParams):
             raise serializers.ValidationError(
                 {field: f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
             )
-        attrs["end_exclusive"] = end + dt.timedelta(days=1)
+        attrs["end_exclusive"] = exclusive_end(end)  # the half-open window selectors take
         return attrs
 
 
@@ -187,6 +192,16 @@ class RunParams(PageParams):
 
 class RunRequest(serializers.Serializer):
     kind = Choice(choices=CollectionRun.Kind.values)
+
+    def validate(self, attrs):
+        # A field DRF would drop unread (a `start` and `end`, say) would queue another collection than the one asked.
+        if unknown := sorted(set(self.initial_data) - set(self.fields)):
+            message = (
+                "Unknown field; accepted: kind. A queued collection takes no window: the collector picks its own (a "
+                "window is manage.py collect --start --end, or a periodic task's start and end, the last day included)."
+            )
+            raise serializers.ValidationError({name: message for name in unknown}, code="unknown_parameter")
+        return attrs
 
 
 def parse_query(params_class: type[serializers.Serializer], request) -> dict:

@@ -20,8 +20,8 @@ ERRORS = {
 
 
 class CoverageSerializer(serializers.Serializer):
-    first_day = serializers.DateField(help_text="The first day of stored daily cost.")
-    last_day = serializers.DateField(help_text="The last day of stored daily cost.")
+    first_day = serializers.DateField(help_text="The first day the dataset holds (daily cost, or tag cost).")
+    last_day = serializers.DateField(help_text="The last day the dataset holds.")
 
 
 class MetadataSerializer(serializers.Serializer):
@@ -35,8 +35,8 @@ class MetadataSerializer(serializers.Serializer):
     coverage = CoverageSerializer(
         allow_null=True,
         required=False,
-        help_text="Only on an answer without rows (/api/costs): the stored days, so no data tells from no cost; "
-        "null when nothing is stored.",
+        help_text="Only on an answer without rows of a windowed dataset (/api/costs, /api/tags): the days it "
+        "stores that the reader may see, so no data tells from no cost; null when nothing is stored.",
     )
     data_source = serializers.ChoiceField(
         choices=["aws", "demo"],

@@ -150,13 +150,23 @@ class RecommendationSerializer(serializers.ModelSerializer):
 class SavingsSummarySerializer(serializers.Serializer):
     type = serializers.CharField(help_text="The recommendations' type.")
     currency = serializers.CharField(help_text="ISO 4217 code of the savings.")
-    count = serializers.IntegerField(help_text="How many recommendations.")
-    estimated_monthly_savings = serializers.DecimalField(**MONEY, help_text="Their estimated savings a month together.")
+    count = serializers.IntegerField(
+        help_text="How many recommendations are counted: each resource once across every type (a rightsizing and a "
+        "Compute Optimizer recommendation on one instance count once, the one saving more)."
+    )
+    estimated_monthly_savings = serializers.DecimalField(
+        **MONEY, help_text="The counted recommendations' estimated savings a month together: rows add up."
+    )
+    overlapping = serializers.IntegerField(
+        help_text="This type's recommendations not counted, because another one on the same resource saves more."
+    )
 
 
 class OptimizationSerializer(serializers.Serializer):
     summary = SavingsSummarySerializer(
-        many=True, help_text="Per type and currency (never added up), over every matching recommendation."
+        many=True,
+        help_text="Per type and currency (currencies never added up), over every matching recommendation, each "
+        "resource counted once: the rows of one currency add up to the savings available.",
     )
     recommendations = RecommendationSerializer(many=True, help_text="This page's recommendations, in `ordering`.")
 
@@ -208,6 +218,7 @@ class RunSerializer(serializers.ModelSerializer):
             "ce_cost_usd",
             "aws_requests",
             "aws_retries",
+            "notes",
             "error_code",
             "error_message",
             "error_detail",
@@ -220,7 +231,10 @@ class RunSerializer(serializers.ModelSerializer):
             "started_at": {"help_text": "When it was queued."},
             "finished_at": {"help_text": "When it ended; null until then."},
             "window_start": {"help_text": "First day collected."},
-            "window_end": {"help_text": "Day after the last day collected (exclusive)."},
+            "window_end": {
+                "help_text": "Day after the last day collected (exclusive, as in Cost Explorer; the end a user types, "
+                "in the API, the commands and task arguments, is the last day, included)."
+            },
             "rows_written": {"help_text": "Rows inserted or updated."},
             "ce_cost_usd": {"help_text": "What its Cost Explorer requests cost, in USD."},
             "error_code": {"help_text": "The stable error code of a failed run, else empty."},

@@ -24,7 +24,8 @@ from .models import (
     TagCost,
 )
 from .selectors import latest_run_by_kind
-from .task_names import periodic_task_kind
+from .task_arguments import periodic_kwargs_error
+from .task_names import COLLECT_TASK, periodic_task_kind
 
 # The admin's own header and titles; templates/admin/base_site.html adds the demo banner under the header.
 admin.site.site_header = "costmonitor"
@@ -229,13 +230,21 @@ admin.site.unregister(PeriodicTask)
 
 
 class CollectionPeriodicTaskForm(PeriodicTaskForm):
-    """django-celery-beat's form with the task's name selected in "Task (registered)" when it is registered."""
+    """django-celery-beat's form with the task's name selected in "Task (registered)" when it is registered, and a
+    collection's keyword arguments checked as the task reads them (`end` the last day, included)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         regtask = self.fields["regtask"]
         if self.instance.task in dict(regtask.widget.choices):
             regtask.initial = self.instance.task
+
+    def clean(self):
+        """A collection's keyword arguments that would fail the task when beat sends it are refused now."""
+        data = super().clean()
+        if data.get("task") == COLLECT_TASK and "kwargs" in data and (error := periodic_kwargs_error(data["kwargs"])):
+            self.add_error("kwargs", error)
+        return data
 
 
 @admin.register(PeriodicTask)

@@ -184,7 +184,8 @@ KINDS: dict[Kind, KindSpec] = {
             estimate=f"{_ESTIMATES}.estimate_optimization",
             gauge_families={
                 "aws_optimization_savings": GaugeFamily(
-                    "Estimated monthly savings of active recommendations in the currency of the label",
+                    "Estimated monthly savings of active recommendations in the currency of the label, each resource "
+                    "counted once",
                     ("type", "category", "currency"),
                 ),
             },

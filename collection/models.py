@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from collection.kinds import Kind, kind_choices
+from collection.window_ends import shown_window
 
 # Cost Explorer returns amounts as strings with up to 10 decimals; 14 integer digits is far above any bill.
 MONEY = {"max_digits": 24, "decimal_places": 10}
@@ -253,6 +254,7 @@ class CollectionRun(models.Model):
     task_id = models.CharField("Celery task ID", max_length=255, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True, help_text="What went wrong, safe for every reader of the API.")
+    notes = models.TextField(blank=True, help_text="For the operator, e.g. a deprecated argument the run was given.")
     error_detail = models.TextField(
         blank=True, help_text="The exception's own text (internal hosts, SQL): shown to staff only, in the admin."
     )
@@ -279,13 +281,14 @@ class CollectionRun(models.Model):
 
     def summary(self) -> str:
         """One line for an operator: window, status, rows, Cost Explorer spend, source and any error."""
-        window = f" {self.window_start}..{self.window_end}" if self.window_start else ""
+        window = f" {shown_window(self.window_start, self.window_end)}" if self.window_start else ""
         line = (
             f"{self.kind}{window}: {self.status}, {self.rows_written} rows, "
             f"{f'{self.skipped_entries} entries skipped, ' if self.skipped_entries else ''}"
             f"{self.ce_requests} CE requests (USD {self.ce_cost_usd}), source {self.source}"
         )
-        return f"{line} — {self.error_code}: {self.error_message}" if self.error_code else line
+        line = f"{line} — {self.error_code}: {self.error_message}" if self.error_code else line
+        return f"{line} (note: {self.notes})" if self.notes else line
 
 
 class SeededSchedule(models.Model):
@@ -332,7 +335,8 @@ class Reconciliation(models.Model):
         """One line for an operator: the period, account, metric, both totals and their difference in cents."""
         cents = self.difference.quantize(Decimal("0.01")) + 0  # + 0: a difference of -0.000…1 prints as +0.00
         return (
-            f"{self.period_start}..{self.period_end} {self.account_id} {self.metric}: stored {self.stored:.2f}, "
+            f"{shown_window(self.period_start, self.period_end)} {self.account_id} {self.metric}: "
+            f"stored {self.stored:.2f}, "
             f"Cost Explorer {self.reported:.2f}, difference {cents:+.2f} {self.currency}"
         )
 

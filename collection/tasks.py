@@ -1,6 +1,6 @@
 """The Celery task of every collection: a thin call to `run_collection` (see README "Scheduling")."""
 
-import datetime as dt
+import logging
 
 from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
@@ -8,7 +8,10 @@ from celery.utils.time import get_exponential_backoff_interval
 from collection import services
 from collection.errors import THROTTLING_CODES
 from collection.models import CollectionRun
+from collection.task_arguments import task_window
 from collection.task_names import COLLECT_TASK
+
+logger = logging.getLogger(__name__)
 
 # Retry delays: full jitter over 0..BACKOFF_SECONDS * 2**retries, so workers throttled together spread out.
 BACKOFF_SECONDS = 10
@@ -39,20 +42,27 @@ def collect(
     trigger: str = CollectionRun.Trigger.SCHEDULE,
     start: str | None = None,
     end: str | None = None,
+    end_exclusive: str | None = None,
     after_worker_lost: bool = False,
 ) -> dict[str, int | str]:
-    """Collect `kind`; arguments are JSON, as periodic tasks set them in the admin (`start`/`end`: ISO days).
+    """Collect `kind`; arguments are JSON, as periodic tasks set them in the admin (`start`/`end`: ISO days, `end`
+    the last day included; `end_exclusive`, the day after it, is the deprecated former form, logged and noted on
+    the run).
 
     Retried with backoff only as a whole run: one that ended throttled (each of its AWS calls already made
     every HTTP attempt `collection.errors.aws_call` allows), or a redelivery that found the lock taken.
     """
+    window = task_window(start=start, end=end, end_exclusive=end_exclusive)
+    if window.deprecation:
+        logger.warning("collection task %s: %s", kind, window.deprecation)
     run = services.run_collection(
         kind=kind,
-        start=dt.date.fromisoformat(start) if start else None,
-        end=dt.date.fromisoformat(end) if end else None,
+        start=window.start,
+        end=window.end,
         task_id=self.request.id,
         run_id=services.take_over_delivery(task_id=self.request.id, run_id=run_id),
         trigger=trigger,
+        notes=window.deprecation,
     )
     throttled = run.status == CollectionRun.Status.FAILED and run.error_code in THROTTLING_CODES
     # Delivered again after its worker died, the task takes over its own lease (`single_flight`), but it
@@ -65,6 +75,13 @@ def collect(
         countdown = get_exponential_backoff_interval(
             factor=BACKOFF_SECONDS, retries=self.request.retries, maximum=BACKOFF_MAX_SECONDS, full_jitter=True
         )
-        arguments = {"kind": kind, "trigger": trigger, "start": start, "end": end, "after_worker_lost": locked_out}
+        arguments = {
+            "kind": kind,
+            "trigger": trigger,
+            "start": start,
+            "end": end,
+            "end_exclusive": end_exclusive,
+            "after_worker_lost": locked_out,
+        }
         raise self.retry(kwargs=arguments, countdown=countdown)
     return {"run_id": run.pk, "status": run.status}

@@ -10,6 +10,7 @@ from api.errors import error_body
 from api.params import CostParams, query_items, validated_query
 from collection.months import month_start
 from collection.selectors.scope import Scope
+from collection.window_ends import exclusive_end
 
 # The page's filters: the window of /api/costs (`end` inclusive, as there).
 ACCEPTED = ("start", "end")
@@ -25,12 +26,12 @@ class OverviewQuery:
     @property
     def window(self) -> dict:
         """The chosen window as selectors take it (`end` exclusive)."""
-        return {"start": self.start, "end": self.end + dt.timedelta(days=1)}
+        return {"start": self.start, "end": exclusive_end(self.end)}
 
     @property
     def month_to_date(self) -> dict:
         """This month up to today, as selectors take it: what /api/costs answers without parameters."""
-        return {"start": month_start(today=self.today), "end": self.today + dt.timedelta(days=1)}
+        return {"start": month_start(today=self.today), "end": exclusive_end(self.today)}
 
     @property
     def url_query(self) -> str:

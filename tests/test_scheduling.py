@@ -194,6 +194,7 @@ def test_task_carries_out_the_queued_run(fake_run_collection, kind):
             "end": None,
             "task_id": "t-1",
             "run_id": queued.pk,
+            "notes": "",
         }
     ]
     assert result["status"] == "succeeded"

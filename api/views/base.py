@@ -51,6 +51,15 @@ def enveloped(data, *, metadata: dict | None = None, status: int = 200) -> Respo
     return response
 
 
+def with_coverage(page: dict, *, found: int, coverage: Callable[[], dict | None]) -> dict:
+    """`page` metadata, with `coverage` (the first and last stored day, or None) when the answer has no rows:
+    every windowed dataset's answer without data says what is stored, so a reader tells "no cost" from "no data"."""
+    if found:
+        return page
+    days = coverage()
+    return {**page, "coverage": days and {name: str(day) for name, day in days.items()}}
+
+
 def wants_csv(request) -> bool:
     return request.accepted_renderer.format == "csv"
 

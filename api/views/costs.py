@@ -5,7 +5,7 @@ from api.params import CostParams
 from api.result_caps import check_groups
 from api.schema import envelope_schema
 from api.serializers import CostRowSerializer, CostsSerializer
-from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
+from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv, with_coverage
 from collection.selectors import GROUP_FIELDS, cost_breakdown, cost_breakdown_page, cost_coverage
 
 FILTERS = ("account_id", "service", "region", "charge_type")
@@ -61,9 +61,7 @@ class CostViewSet(CachedListViewSet):
             )
             check_groups(found.count)
             page = page_metadata(page=params["page"], page_size=size, count=found.count)
-            if not found.count:  # an empty answer says what is stored, so a reader can tell "no cost" from "no data"
-                coverage = cost_coverage(scope=query["scope"])
-                page["coverage"] = coverage and {day: str(value) for day, value in coverage.items()}
+            page = with_coverage(page, found=found.count, coverage=lambda: cost_coverage(scope=query["scope"]))
             data = {**params, "total": found.total, "totals": found.totals, "rows": found.rows}
             return CostsSerializer(data).data, page
 

@@ -89,7 +89,9 @@ class RunViewSet(viewsets.ViewSet):
         status_code=202,
         summary=f"Start a collection (permission {RUN_PERMISSION})",
         description="Queues a collection of `kind` now and answers the queued run (202); poll /api/runs/{id}/ "
-        "for its outcome. A run of that kind already queued or running is a 409 and nothing new is queued.",
+        "for its outcome. It takes no window: the collector picks its own, as a schedule's (a window is "
+        "`manage.py collect --start --end`, or a periodic task's `start` and `end`, the last day included). A run "
+        "of that kind already queued or running is a 409 and nothing new is queued.",
         errors={409: "RUN_IN_PROGRESS: a run of that kind is queued or running; details.run_id names it."},
     )
     def create(self, request):

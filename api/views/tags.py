@@ -5,8 +5,8 @@ from api.params import TagParams
 from api.result_caps import check_groups
 from api.schema import envelope_schema
 from api.serializers import TagRowSerializer, TagsSerializer
-from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv
-from collection.selectors import tag_cost_breakdown, untagged_share
+from api.views.base import CSV_RENDERERS, CachedListViewSet, wants_csv, with_coverage
+from collection.selectors import tag_cost_breakdown, tag_coverage, untagged_share
 
 
 class TagViewSet(CachedListViewSet):
@@ -20,7 +20,8 @@ class TagViewSet(CachedListViewSet):
         csv=True,
         summary="Cost by tag",
         description="Cost per tag key and value over a window (month to date by default), optionally per service, "
-        "with each key's untagged share. `format=csv` downloads every row.",
+        "with each key's untagged share. `format=csv` downloads every row. A window without stored data answers no "
+        "rows and `metadata.coverage`, the first and last day of tag cost stored.",
     )
     def list(self, request):
         params = self.query(request)
@@ -45,6 +46,7 @@ class TagViewSet(CachedListViewSet):
         def compute():
             page_rows, page = paginate(rows, page=params["page"], page_size=params["page_size"])
             check_groups(page["total_count"])
+            page = with_coverage(page, found=page["total_count"], coverage=lambda: tag_coverage(scope=filters["scope"]))
             data = {**params, "untagged": untagged_share(**filters), "rows": page_rows}
             return TagsSerializer(data).data, page
 

@@ -14,7 +14,7 @@ from .costs import (
 )
 from .forecasts import MonthProjection, latest_forecasts, month_projections
 from .metrics import metric_snapshot, snapshot_cache_key
-from .optimization import recommendation_queryset, savings_by_type
+from .optimization import counted_recommendations, recommendation_queryset, savings_by_type
 from .run_health import collection_health
 from .runs import (
     ce_spend,
@@ -26,7 +26,7 @@ from .runs import (
     run_queryset,
 )
 from .scope import Scope
-from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, untagged_share
+from .tags import UNTAGGED, tag_cost_breakdown, tag_cost_queryset, tag_coverage, untagged_share
 
 __all__ = [
     "CHARGE_TYPE_GROUPS",
@@ -45,6 +45,7 @@ __all__ = [
     "cost_coverage",
     "cost_queryset",
     "cost_totals",
+    "counted_recommendations",
     "current_data_source",
     "last_success_by_kind",
     "latest_data_source",
@@ -58,5 +59,6 @@ __all__ = [
     "snapshot_cache_key",
     "tag_cost_breakdown",
     "tag_cost_queryset",
+    "tag_coverage",
     "untagged_share",
 ]

@@ -13,7 +13,7 @@ from django.db.models.lookups import GreaterThan
 from collection.cost_metrics import FIELDS_BY_NAME, NULLABLE_FIELDS
 from collection.models import ChargeTypeCost, CostData
 
-from .filters import narrowed
+from .filters import narrowed, stored_days
 from .scope import Scope, within_accounts
 
 GROUP_FIELDS = {"service": "service", "account": "account_id", "region": "region", "charge_type": "charge_type"}
@@ -64,8 +64,7 @@ def cost_queryset(
 
 def cost_coverage(*, scope: Scope | None = None) -> dict[str, date] | None:
     """The first and last day of stored daily cost the reader may see (`{"first_day", "last_day"}`), or None."""
-    days = within_accounts(CostData.objects.all(), scope).aggregate(first_day=Min("date"), last_day=Max("date"))
-    return days if days["first_day"] is not None else None
+    return stored_days(within_accounts(CostData.objects.all(), scope))
 
 
 def cost_breakdown(

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db.models import Sum
 
 from collection.cost_metrics import COST_METRICS
-from collection.models import OptimizationRecommendation, TagCost
+from collection.models import TagCost
 from collection.months import month_start
 from collection.selectors.costs import cost_breakdown
 from collection.selectors.forecasts import month_projections
+from collection.selectors.optimization import counted_recommendations
 
 Gauge = tuple[str, dict[str, str], Decimal]
 ORGANIZATION_LABEL = "all"  # account_id of forecasts for the whole organization (scope "")
@@ -86,9 +87,10 @@ def tag_gauges(*, today: dt.date) -> Iterator[Gauge]:
 
 
 def optimization_gauges(*, today: dt.date) -> Iterator[Gauge]:
-    """Estimated monthly savings of the active recommendations, by type and category."""
+    """Estimated monthly savings of the active recommendations, by type and category, each resource counted once
+    (`counted_recommendations`), so that summing the series never adds two recommendations on one instance."""
     rows = (
-        OptimizationRecommendation.objects.filter(active=True)
+        counted_recommendations(active=True)
         .values("type", "category", "currency")
         .annotate(amount=Sum("estimated_monthly_savings"))
         .order_by("type", "category", "currency")

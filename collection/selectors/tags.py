@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from collection.models import TagCost
 
-from .filters import narrowed
+from .filters import narrowed, stored_days
 from .scope import Scope, within_tags
 
 UNTAGGED = ""
@@ -27,6 +27,11 @@ def tag_cost_queryset(
     qs = within_tags(TagCost.objects.filter(date__gte=start, date__lt=end), scope)
     qs = narrowed(qs, tag_key=tag_key, service=service)
     return qs if tag_value is None else qs.filter(tag_value=tag_value)
+
+
+def tag_coverage(*, scope: Scope | None = None) -> dict[str, date] | None:
+    """The first and last day of stored tag cost the reader may see (`{"first_day", "last_day"}`), or None."""
+    return stored_days(within_tags(TagCost.objects.all(), scope))
 
 
 def tag_cost_breakdown(*, by_service: bool = False, **filters) -> QuerySet:

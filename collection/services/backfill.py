@@ -12,6 +12,7 @@ from collection.models import CollectionRun
 from collection.services.runs import run_collection
 from collection.services.spend_guard import check_budget
 from collection.services.windows import month_periods, validate_window
+from collection.window_ends import shown_window
 
 Chunk = tuple[date, date]
 
@@ -35,7 +36,7 @@ class BackfillPlan:
 
     def summary(self) -> str:
         months = f"{len(self.chunks)} month(s) to collect, {self.finished} already done"
-        head = f"Backfill {self.start}..{self.end}: {months}"
+        head = f"Backfill {shown_window(self.start, self.end)}: {months}"
         if self.source == DEMO:
             return f"{head}; about {self.requests} Cost Explorer calls, answered by the demo source (USD 0.00)."
         return f"{head}; about {self.requests} Cost Explorer requests (USD {self.requests * CE_REQUEST_USD:.2f})."
@@ -52,8 +53,8 @@ class BackfillTotals:
 
 
 def plan_backfill(*, start: date, end: date | None, force: bool, today: date) -> BackfillPlan:
-    """The months of [start, end) (end: tomorrow by default) still to collect; ValueError for a window CE cannot
-    answer."""
+    """The months of [start, end) (end exclusive, tomorrow by default) still to collect; ValueError for a window CE
+    cannot answer."""
     end = end or today + timedelta(days=1)
     validate_window(start=start, end=end, today=today)
     chunks = month_periods(start, end)
@@ -87,7 +88,7 @@ def run_backfill(*, plan: BackfillPlan, progress: Callable[[list[Chunk]], Iterab
         totals.usd += run.ce_cost_usd
         if run.status != CollectionRun.Status.SUCCEEDED:
             raise BackfillStopped(
-                f"{start}..{end} {run.status}: {run.error_code} {run.error_message} — months before it are kept; "
-                "run the same command again to resume"
+                f"{shown_window(start, end)} {run.status}: {run.error_code} {run.error_message} — months before it "
+                "are kept; run the same command again to resume"
             )
     return totals

@@ -10,6 +10,7 @@ from decimal import Decimal
 from collection.aws import CE_REQUEST_USD
 from collection.data_source import DEMO
 from collection.kinds import KindSpec
+from collection.window_ends import shown_window
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +39,7 @@ class CollectionPlan:
         lines = []
         for kind in self.kinds:
             if kind.window:
-                window = f"{kind.window[0]}..{kind.window[1]}"
+                window = shown_window(*kind.window)
             else:
                 window = "the days that changed since the last run" if kind.windowed else "no window"
             lines.append(

@@ -124,10 +124,12 @@ def run_collection(
     end: date | None = None,
     task_id: str = "",
     run_id: int | None = None,
+    notes: str = "",
 ) -> CollectionRun:
-    """Run one collection of `kind` now and return its finished `CollectionRun`.
+    """Run one collection of `kind` now over [start, end) (end exclusive) and return its finished `CollectionRun`.
 
-    `run_id` names a `queued` run created by `enqueue_collection`, which this call then carries out.
+    `run_id` names a `queued` run created by `enqueue_collection`, which this call then carries out; `notes`
+    (e.g. a deprecated argument's message) are kept on the run for its readers.
     AWS and data errors end in the run's status and error fields, never as an exception;
     an unknown kind or trigger, or a window a kind does not take, raises ValueError.
     """
@@ -135,7 +137,7 @@ def run_collection(
     if trigger not in CollectionRun.Trigger.values:
         raise ValueError(f"unknown trigger {trigger!r}; choose one of {', '.join(CollectionRun.Trigger.values)}")
     if (start is None) != (end is None) or (start and end and end <= start):
-        raise ValueError("give both start and end (end after start, exclusive), or neither")
+        raise ValueError("give both start and end (a half-open window, end after start), or neither")
     window = (start, end) if start and end else None
     if window and not spec.windowed:
         raise ValueError(f"a {kind} collection takes no start and end")
@@ -143,7 +145,7 @@ def run_collection(
     run = _claim(run_id=run_id, kind=kind, trigger=trigger, task_id=task_id)
     if run is None:  # a redelivered task: the run is already done or under way
         return CollectionRun.objects.get(pk=run_id)
-    run.window_start, run.window_end = start, end
+    run.window_start, run.window_end, run.notes = start, end, notes
     with single_flight(kind=kind, ttl=settings.COLLECTION_LOCK_TTL, owner=task_id) as acquired:
         if not acquired:
             message = f"another {kind} collection is running; this one was skipped"

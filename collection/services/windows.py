@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.conf import settings
 
 from collection.months import next_month
+from collection.window_ends import last_day
 
 
 def parse_day(value: str) -> date:
@@ -37,13 +38,16 @@ def earliest_available(*, today: date) -> date:
 
 
 def validate_window(*, start: date, end: date, today: date) -> None:
-    """ValueError with a clear message unless [start, end) is a non-empty window Cost Explorer can answer."""
+    """ValueError with a clear message unless [start, end) is a non-empty window Cost Explorer can answer.
+
+    The messages name the window's last day, included (`collection.window_ends`), as the user typed it.
+    """
     if start > today:
         raise ValueError(f"start {start} is in the future")
     if end <= start:
-        raise ValueError(f"end {end} must be after start {start} (end is exclusive)")
+        raise ValueError(f"end {last_day(end)} is before start {start} (end is the last day, included)")
     if end > today + timedelta(days=1):
-        raise ValueError(f"end {end} is in the future; the latest allowed end is {today + timedelta(days=1)}")
+        raise ValueError(f"end {last_day(end)} is in the future; the latest allowed end is today, {today}")
     limit = earliest_available(today=today)
     if start < limit:
         raise ValueError(f"start {start} is beyond Cost Explorer's history; the earliest day available is {limit}")

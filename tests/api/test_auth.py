@@ -75,6 +75,14 @@ def test_bad_kind_is_a_400(staff_api_client, fake_enqueue, body):
     assert fake_enqueue == []
 
 
+def test_a_window_in_the_body_is_refused_not_dropped(staff_api_client, fake_enqueue):
+    body = {"kind": "costs", "start": "2026-11-01", "end": "2026-11-30"}
+    details = staff_api_client.post("/api/runs", body, format="json").json()["error"]["details"]
+    assert {(d["field"], d["code"]) for d in details} == {("start", "unknown_parameter"), ("end", "unknown_parameter")}
+    assert "takes no window" in details[0]["message"]
+    assert fake_enqueue == []
+
+
 def test_malformed_json_body_is_a_400_parse_error(staff_api_client, fake_enqueue):
     response = staff_api_client.post("/api/runs", "{nope", content_type="application/json")
     assert response.status_code == 400

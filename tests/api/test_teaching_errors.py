@@ -82,8 +82,34 @@ def test_an_answer_without_data_carries_the_stored_coverage(api_client):
     assert "coverage" not in with_rows["metadata"]
 
 
-def test_coverage_is_null_when_nothing_is_stored(api_client):
-    assert api_client.get("/api/costs").json()["metadata"]["coverage"] is None
+@pytest.mark.parametrize("endpoint", ["/api/costs", "/api/tags"])
+def test_coverage_is_null_when_nothing_is_stored(api_client, endpoint):
+    assert api_client.get(endpoint).json()["metadata"]["coverage"] is None
+
+
+def test_a_tags_answer_without_data_carries_the_stored_tag_coverage(api_client):
+    factories.CostDataFactory(date=dt.date(2026, 9, 1))  # cost days are not tag days
+    factories.TagCostFactory(date=dt.date(2026, 10, 3))
+    factories.TagCostFactory(date=dt.date(2026, 10, 9), tag_value="")
+    body = api_client.get("/api/tags", {"start": "2026-11-01", "end": "2026-11-05"}).json()
+    assert (body["data"]["rows"], body["data"]["untagged"]) == ([], [])
+    assert body["metadata"]["coverage"] == {"first_day": "2026-10-03", "last_day": "2026-10-09"}
+    filtered = api_client.get("/api/tags", {"start": "2026-10-01", "end": "2026-10-31", "tag_key": "owner"}).json()
+    assert filtered["metadata"]["coverage"] == {"first_day": "2026-10-03", "last_day": "2026-10-09"}
+    with_rows = api_client.get("/api/tags", {"start": "2026-10-01", "end": "2026-10-31"}).json()
+    assert with_rows["data"]["rows"]
+    assert "coverage" not in with_rows["metadata"]
+
+
+def test_tag_coverage_holds_only_the_days_a_scoped_reader_may_see(api_client, api_user):
+    from api.models import AccessScope
+
+    scope = AccessScope.objects.create(name="web", tag_values="team=web")
+    scope.users.add(api_user)
+    factories.TagCostFactory(date=dt.date(2026, 10, 3), tag_value="platform")
+    factories.TagCostFactory(date=dt.date(2026, 10, 7), tag_value="web")
+    body = api_client.get("/api/tags", {"start": "2026-11-01", "end": "2026-11-05"}).json()
+    assert body["metadata"]["coverage"] == {"first_day": "2026-10-07", "last_day": "2026-10-07"}
 
 
 def test_a_bearer_header_gets_a_hint_about_token(client):

@@ -5,6 +5,7 @@ import datetime as dt
 import requests
 
 MOTO_CE_RESULTS = "http://motoapi.amazonaws.com/moto-api/static/ce/cost-and-usage-results"
+ACCOUNT = "111122223333"
 
 
 def day_result(day: dt.date, groups: list[tuple[str, str, str]], *, estimated: bool = False) -> dict:
@@ -57,3 +58,65 @@ def no_charges(start: dt.date, end: dt.date) -> dict:
     """The costs run's charge-type answer (LINKED_ACCOUNT+RECORD_TYPE) for [start, end) with no group on any day."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
     return {"ResultsByTime": [{**day_result(day, []), "Groups": []} for day in days]}
+
+
+def rightsizing(instance: str, savings: str) -> dict:
+    """A Cost Explorer RightsizingRecommendation (MODIFY) naming `instance` by its id, saving `savings` USD a month.
+
+    https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_RightsizingRecommendation.html
+    """
+    return {
+        "AccountId": ACCOUNT,
+        "CurrentInstance": {
+            "ResourceId": instance,
+            "MonthlyCost": "200",
+            "ResourceDetails": {"EC2ResourceDetails": {"InstanceType": "m5.2xlarge"}},
+        },
+        "RightsizingType": "MODIFY",
+        "ModifyRecommendationDetail": {
+            "TargetInstances": [
+                {
+                    "EstimatedMonthlySavings": savings,
+                    "CurrencyCode": "USD",
+                    "DefaultTargetInstance": True,
+                    "ResourceDetails": {"EC2ResourceDetails": {"InstanceType": "m5.xlarge"}},
+                }
+            ]
+        },
+    }
+
+
+SAVINGS_PLANS = {
+    "SavingsPlansPurchaseRecommendation": {
+        "SavingsPlansType": "COMPUTE_SP",
+        "TermInYears": "ONE_YEAR",
+        "PaymentOption": "NO_UPFRONT",
+        "SavingsPlansPurchaseRecommendationDetails": [
+            {
+                "HourlyCommitmentToPurchase": "1.5",
+                "EstimatedMonthlySavingsAmount": "300.10",
+                "CurrencyCode": "USD",
+            }
+        ],
+    },
+}
+
+
+def instance_recommendation(instance: str, savings: float) -> dict:
+    """A Compute Optimizer InstanceRecommendation naming `instance` by its ARN, with its best option's savings.
+
+    https://docs.aws.amazon.com/compute-optimizer/latest/APIReference/API_InstanceRecommendation.html
+    """
+    return {
+        "instanceArn": f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/{instance}",
+        "accountId": ACCOUNT,
+        "currentInstanceType": "m5.2xlarge",
+        "finding": "Overprovisioned",
+        "recommendationOptions": [
+            {
+                "instanceType": "m5.large",
+                "rank": 1,
+                "savingsOpportunity": {"estimatedMonthlySavings": {"currency": "USD", "value": savings}},
+            }
+        ],
+    }

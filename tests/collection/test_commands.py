@@ -35,7 +35,7 @@ def test_collect_all_runs_every_kind(demo_source):
     ("args", "message"),
     [
         (["--start", "2026-02-30"], "not a date"),
-        (["--start", str(TODAY), "--end", str(TODAY - dt.timedelta(days=2))], "must be after start"),
+        (["--start", str(TODAY), "--end", str(TODAY - dt.timedelta(days=2))], "is before start"),
         (["--start", str(TODAY + dt.timedelta(days=3))], "in the future"),
         (["--start", "2001-01-01"], "beyond Cost Explorer's history"),
         (["--end", str(TODAY)], "an end needs a start"),
@@ -97,7 +97,7 @@ def test_a_demo_backfill_plan_says_it_bills_nothing(demo_source):
         ([], "--start"),
         (["--start", "yesterday"], "not a date"),
         (["--start", "2001-01-01"], "beyond Cost Explorer's history"),
-        (["--start", str(TODAY), "--end", str(TODAY)], "must be after start"),
+        (["--start", str(TODAY), "--end", str(TODAY - dt.timedelta(days=1))], "is before start"),
     ],
 )
 def test_backfill_rejects_bad_arguments(demo_source, args, message):
@@ -116,5 +116,6 @@ def test_help_documents_every_option(command, capsys):
     with pytest.raises(SystemExit):
         call_command(command, "--help")
     text = capsys.readouterr().out
-    for option in ["--start", "--end", "--dry-run"] + (["--kind"] if command == "collect" else ["--force", "--yes"]):
+    options = ["--start", "--end", "--end-exclusive", "--dry-run"]
+    for option in options + (["--kind"] if command == "collect" else ["--force", "--yes"]):
         assert option in text

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
+from collection.kinds import Kind
 from collection.services.windows import first_run_window
 from tests import factories
 
@@ -47,8 +48,8 @@ def test_a_dry_run_of_every_kind_prints_each_window_requests_usd_and_a_total(aws
     today = timezone.now().date()
     start, end = first_run_window(today=today, source="aws")
     lines = dict(re.findall(r"^  (\w+) +(.*)$", out, re.M))
-    assert set(lines) == {"accounts", "costs", "tags", "forecast", "optimization", "reconciliation", "total"}
-    assert lines["costs"].startswith(f"{start}..{end}: about ")
+    assert set(lines) == {*Kind.values, "total"}  # every registered kind, in the registry's words
+    assert lines["costs"].startswith(f"{start} to {end - dt.timedelta(days=1)}: about ")
     assert lines["accounts"] == "no window: about 0 Cost Explorer requests (USD 0.00)"
     assert lines["forecast"] == "no window: about 1 Cost Explorer requests (USD 0.01)"
     per_kind = [int(re.search(r"about (\d+)", line)[1]) for kind, line in lines.items() if kind != "total"]
@@ -62,7 +63,7 @@ def test_a_dry_run_of_a_window_plans_that_window_and_a_later_run_only_the_change
     today = timezone.now().date()
     start = today.replace(day=1) - dt.timedelta(days=1)
     out = dry_run("collect", "--kind", "costs", "--start", str(start))
-    assert f"costs           {start}..{today + dt.timedelta(days=1)}: about " in out
+    assert f"costs           {start} to {today}: about " in out
     factories.CostDataFactory(date=today)
     out = dry_run("collect", "--kind", "costs")
     assert "costs           the days that changed since the last run: about 2 Cost Explorer requests (USD 0.02)" in out
@@ -80,7 +81,7 @@ def test_a_backfill_dry_run_prints_its_months_and_cost_and_stores_nothing(aws_so
     start = timezone.now().date().replace(day=1)
     out = dry_run("backfill_costs", "--start", str(start))
     assert re.search(
-        rf"Backfill {start}\.\.\S+: 1 month\(s\) to collect, 0 already done; about \d+ Cost Explorer "
+        rf"Backfill {start} to \S+: 1 month\(s\) to collect, 0 already done; about \d+ Cost Explorer "
         r"requests \(USD \d+\.\d\d\)",
         out,
     )

@@ -175,10 +175,11 @@ def test_the_command_prints_each_difference_of_a_month_the_demo_history_holds(de
     lines = call("reconcile_costs", "--month", "2026-02").splitlines()
 
     assert (
-        lines[-1] == "reconciliation 2026-02-01..2026-03-01: succeeded, 10 rows, 0 CE requests (USD 0.00), source demo"
+        lines[-1]
+        == "reconciliation 2026-02-01 to 2026-02-28: succeeded, 10 rows, 0 CE requests (USD 0.00), source demo"
     )
     assert len(lines) == 11
-    assert all(line.startswith("2026-02-01..2026-03-01 ") for line in lines[:-1])
+    assert all(line.startswith("2026-02-01 to 2026-02-28 ") for line in lines[:-1])
     assert all(line.endswith("difference +0.00 USD") for line in lines[:-1])
     assert {r.metric for r in Reconciliation.objects.all()} == {"unblended", "amortized"}
     assert all(abs(r.difference) < Decimal("0.01") for r in Reconciliation.objects.all())
@@ -189,7 +190,7 @@ def test_the_command_checks_the_last_closed_month_by_default_and_shows_what_is_m
 
     out = call("reconcile_costs")
 
-    assert "reconciliation 2026-02-01..2026-03-01: succeeded, 10 rows" in out
+    assert "reconciliation 2026-02-01 to 2026-02-28: succeeded, 10 rows" in out
     assert CollectionRun.objects.get(kind="reconciliation").trigger == "command"
     # Half of February was never collected: Cost Explorer reports more than is stored, for every total.
     assert all(r.difference > 1 for r in Reconciliation.objects.all())
@@ -214,7 +215,7 @@ def test_the_command_refuses_a_bad_month_and_records_nothing(demo_source, month,
 
 def test_the_current_month_is_checked_up_to_today(demo_source):
     out = call("reconcile_costs", "--month", "2026-03")
-    assert "reconciliation 2026-03-01..2026-03-11: succeeded" in out
+    assert "reconciliation 2026-03-01 to 2026-03-10: succeeded" in out
 
 
 def test_the_command_fails_when_the_run_does_not_complete(demo_source):

@@ -29,7 +29,7 @@ from collection.models import (
     TagCost,
 )
 from collection.services import recommendations, run_collection
-from tests.collection.helpers import stub
+from tests.collection.helpers import instance_recommendation, stub
 
 pytestmark = pytest.mark.django_db
 
@@ -402,23 +402,7 @@ SAVINGS_PLANS = {
     }
 }
 INSTANCE_ARN = f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-aaa"
-INSTANCES = {
-    "instanceRecommendations": [
-        {
-            "instanceArn": INSTANCE_ARN,
-            "accountId": ACCOUNT,
-            "currentInstanceType": "m5.2xlarge",
-            "finding": "Overprovisioned",
-            "recommendationOptions": [
-                {
-                    "instanceType": "m5.large",
-                    "rank": 1,
-                    "savingsOpportunity": {"estimatedMonthlySavings": {"currency": "USD", "value": 55.25}},
-                }
-            ],
-        }
-    ]
-}
+INSTANCES = {"instanceRecommendations": [instance_recommendation("i-aaa", 55.25)]}
 
 OPTIMIZATION_CALLS = [
     ("sts", "get_caller_identity", IDENTITY),

@@ -4,16 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from moto import mock_aws
 
 from collection.models import CostForecast, OptimizationRecommendation, TagCost
 from collection.services import run_collection
-from tests.collection.helpers import stub
+from tests.collection.helpers import ACCOUNT, instance_recommendation, stub
 from tests.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNT = "111122223333"
 EC2 = "Amazon Elastic Compute Cloud - Compute"
 
 
@@ -85,63 +83,6 @@ def test_tags_discovered_with_get_tags_and_untagged_is_empty_value(aws_source, c
     }
 
 
-def rightsizing(instance: str, savings: str) -> dict:
-    return {
-        "AccountId": ACCOUNT,
-        "CurrentInstance": {
-            "ResourceId": instance,
-            "MonthlyCost": "200",
-            "ResourceDetails": {"EC2ResourceDetails": {"InstanceType": "m5.2xlarge"}},
-        },
-        "RightsizingType": "MODIFY",
-        "ModifyRecommendationDetail": {
-            "TargetInstances": [
-                {
-                    "EstimatedMonthlySavings": savings,
-                    "CurrencyCode": "USD",
-                    "DefaultTargetInstance": True,
-                    "ResourceDetails": {"EC2ResourceDetails": {"InstanceType": "m5.xlarge"}},
-                }
-            ]
-        },
-    }
-
-
-SAVINGS_PLANS = {
-    "SavingsPlansPurchaseRecommendation": {
-        "SavingsPlansType": "COMPUTE_SP",
-        "TermInYears": "ONE_YEAR",
-        "PaymentOption": "NO_UPFRONT",
-        "SavingsPlansPurchaseRecommendationDetails": [
-            {
-                "HourlyCommitmentToPurchase": "1.5",
-                "EstimatedMonthlySavingsAmount": "300.10",
-                "CurrencyCode": "USD",
-            }
-        ],
-    },
-}
-
-
-@pytest.fixture
-def optimization_stubs(aws_source, client_hooks):
-    """Two rightsizing pages and one Savings Plans answer; STS comes from moto."""
-    stub(
-        client_hooks,
-        "ce",
-        [
-            (
-                "get_rightsizing_recommendation",
-                {"RightsizingRecommendations": [rightsizing("i-aaa", "40.5")], "NextPageToken": "2"},
-            ),
-            ("get_rightsizing_recommendation", {"RightsizingRecommendations": [rightsizing("i-bbb", "10")]}),
-            ("get_savings_plans_purchase_recommendation", SAVINGS_PLANS),
-        ],
-    )
-    with mock_aws():
-        yield client_hooks
-
-
 def test_recommendations_all_pages_and_vanished_ones_inactive(optimization_stubs):
     gone = RecommendationFactory(resource_id="i-gone")
     stub(
@@ -150,25 +91,7 @@ def test_recommendations_all_pages_and_vanished_ones_inactive(optimization_stubs
         [
             (
                 "get_ec2_instance_recommendations",
-                {
-                    "instanceRecommendations": [
-                        {
-                            "instanceArn": f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-aaa",
-                            "accountId": ACCOUNT,
-                            "currentInstanceType": "m5.2xlarge",
-                            "finding": "Overprovisioned",
-                            "recommendationOptions": [
-                                {
-                                    "instanceType": "m5.large",
-                                    "rank": 1,
-                                    "savingsOpportunity": {
-                                        "estimatedMonthlySavings": {"currency": "USD", "value": 55.25}
-                                    },
-                                }
-                            ],
-                        }
-                    ]
-                },
+                {"instanceRecommendations": [instance_recommendation("i-aaa", 55.25)]},
             )
         ],
     )

@@ -8,29 +8,28 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from collection.errors import AWSCostCollectorError
-from collection.management.commands._arguments import day_argument
+from collection.management.commands._arguments import add_window_end, day_argument, window_end
 from collection.services.backfill import BackfillStopped, plan_backfill, run_backfill
 
 
 class Command(BaseCommand):
     help = (
-        "Collect daily cost history for [--start, --end) in month chunks, one CollectionRun each. Months already "
-        "backfilled are skipped unless --force. Prints the Cost Explorer requests and USD it will spend first, "
-        "and asks for confirmation on a terminal."
+        "Collect daily cost history from --start to --end (both included) in month chunks, one CollectionRun "
+        "each. Months already backfilled are skipped unless --force. Prints the Cost Explorer requests and USD it "
+        "will spend first, and asks for confirmation on a terminal."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--start", type=day_argument, required=True, help="First day, YYYY-MM-DD (not before CE's history limit)."
         )
-        parser.add_argument(
-            "--end", type=day_argument, help="Day after the last one, YYYY-MM-DD, exclusive (default: tomorrow)."
-        )
+        add_window_end(parser, default="today")
         parser.add_argument("--force", action="store_true", help="Collect months already backfilled again.")
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
         parser.add_argument("--dry-run", action="store_true", help="Print the plan and its cost, then stop.")
 
-    def handle(self, *args, start, end, force: bool, yes: bool, dry_run: bool, **options) -> None:
+    def handle(self, *args, start, end, end_exclusive, force: bool, yes: bool, dry_run: bool, **options) -> None:
+        end = window_end(self, end=end, end_exclusive=end_exclusive)
         try:
             plan = plan_backfill(start=start, end=end, force=force, today=timezone.now().date())
             self.stdout.write(plan.summary())

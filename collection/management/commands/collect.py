@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from collection.kinds import Kind
-from collection.management.commands._arguments import day_argument
+from collection.management.commands._arguments import add_window_end, day_argument, window_end
 from collection.models import CollectionRun
 from collection.services.on_demand import ALL, collect_now, plan_now
 
@@ -22,9 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--start", type=day_argument, help="First day, YYYY-MM-DD (costs, tags and reconciliation only)."
         )
-        parser.add_argument(
-            "--end", type=day_argument, help="Day after the last one, YYYY-MM-DD, exclusive (default: tomorrow)."
-        )
+        add_window_end(parser, default="today")
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -32,8 +30,9 @@ class Command(BaseCommand):
             "store nothing.",
         )
 
-    def handle(self, *args, kind: str, start, end, dry_run: bool, **options) -> None:
+    def handle(self, *args, kind: str, start, end, end_exclusive, dry_run: bool, **options) -> None:
         today, trigger = timezone.now().date(), CollectionRun.Trigger.COMMAND
+        end = window_end(self, end=end, end_exclusive=end_exclusive)
         try:
             if dry_run:
                 plan = plan_now(kind=kind, start=start, end=end, today=today)
