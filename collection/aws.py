@@ -165,7 +165,7 @@ class AwsClients:
         self._clients: dict[str, object] = {}
 
     def session(self) -> boto3.Session:
-        """The session every client is built from (a reader outside boto3, DuckDB's S3 secret, needs its credentials)."""
+        """The session every client is built from: a reader outside boto3 (DuckDB's S3 secret) needs its credentials."""
         self._session = self._session or build_session()
         return self._session
 

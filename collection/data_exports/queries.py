@@ -7,6 +7,8 @@ are summed exactly, never as doubles). A column an export lacks reads NULL: no n
 applied), no `resource_tags` (no cost allocation tag activated), no Savings Plans or reservation columns.
 """
 
+# ruff: noqa: S608 - the SQL is built from this module's constants, column names and quoted literals only
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -62,9 +64,10 @@ def _cur2_metrics(query: Query) -> dict[str, str]:
     gross = " ".join(f"WHEN '{kind}' THEN {_money(g)}" for kind, (g, _) in CUR2_AMORTIZED.items())
     net = " ".join(f"WHEN '{kind}' THEN {_money(n)}" for kind, (_, n) in CUR2_AMORTIZED.items())
     has_net = "line_item_net_unblended_cost" in query.columns
+    unblended = "line_item_unblended_cost"
     return {
-        "unblended": _money("line_item_unblended_cost"),
-        "amortized": f"COALESCE(CASE line_item_line_item_type {gross} ELSE {_money('line_item_unblended_cost')} END, 0)",
+        "unblended": _money(unblended),
+        "amortized": f"COALESCE(CASE line_item_line_item_type {gross} ELSE {_money(unblended)} END, 0)",
         "net_unblended": _money("line_item_net_unblended_cost"),
         # Net amortized is known only where the export carries net cost at all.
         "net_amortized": (
