@@ -6,11 +6,13 @@ https://duckdb.org/docs/stable/core_extensions/httpfs/s3api.html
 https://duckdb.org/docs/stable/configuration/overview.html (memory_limit, threads, temp_directory)
 """
 
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
 import duckdb
+import duckdb_extension_httpfs
 from django.conf import settings
 
 from collection.data_exports.engine import Manifest
@@ -26,15 +28,13 @@ class DuckDBDialect:
 
 
 def load_httpfs(connection: duckdb.DuckDBPyConnection) -> None:
-    """LOAD httpfs, installed first from the duckdb-extension-httpfs wheel when this machine lacks it: the wheel
-    carries the extension's binary, so no worker ever downloads it from extensions.duckdb.org."""
-    try:
-        connection.execute("LOAD httpfs")
-    except duckdb.Error:
-        from duckdb_extensions import import_extension
-
-        import_extension("httpfs")
-        connection.execute("LOAD httpfs")
+    """LOAD httpfs from the file the duckdb-extension-httpfs wheel carries (requirements/base.txt), built for this
+    DuckDB version: nothing is downloaded from extensions.duckdb.org nor installed into ~/.duckdb, so the image's
+    read-only home and a fresh virtualenv need no step of their own. https://duckdb.org/docs/stable/extensions/overview
+    """
+    version = connection.execute("PRAGMA version").fetchone()[0]
+    binary = Path(str(resources.files(duckdb_extension_httpfs))) / "extensions" / version / "httpfs.duckdb_extension"
+    connection.execute(f"LOAD {_quoted(str(binary))}")
 
 
 def _quoted(value: str) -> str:

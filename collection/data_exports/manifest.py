@@ -37,8 +37,11 @@ class ExportLocation:
     def manifest_key(self, period: date) -> str:
         return f"{self.root}metadata/BILLING_PERIOD={period:%Y-%m}/{self.export_name}-Manifest.json"
 
+    def data_folder(self, period: date) -> str:
+        return f"{self.root}data/BILLING_PERIOD={period:%Y-%m}/"
+
     def data_prefix(self, period: date) -> str:
-        return f"s3://{self.bucket}/{self.root}data/BILLING_PERIOD={period:%Y-%m}/"
+        return f"s3://{self.bucket}/{self.data_folder(period)}"
 
 
 @dataclass(frozen=True, kw_only=True)
