@@ -97,6 +97,14 @@ class DuckDBEngine:
         relation = self._execute(sql, manifest=manifest)
         return frozenset(row[0] for row in relation.fetchall())
 
+    def materialize(self, *, sql: str, manifest: Manifest) -> str:
+        # One table, replaced period after period: the run holds one period's grain at a time.
+        self._execute(
+            f"CREATE OR REPLACE TEMP TABLE grain AS {sql.replace('{source}', self.source(manifest=manifest))}",
+            manifest=manifest,
+        )
+        return "grain"
+
     def rows(self, *, sql: str, manifest: Manifest) -> list[tuple]:
         return self._execute(sql.replace("{source}", self.source(manifest=manifest)), manifest=manifest).fetchall()
 
