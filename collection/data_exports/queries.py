@@ -2,7 +2,7 @@
 
 The period's line items are normalized once (`items`): the day (clamped to the billing period, so that a month's
 replacement covers all of its cost), account, service, region, currency, charge type, invoice id, tags, resource
-id and the four stored metrics as DECIMAL(38, 10) (the money columns' scale: amounts are summed exactly, never as
+id and the four stored metrics as DECIMAL(18, 10) (the money columns' scale: amounts are summed exactly, never as
 doubles); then summed to their daily grain (`grain`), which every aggregate reads. A column an export lacks reads
 NULL: no net columns (no discount ever applied), no `resource_tags` (no cost allocation tag activated), no Savings
 Plans or reservation columns.
@@ -17,7 +17,9 @@ from collection.data_exports.engine import Dialect
 from collection.data_exports.formats import COLUMNS, CUR2_AMORTIZED, ExportFormat
 from collection.months import next_month
 
-MONEY = "DECIMAL(38, 10)"
+# A line item's amount as DECIMAL(18, 10), eight integer digits (USD 99,999,999 a line) in 64 bits: several times
+# faster to sum than DECIMAL(38, 10), and exact; SUM widens to DECIMAL(38, 10) (DuckDB and Trino alike).
+MONEY = "DECIMAL(18, 10)"
 MAP = "MAP(VARCHAR, VARCHAR)"
 # Columns an expression reads besides the format's named ones, with the type they read as when absent.
 _CUR2_OPTIONAL = {

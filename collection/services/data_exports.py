@@ -115,8 +115,18 @@ def _text(value, *, limit: int, what: str) -> str:
     return value
 
 
+# The money columns' bound (parsing.INTEGER_DIGITS): the engine answers exact Decimals, so a comparison suffices.
+AMOUNT_BOUND = Decimal(10) ** parsing.INTEGER_DIGITS
+
+
 def _amounts(values: Iterable[Decimal | None]) -> tuple[Decimal | None, ...]:
-    return tuple(None if value is None else parsing.amount(value, operation=OP) for value in values)
+    amounts = tuple(values)
+    for value in amounts:
+        if value is not None and not -AMOUNT_BOUND < value < AMOUNT_BOUND:
+            raise DataValidationError(
+                f"{OP}: {value} is beyond what an amount may be", code=ErrorCode.MALFORMED_RESPONSE
+            )
+    return amounts
 
 
 def _add(first: tuple, second: tuple) -> tuple:
