@@ -40,6 +40,10 @@ class Dialect(Protocol):
         """The value of map `column` at SQL expression `key`, NULL when the map lacks it."""
         ...
 
+    def map_group_key(self, column: str) -> str:
+        """What to GROUP BY for equal maps in `column` (the column itself where grouping by a map is cheap)."""
+        ...
+
 
 class ExportEngine(Protocol):
     """Runs aggregate SQL over one billing period's line items.

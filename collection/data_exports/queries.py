@@ -117,15 +117,24 @@ def items(query: Query) -> str:
     )
 
 
-def grain(query: Query) -> str:
-    """The period at its daily grain: line items summed by every attribute an aggregate reads (resource ids
-    aside), with their count. One scan of the files; every aggregate below reads this (`{grain}`), which an engine
-    may materialize once per period (`ExportEngine.materialize`)."""
-    keys = "day, account_id, service, region, currency, charge_type, invoice_id, tags"
+COST_KEYS = "day, account_id, service, region, currency, charge_type, invoice_id"
+TAG_KEYS = "day, service, currency, invoice_id"
+
+
+def grain(query: Query, *, tags: bool = False) -> str:
+    """The period at its daily grain: line items summed by every attribute the costs aggregates read (or, with
+    `tags`, the tag aggregates: their service, invoice and tag map), with their count. One scan of the files;
+    every aggregate below reads this (`{grain}`), which an engine may materialize once per period
+    (`ExportEngine.materialize`). Each collection kind reads only the columns it stores."""
+    if tags:
+        return (
+            f"{items(query)} SELECT {TAG_KEYS}, arbitrary(tags) AS tags, SUM(unblended) AS unblended, "
+            f"COUNT(*) AS line_items FROM items GROUP BY {TAG_KEYS}, {query.dialect.map_group_key('tags')}"
+        )
     return (
-        f"{items(query)} SELECT {keys}, SUM(unblended) AS unblended, SUM(amortized) AS amortized, "
+        f"{items(query)} SELECT {COST_KEYS}, SUM(unblended) AS unblended, SUM(amortized) AS amortized, "
         "SUM(net_unblended) AS net_unblended, SUM(net_amortized) AS net_amortized, COUNT(*) AS line_items "
-        f"FROM items GROUP BY {keys}"
+        f"FROM items GROUP BY {COST_KEYS}"
     )
 
 

@@ -84,8 +84,8 @@ def months_in_scope(*, ctx: CollectionContext) -> tuple[date, date]:
     return first, next_month(ctx.today)
 
 
-def read_period(*, engine: ExportEngine, manifest: Manifest) -> Period | None:
-    """The period's columns and invoice state; None when its files hold no line item."""
+def read_period(*, engine: ExportEngine, manifest: Manifest, kind: str) -> Period | None:
+    """The period's grain for `kind`'s aggregates and its invoice state; None when its files hold no line item."""
     query = queries.Query(
         format=ExportFormat(settings.DATA_EXPORTS_FORMAT),
         columns=engine.columns(manifest=manifest),
@@ -99,7 +99,7 @@ def read_period(*, engine: ExportEngine, manifest: Manifest) -> Period | None:
             f"column(s) {', '.join(missing)}; check DATA_EXPORTS_FORMAT. Nothing of it was written",
             code=ErrorCode.MALFORMED_RESPONSE,
         )
-    grain = engine.materialize(sql=queries.grain(query), manifest=manifest)
+    grain = engine.materialize(sql=queries.grain(query, tags=kind == Kind.TAGS), manifest=manifest)
     invoices = engine.rows(sql=queries.invoices().replace("{grain}", grain), manifest=manifest)
     line_items = sum(count for _, count in invoices)
     if not line_items:
@@ -264,7 +264,7 @@ def ingest(*, ctx: CollectionContext) -> Outcome:
                 outcome.notes.append(f"{OP} {label}: the manifest lists no file; the stored month is kept")
                 continue
             engine = engine or open_engine(ctx=ctx)
-            period = read_period(engine=engine, manifest=manifest)
+            period = read_period(engine=engine, manifest=manifest, kind=ctx.kind)
             if period is None:
                 outcome.notes.append(f"{OP} {label}: its files hold no line item; the stored month is kept")
                 continue
