@@ -183,12 +183,20 @@ class AwsClients:
         self._session = session
         self._clients: dict[str, object] = {}
 
+    def session(self) -> boto3.Session:
+        """The session every client is built from: a reader outside boto3 (DuckDB's S3 secret) needs its credentials."""
+        try:
+            self._session = self._session or build_session()
+        except (BotoCoreError, ClientError) as exc:  # a missing profile, a refused AssumeRole
+            raise translate_aws_error(exc, operation="opening the AWS session") from exc
+        return self._session
+
     def client(self, service: str):
         if service not in self._clients:
+            session = self.session()
             try:
-                self._session = self._session or build_session()
-                client = self._session.client(service, config=client_config())
-            except (BotoCoreError, ClientError) as exc:  # a missing profile, a refused AssumeRole
+                client = session.client(service, config=client_config())
+            except BotoCoreError as exc:  # no region, an unknown service
                 raise translate_aws_error(exc, operation="opening the AWS session") from exc
             # register_first: count before a Stubber or moto answers the call.
             client.meta.events.register_first("before-call.*.*", self.counter.hook(service=service))

@@ -76,12 +76,15 @@ def _finish(
 
 
 def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | None) -> CollectionRun:
-    # A schedule never spends before the go-ahead; a run someone asks for (command, admin, API) is its own.
-    if run.trigger == CollectionRun.Trigger.SCHEDULE and spec.spends_ce and awaits_confirmation(source=run.source):
+    # A kind fed by the Data Export (DATA_EXPORTS_DATASETS) estimates no Cost Explorer request: nothing to confirm
+    # or budget. A schedule never spends before the go-ahead; a run someone asks for (command, admin, API) is its own.
+    first, last = window or (None, None)
+    spends_ce = spec.spends_ce and spec.estimated_requests(start=first, end=last) > 0
+    if run.trigger == CollectionRun.Trigger.SCHEDULE and spends_ce and awaits_confirmation(source=run.source):
         return _finish(run, status=Status.SKIPPED, code=ErrorCode.SPEND_NOT_CONFIRMED, message=NOT_CONFIRMED)
     try:
         counter = RequestCounter(
-            ce_limit=check_budget(needed=1 if spec.spends_ce else 0),
+            ce_limit=check_budget(needed=1 if spends_ce else 0),
             on_change=lambda tally: save_tally(run_id=run.pk, tally=tally),
         )
     except BudgetExceeded as exc:
@@ -95,6 +98,7 @@ def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | 
             window=window,
             # A run someone asked for re-fetches what a schedule would find fresh enough.
             force=run.trigger != CollectionRun.Trigger.SCHEDULE,
+            run_id=run.pk,
         )
         with transaction.atomic():  # one transaction per run: a failed run leaves the previous data intact
             outcome: Outcome = spec.collect(ctx=ctx)
