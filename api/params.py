@@ -41,7 +41,7 @@ class PageParams(serializers.Serializer):
     )
 
 
-class WindowParams(PageParams):
+class DateWindow(serializers.Serializer):
     """`start` and `end` (inclusive) dates; month to date by default."""
 
     start = Date(required=False, help_text="First day (YYYY-MM-DD). Default: first of this month.")
@@ -66,6 +66,10 @@ class WindowParams(PageParams):
             )
         attrs["end_exclusive"] = end + dt.timedelta(days=1)
         return attrs
+
+
+class WindowParams(DateWindow, PageParams):
+    """A window of dates, paginated."""
 
 
 class CostParams(WindowParams):
@@ -121,6 +125,10 @@ class CostParams(WindowParams):
                 {field: f"The cost by charge type has no {field}."}, code="not_combinable"
             )
         return attrs
+
+
+class FocusParams(DateWindow):
+    """The FOCUS export's window: every row of it, in one file (at most API_MAX_CSV_ROWS rows)."""
 
 
 class ForecastParams(PageParams):
