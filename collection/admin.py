@@ -17,6 +17,7 @@ from .models import (
     CollectionRun,
     CostData,
     CostForecast,
+    ExportIngestion,
     MetricData,
     OptimizationRecommendation,
     Reconciliation,
@@ -188,8 +189,44 @@ class MetricDataAdmin(ReadOnlyAdmin):
     date_hierarchy = "timestamp"
 
 
+@admin.register(ExportIngestion)
+class ExportIngestionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "billing_period",
+        "kind",
+        "export_format",
+        "engine",
+        "file_count",
+        "line_items",
+        "rows_written",
+        "final",
+        "invoice_ids",
+        "manifest_id",
+        "ingested_at",
+        "run",
+    ]
+    list_filter = ["kind", "final", "export_format", "engine"]
+    search_fields = ["manifest_id", "manifest_key"]
+    date_hierarchy = "billing_period"
+
+
+class ExportIngestionInline(admin.TabularInline):
+    """The Data Exports billing periods a run ingested, on the run's page."""
+
+    model = ExportIngestion
+    fields = ["billing_period", "manifest_id", "file_count", "line_items", "rows_written", "final", "invoice_ids"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(CollectionRun)
 class CollectionRunAdmin(RunNowMixin, ReadOnlyAdmin):
+    inlines = [ExportIngestionInline]
     list_display = [
         "started_at",
         "kind",

@@ -164,10 +164,14 @@ class AwsClients:
         self._session = session
         self._clients: dict[str, object] = {}
 
+    def session(self) -> boto3.Session:
+        """The session every client is built from: a reader outside boto3 (DuckDB's S3 secret) needs its credentials."""
+        self._session = self._session or build_session()
+        return self._session
+
     def client(self, service: str):
         if service not in self._clients:
-            self._session = self._session or build_session()
-            client = self._session.client(service, config=client_config())
+            client = self.session().client(service, config=client_config())
             # register_first: count before a Stubber or moto answers the call.
             client.meta.events.register_first("before-call.*.*", self.counter.hook(service=service))
             client.meta.events.register("request-created.*.*", self.counter.attempt_hook(service=service))

@@ -97,7 +97,8 @@ KINDS: dict[Kind, KindSpec] = {
         KindSpec(
             kind=Kind.COSTS,
             # Its run also stores the same days by charge type (services/charge_types.py): one window, one probe.
-            collector=f"{_SERVICES}.costs.collect_costs",
+            # Cost Explorer's or the Data Export's (services/cost_sources.py, DATA_EXPORTS_DATASETS).
+            collector=f"{_SERVICES}.cost_sources.collect_costs",
             datasets=(Dataset.COSTS, Dataset.ACCOUNTS),
             every=(1, "hours"),
             estimate=f"{_ESTIMATES}.estimate_costs",
@@ -134,7 +135,7 @@ KINDS: dict[Kind, KindSpec] = {
         ),
         KindSpec(
             kind=Kind.TAGS,
-            collector=f"{_SERVICES}.tags.collect_tag_based_costs",
+            collector=f"{_SERVICES}.cost_sources.collect_tags",
             datasets=(Dataset.TAGS,),
             every=(30, "minutes"),
             estimate=f"{_ESTIMATES}.estimate_tags",

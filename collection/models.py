@@ -337,3 +337,44 @@ class Reconciliation(models.Model):
             f"{self.period_start}..{self.period_end} {self.account_id} {self.metric}: stored {self.stored:.2f}, "
             f"Cost Explorer {self.reported:.2f}, difference {cents:+.2f} {self.currency}"
         )
+
+
+class ExportIngestion(models.Model):
+    """One billing period of the AWS Data Export as last ingested into one kind's datasets (costs or tags).
+
+    `manifest_id` (the manifest's executionId and ETag) is the change probe: a period whose manifest has another
+    is ingested again, whole. A period is `final` once every line item carries an invoice id.
+    """
+
+    billing_period = models.DateField(help_text="The first day of the month (BILLING_PERIOD=YYYY-MM).")
+    kind = models.CharField(max_length=16, help_text="The collection kind it feeds: costs or tags.")
+    export_format = models.CharField(max_length=16, help_text="cur2 or focus1.2.")
+    engine = models.CharField(max_length=16, help_text="The engine that read it: duckdb, athena.")
+    manifest_key = models.CharField(max_length=1024)
+    manifest_id = models.CharField("manifest identity", max_length=512, help_text="executionId:ETag.")
+    files = models.JSONField(default=list, blank=True, help_text="The data files the manifest listed: all read.")
+    line_items = models.PositiveBigIntegerField(default=0, help_text="Line items read from those files.")
+    rows_written = models.PositiveIntegerField(default=0)
+    final = models.BooleanField(default=False, help_text="Every line item carries an invoice id.")
+    invoice_ids = models.JSONField(default=list, blank=True)
+    ingested_at = models.DateTimeField()
+    run = models.ForeignKey(
+        CollectionRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="export_ingestions"
+    )
+
+    class Meta:
+        ordering = ["-billing_period", "kind"]
+        verbose_name = "Data Exports billing period"
+        constraints = [models.UniqueConstraint(fields=["billing_period", "kind"], name="uniq_export_period_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.billing_period:%Y-%m} {self.kind} {'final' if self.final else 'open'}"
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files)
+
+    @property
+    def etag(self) -> str:
+        """The manifest object's ETag, the part of its identity one ListObjectsV2 shows."""
+        return self.manifest_id.rpartition(":")[2]

@@ -34,6 +34,30 @@ def _rate(value: str) -> bool:
     return bool(re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", str(value)))
 
 
+# DuckDB's size settings: a number and a unit. https://duckdb.org/docs/stable/configuration/overview.html
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+# S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+def _size(value: str) -> bool:
+    return bool(_SIZE.fullmatch(str(value).strip()))
+
+
+def _needed_by_exports(value: str, pattern: re.Pattern | None = None) -> bool:
+    """Empty is allowed only while no dataset comes from the Data Export; a value must match `pattern`."""
+    if not value:
+        return not settings.DATA_EXPORTS_DATASETS
+    return pattern is None or bool(pattern.fullmatch(value))
+
+
+def _engines() -> tuple[str, ...]:
+    from collection.data_exports.engines import ENGINES
+
+    return tuple(ENGINES)
+
+
 RULES = (
     Rule("costmonitor.E001", "COST_SOURCE", "auto, aws or demo", lambda value: value in {"auto", "aws", "demo"}),
     # One AWS call makes at most 10 HTTP attempts (collection.errors.MAX_HTTP_ATTEMPTS_PER_CALL): botocore's, in rounds.
@@ -71,6 +95,35 @@ RULES = (
     Rule("costmonitor.E024", "API_MAX_GROUPS", "a positive integer", _positive),
     Rule("costmonitor.E025", "API_MAX_CSV_ROWS", "a positive integer", _positive),
     Rule("costmonitor.E026", "API_CACHE_MAX_ENTRY_BYTES", "a positive integer", _positive),
+    Rule(
+        "costmonitor.E040",
+        "DATA_EXPORTS_DATASETS",
+        "empty or a comma-separated list of costs and tags",
+        lambda value: set(value) <= {"costs", "tags"},
+    ),
+    Rule("costmonitor.E041", "DATA_EXPORTS_FORMAT", "cur2 or focus1.2", lambda value: value in {"cur2", "focus1.2"}),
+    Rule(
+        "costmonitor.E042",
+        "DATA_EXPORTS_ENGINE",
+        "an engine of collection/data_exports/engines.py (duckdb)",
+        lambda value: value in _engines(),
+    ),
+    Rule(
+        "costmonitor.E043",
+        "DATA_EXPORTS_BUCKET",
+        "an S3 bucket name (set whenever DATA_EXPORTS_DATASETS is)",
+        lambda value: _needed_by_exports(value, _BUCKET),
+    ),
+    Rule(
+        "costmonitor.E044",
+        "DATA_EXPORTS_EXPORT_NAME",
+        "the export's name (set whenever DATA_EXPORTS_DATASETS is)",
+        lambda value: _needed_by_exports(value) and "/" not in value,
+    ),
+    Rule("costmonitor.E045", "DATA_EXPORTS_MONTHS", "a positive integer", _positive),
+    Rule("costmonitor.E046", "DUCKDB_MEMORY_LIMIT", "a size such as 512MB or 2GB", _size),
+    Rule("costmonitor.E047", "DUCKDB_THREADS", "a positive integer", _positive),
+    Rule("costmonitor.E048", "DUCKDB_MAX_TEMP_SIZE", "a size such as 10GB", _size),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
     # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is
     # gone, which the single-flight lock relies on to let the new delivery take over the old one's lease.

@@ -13,6 +13,9 @@ NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
 # Actions AWS checks besides the operation's own: EC2 recommendations also need ec2:DescribeInstances.
 # https://docs.aws.amazon.com/compute-optimizer/latest/ug/security-iam.html
 DEPENDENT_ACTIONS = {"compute-optimizer:GetEC2InstanceRecommendations": {"ec2:DescribeInstances"}}
+# Operations whose IAM action has another name: ListObjectsV2 is allowed by s3:ListBucket.
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html#API_ListObjectsV2_Permissions
+ACTION_NAMES = {"s3:ListObjectsV2": "s3:ListBucket"}
 SERVICE_KEYWORDS = {"service", "service_name"}
 
 
@@ -74,7 +77,7 @@ def required_actions(*, root: Path) -> set[str]:
         model = session.get_service_model(service)
         # The IAM prefix is the service's signing name (e.g. "ce", "compute-optimizer").
         actions |= {f"{model.signing_name}:{op}" for op in model.operation_names if xform_name(op) in names}
-    actions -= NO_PERMISSION_NEEDED
+    actions = {ACTION_NAMES.get(action, action) for action in actions} - NO_PERMISSION_NEEDED
     return actions.union(*(DEPENDENT_ACTIONS.get(action, set()) for action in actions))
 
 

@@ -18,6 +18,7 @@ class CollectionContext:
     kind: str
     window: tuple[date, date] | None = None
     force: bool = False
+    run_id: int | None = None  # the CollectionRun carried out, for records that name it (Data Exports periods)
 
     @property
     def today(self) -> date:

@@ -91,6 +91,7 @@ def _execute(run: CollectionRun, *, spec: KindSpec, window: tuple[date, date] | 
             window=window,
             # A run someone asked for re-fetches what a schedule would find fresh enough.
             force=run.trigger != CollectionRun.Trigger.SCHEDULE,
+            run_id=run.pk,
         )
         with transaction.atomic():  # one transaction per run: a failed run leaves the previous data intact
             outcome: Outcome = spec.collect(ctx=ctx)

@@ -1,4 +1,5 @@
-"""Replacing a window of stored daily history with a GetCostAndUsage answer: one place for every such dataset."""
+"""Replacing a window of stored daily history (with a GetCostAndUsage answer, or a Data Exports billing period):
+one place for every such dataset, whichever source wrote it."""
 
 from collections.abc import Callable
 from datetime import date
@@ -12,6 +13,17 @@ from collection.services.context import CollectionContext
 from collection.services.pagination import each_page
 
 OP = "GetCostAndUsage"
+
+
+def replace_stored_window(*, stored: QuerySet, window: tuple[date, date], write: Callable[[], int]) -> int:
+    """Run `write` (idempotent upserts of the window's rows, which stamp `updated_at`), then delete the rows of
+    `stored` in `window` = [start, end) it did not write; return what `write` returned. A `write` that raises
+    deletes nothing (and the run's transaction rolls its upserts back)."""
+    start, end = window
+    stamp = timezone.now()
+    written = write()
+    stored.filter(date__gte=start, date__lt=end, updated_at__lt=stamp).delete()
+    return written
 
 
 def replace_window(
@@ -31,7 +43,6 @@ def replace_window(
     https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html#API_GetCostAndUsage_ResponseSyntax
     """
     start, end = window
-    stamp = timezone.now()
     periods = 0
 
     def handle(page: dict) -> int:
@@ -39,10 +50,12 @@ def replace_window(
         periods += len(parsing.field(page, "ResultsByTime", operation=OP))
         return upsert_page(page)
 
-    params = {**params, "TimePeriod": {"Start": str(start), "End": str(end)}}
-    written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=params, handle=handle)
-    if not periods:
-        message = f"{OP}: no ResultsByTime for {start}..{end}; the stored days are kept"
-        raise DataValidationError(message, code=ErrorCode.EMPTY_RESPONSE)
-    stored.filter(date__gte=start, date__lt=end, updated_at__lt=stamp).delete()
-    return written
+    def write() -> int:
+        query = {**params, "TimePeriod": {"Start": str(start), "End": str(end)}}
+        written = each_page(ctx.client("ce").get_cost_and_usage, operation=OP, params=query, handle=handle)
+        if not periods:
+            message = f"{OP}: no ResultsByTime for {start}..{end}; the stored days are kept"
+            raise DataValidationError(message, code=ErrorCode.EMPTY_RESPONSE)
+        return written
+
+    return replace_stored_window(stored=stored, window=window, write=write)

@@ -1,6 +1,6 @@
 """Collection engine (collection/aws.py, collection/services/): AWS access, source, spend, windows; see "Collection"."""
 
-from costmonitor.settings.base import env
+from costmonitor.settings.base import DATA_DIR, env
 
 AWS_REGION = env.str("AWS_REGION", default="us-east-1")
 API_TIMEOUT = env.int("API_TIMEOUT", default=30)
@@ -27,3 +27,18 @@ COST_REGION_BREAKDOWN = env.bool("COST_REGION_BREAKDOWN", default=False)
 FORECAST_PER_ACCOUNT = env.bool("FORECAST_PER_ACCOUNT", default=False)
 RECOMMENDATION_REFRESH_HOURS = env.int("RECOMMENDATION_REFRESH_HOURS", default=12)
 COLLECTION_LOCK_TTL = env.int("COLLECTION_LOCK_TTL", default=30)
+
+# AWS Data Exports (collection/data_exports/): which datasets the export feeds instead of Cost Explorer, where it is
+# delivered, its table, and the engine that reads it. Empty DATA_EXPORTS_DATASETS: Cost Explorer feeds everything.
+DATA_EXPORTS_DATASETS = env.list("DATA_EXPORTS_DATASETS", default=[])  # costs, tags
+DATA_EXPORTS_BUCKET = env.str("DATA_EXPORTS_BUCKET", default="")
+DATA_EXPORTS_PREFIX = env.str("DATA_EXPORTS_PREFIX", default="")
+DATA_EXPORTS_EXPORT_NAME = env.str("DATA_EXPORTS_EXPORT_NAME", default="")
+DATA_EXPORTS_FORMAT = env.str("DATA_EXPORTS_FORMAT", default="cur2")  # cur2 | focus1.2
+DATA_EXPORTS_ENGINE = env.str("DATA_EXPORTS_ENGINE", default="duckdb")
+DATA_EXPORTS_MONTHS = env.int("DATA_EXPORTS_MONTHS", default=13)
+# DuckDB in the worker: bounded memory and threads, spilling to a directory of bounded size.
+DUCKDB_MEMORY_LIMIT = env.str("DUCKDB_MEMORY_LIMIT", default="1GB")
+DUCKDB_THREADS = env.int("DUCKDB_THREADS", default=2)
+DUCKDB_TEMP_DIRECTORY = env.str("DUCKDB_TEMP_DIRECTORY", default=str(DATA_DIR / "duckdb"))
+DUCKDB_MAX_TEMP_SIZE = env.str("DUCKDB_MAX_TEMP_SIZE", default="10GB")

@@ -1,0 +1,166 @@
+"""The aggregate SQL of an export's billing period, for any engine (`engine.Dialect` spells what differs).
+
+Every query reads one normalized relation of the period's line items (`items`): the day (clamped to the billing
+period, so that a month's replacement covers all of its cost), account, service, region, currency, charge type,
+invoice id, tags, resource id and the four stored metrics as DECIMAL(38, 10) (the money columns' scale: amounts
+are summed exactly, never as doubles). A column an export lacks reads NULL: no net columns (no discount ever
+applied), no `resource_tags` (no cost allocation tag activated), no Savings Plans or reservation columns.
+"""
+
+# ruff: noqa: S608 - the SQL is built from this module's constants, column names and quoted literals only
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from collection.data_exports.engine import Dialect
+from collection.data_exports.formats import COLUMNS, CUR2_AMORTIZED, ExportFormat
+from collection.months import next_month
+
+MONEY = "DECIMAL(38, 10)"
+MAP = "MAP(VARCHAR, VARCHAR)"
+# Columns an expression reads besides the format's named ones, with the type they read as when absent.
+_CUR2_OPTIONAL = {
+    "product": MAP,
+    "product_region_code": "VARCHAR",
+    "resource_tags": MAP,
+    "bill_invoice_id": "VARCHAR",
+    "line_item_resource_id": "VARCHAR",
+    "line_item_net_unblended_cost": "DOUBLE",
+    **{
+        name: "DOUBLE"
+        for gross, net in CUR2_AMORTIZED.values()
+        for name in f"{gross} {net}".replace("+", " ").replace("-", " ").split()
+        if not name.isdigit()
+    },
+}
+_FOCUS_OPTIONAL = {
+    "RegionId": "VARCHAR",
+    "Tags": MAP,
+    "InvoiceId": "VARCHAR",
+    "ResourceId": "VARCHAR",
+    "ChargeCategory": "VARCHAR",
+}
+OPTIONAL = {ExportFormat.CUR2: _CUR2_OPTIONAL, ExportFormat.FOCUS12: _FOCUS_OPTIONAL}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Query:
+    """What every aggregate of one period is built from."""
+
+    format: ExportFormat
+    columns: frozenset[str]  # the columns the period's files hold
+    dialect: Dialect
+    billing_period: date
+
+    def missing_required(self) -> list[str]:
+        return sorted(COLUMNS[self.format].required - self.columns)
+
+
+def _money(expression: str) -> str:
+    return f"CAST({expression} AS {MONEY})"
+
+
+def _cur2_metrics(query: Query) -> dict[str, str]:
+    gross = " ".join(f"WHEN '{kind}' THEN {_money(g)}" for kind, (g, _) in CUR2_AMORTIZED.items())
+    net = " ".join(f"WHEN '{kind}' THEN {_money(n)}" for kind, (_, n) in CUR2_AMORTIZED.items())
+    has_net = "line_item_net_unblended_cost" in query.columns
+    unblended = "line_item_unblended_cost"
+    return {
+        "unblended": _money(unblended),
+        "amortized": f"COALESCE(CASE line_item_line_item_type {gross} ELSE {_money(unblended)} END, 0)",
+        "net_unblended": _money("line_item_net_unblended_cost"),
+        # Net amortized is known only where the export carries net cost at all.
+        "net_amortized": (
+            f"COALESCE(CASE line_item_line_item_type {net} ELSE {_money('line_item_net_unblended_cost')} END, 0)"
+            if has_net
+            else f"CAST(NULL AS {MONEY})"
+        ),
+    }
+
+
+def _focus_metrics(query: Query) -> dict[str, str]:
+    # FOCUS's BilledCost is what is invoiced (unblended), EffectiveCost the amortized cost; the export has no
+    # separate net figures, so net cost is unknown (NULL) as for a Cost Explorer answer without it.
+    return {
+        "unblended": _money("BilledCost"),
+        "amortized": _money("EffectiveCost"),
+        "net_unblended": f"CAST(NULL AS {MONEY})",
+        "net_amortized": f"CAST(NULL AS {MONEY})",
+    }
+
+
+def items(query: Query) -> str:
+    """The CTE every aggregate selects from."""
+    names = COLUMNS[query.format]
+    absent = {name: kind for name, kind in OPTIONAL[query.format].items() if name not in query.columns}
+    fill = "".join(f", CAST(NULL AS {kind}) AS {name}" for name, kind in sorted(absent.items()))
+    metrics = (_cur2_metrics if query.format == ExportFormat.CUR2 else _focus_metrics)(query)
+    first, last = query.billing_period, next_month(query.billing_period) - timedelta(days=1)
+    day = f"CAST({names.usage_start} AS DATE)"
+    service = names.service.format(product_name=query.dialect.map_value("product", "'product_name'"))
+    return (
+        "WITH src AS (SELECT *" + fill + " FROM {source}), items AS (SELECT "
+        f"GREATEST(LEAST({day}, DATE '{last}'), DATE '{first}') AS day, "
+        f"CAST({names.account} AS VARCHAR) AS account_id, "
+        f"COALESCE({service}, '') AS service, "
+        f"COALESCE(NULLIF({names.region}, ''), 'global') AS region, "
+        f"UPPER({names.currency}) AS currency, "
+        f"COALESCE({names.charge_type}, '') AS charge_type, "
+        f"COALESCE({names.invoice_id}, '') AS invoice_id, "
+        f"{names.tags} AS tags, "
+        f"COALESCE({names.resource_id}, '') AS resource_id, "
+        + ", ".join(f"{expression} AS {name}" for name, expression in metrics.items())
+        + " FROM src)"
+    )
+
+
+METRICS = "SUM(unblended), SUM(amortized), SUM(net_unblended), SUM(net_amortized)"
+
+
+def costs(query: Query) -> str:
+    """(day, account_id, service, region, unblended, amortized, net_unblended, net_amortized, currency)."""
+    return (
+        f"{items(query)} SELECT day, account_id, service, region, {METRICS}, currency FROM items "
+        "GROUP BY day, account_id, service, region, currency"
+    )
+
+
+def charge_types(query: Query) -> str:
+    """(day, account_id, charge_type, unblended, amortized, net_unblended, net_amortized, currency)."""
+    return (
+        f"{items(query)} SELECT day, account_id, charge_type, {METRICS}, currency FROM items "
+        "GROUP BY day, account_id, charge_type, currency"
+    )
+
+
+def tag_keys(query: Query) -> str:
+    """(tag_key,) of every tag key some line item of the period carries."""
+    return f"{items(query)} SELECT DISTINCT t.tag_key FROM items CROSS JOIN UNNEST(map_keys(tags)) AS t(tag_key)"
+
+
+def tags(query: Query, *, keys: list[str]) -> str:
+    """(day, tag_key, tag_value, service, unblended, currency) for each of `keys`; "" is the untagged cost."""
+    literal = ", ".join("'" + key.replace("'", "''") + "'" for key in keys)
+    value = query.dialect.map_value("tags", "k.tag_key")
+    return (
+        f"{items(query)} SELECT day, k.tag_key, COALESCE({value}, '') AS tag_value, service, SUM(unblended), currency "
+        f"FROM items CROSS JOIN UNNEST(ARRAY[{literal}]) AS k(tag_key) "
+        "GROUP BY day, k.tag_key, COALESCE(" + value + ", ''), service, currency"
+    )
+
+
+def invoices(query: Query) -> str:
+    """(invoice_id, line items): "" counts the line items not invoiced yet."""
+    return f"{items(query)} SELECT invoice_id, COUNT(*) FROM items GROUP BY invoice_id"
+
+
+def top_resources(query: Query, *, top: int) -> str:
+    """(day, service, resource_id, account_id, unblended, currency): the `top` costliest resources per day and
+    service (ties broken by resource id, so that every engine answers the same rows)."""
+    return (
+        f"{items(query)}, per_resource AS (SELECT day, service, resource_id, account_id, currency, "
+        "SUM(unblended) AS cost FROM items WHERE resource_id <> '' "
+        "GROUP BY day, service, resource_id, account_id, currency), ranked AS (SELECT *, ROW_NUMBER() OVER "
+        "(PARTITION BY day, service, currency ORDER BY cost DESC, resource_id, account_id) AS rank FROM per_resource) "
+        f"SELECT day, service, resource_id, account_id, cost, currency FROM ranked WHERE rank <= {int(top)}"
+    )

@@ -1,0 +1,67 @@
+"""Where each dataset's cost comes from: Cost Explorer's API, or the AWS Data Export (DATA_EXPORTS_DATASETS).
+
+Both sources implement `CostSource` and fill the same daily aggregates, so the API, the overview and /metrics read
+the same rows whichever wrote them. Forecasts, recommendations and commitments keep their APIs; the demo source
+is Cost Explorer's (it answers Cost Explorer's requests).
+"""
+
+from typing import Protocol
+
+from django.conf import settings
+
+from collection.data_source import AWS
+from collection.kinds import Kind
+from collection.services import costs, data_exports, tags
+from collection.services.context import CollectionContext, Outcome
+
+COST_EXPLORER, DATA_EXPORTS = "cost_explorer", "data_exports"
+EXPORTABLE = (Kind.COSTS, Kind.TAGS)  # what DATA_EXPORTS_DATASETS may name
+
+
+class CostSource(Protocol):
+    name: str
+
+    def collect_costs(self, *, ctx: CollectionContext) -> Outcome: ...
+
+    def collect_tags(self, *, ctx: CollectionContext) -> Outcome: ...
+
+
+class CostExplorerSource:
+    """GetCostAndUsage with its change probes (collection.services.costs, .tags)."""
+
+    name = COST_EXPLORER
+
+    def collect_costs(self, *, ctx: CollectionContext) -> Outcome:
+        return costs.collect_costs(ctx=ctx)
+
+    def collect_tags(self, *, ctx: CollectionContext) -> Outcome:
+        return tags.collect_tag_based_costs(ctx=ctx)
+
+
+class DataExportsSource:
+    """The export's billing periods whose manifest changed (collection.services.data_exports)."""
+
+    name = DATA_EXPORTS
+
+    def collect_costs(self, *, ctx: CollectionContext) -> Outcome:
+        return data_exports.ingest(ctx=ctx)
+
+    def collect_tags(self, *, ctx: CollectionContext) -> Outcome:
+        return data_exports.ingest(ctx=ctx)
+
+
+def source_for(*, kind: str, source: str) -> CostSource:
+    """The source of `kind`'s dataset for a run on `source` ("aws" or "demo")."""
+    if source == AWS and kind in settings.DATA_EXPORTS_DATASETS:
+        return DataExportsSource()
+    return CostExplorerSource()
+
+
+def collect_costs(*, ctx: CollectionContext) -> Outcome:
+    """The costs kind's collector: daily costs (and charge types) from the configured source."""
+    return source_for(kind=Kind.COSTS, source=ctx.source).collect_costs(ctx=ctx)
+
+
+def collect_tags(*, ctx: CollectionContext) -> Outcome:
+    """The tags kind's collector: daily cost by tag from the configured source."""
+    return source_for(kind=Kind.TAGS, source=ctx.source).collect_tags(ctx=ctx)
