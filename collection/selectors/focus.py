@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 
 from collection.data_source import DEMO
 from collection.focus_columns import BillingAccount, MonthSource
-from collection.models import AwsAccount, CostData
+from collection.kinds import Kind
+from collection.models import AwsAccount, CostData, ExportIngestion
 
 from .runs import latest_data_source
 from .scope import Scope, within_accounts
@@ -49,6 +50,13 @@ def billing_account(*, scope: Scope | None = None) -> BillingAccount:
 
 def month_sources(*, months: Iterable[date]) -> dict[date, MonthSource]:
     """Where each month's stored cost came from, by first day of the month: the one place that says whether a
-    month's FOCUS rows are conformant (a month ingested from a Data Export) or aligned (Cost Explorer, demo)."""
-    source = MonthSource.DEMO if latest_data_source() == DEMO else MonthSource.COST_EXPLORER
-    return {month: source for month in months}
+    month's FOCUS rows are conformant (a billing period the costs kind ingested from a Data Export, recorded in
+    `ExportIngestion`) or aligned (Cost Explorer, demo)."""
+    months = list(months)
+    exported = set(
+        ExportIngestion.objects.filter(kind=Kind.COSTS, billing_period__in=months).values_list(
+            "billing_period", flat=True
+        )
+    )
+    other = MonthSource.DEMO if latest_data_source() == DEMO else MonthSource.COST_EXPLORER
+    return {month: MonthSource.DATA_EXPORTS if month in exported else other for month in months}

@@ -9,8 +9,10 @@ from decimal import Decimal
 import duckdb
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from collection.focus_columns import COLUMNS
+from collection.models import ExportIngestion
 from collection.selectors import cost_totals
 from tests import factories, focus_spec
 
@@ -114,16 +116,17 @@ def test_the_files_totals_are_the_stored_historys(tmp_path, bill):
 
 def test_the_parquet_file_holds_the_same_rows_in_focus_types(tmp_path, bill):
     target = export(tmp_path, "parquet")
-    types = dict(duckdb.sql(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{target}')").fetchall())
+    described = "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))"
+    types = dict(duckdb.execute(described, [str(target)]).fetchall())
     expected = {"Decimal": "DECIMAL(38,10)", "Date/Time": "TIMESTAMP WITH TIME ZONE", "String": "VARCHAR"}
     for name, (data_type, _) in focus_spec.MANDATORY.items():
         assert types[name] == expected[data_type], name
     assert types["x_Estimated"] == "BOOLEAN"
     query = (
-        f"SELECT count(*), sum(BilledCost), min(strftime(ChargePeriodStart AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')),"
-        f" count(PricingQuantity), count(x_NetBilledCost) FROM '{target}'"
+        "SELECT count(*), sum(BilledCost), min(strftime(ChargePeriodStart AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')),"
+        " count(PricingQuantity), count(x_NetBilledCost) FROM read_parquet(?)"
     )
-    assert duckdb.sql(query).fetchone() == (4, Decimal("11.35"), "2025-03-01T00:00:00Z", 0, 3)
+    assert duckdb.execute(query, [str(target)]).fetchone() == (4, Decimal("11.35"), "2025-03-01T00:00:00Z", 0, 3)
 
 
 def test_csv_goes_to_standard_output_without_a_file(bill):
@@ -150,3 +153,26 @@ def test_bad_arguments_are_told(arguments, message):
 def test_an_impossible_day_is_told():
     with pytest.raises(CommandError, match="not a date in YYYY-MM-DD format"):
         call_command("export_focus", "--start", "2025-02-30", "--end", "2025-03-01")
+
+
+def test_a_month_ingested_from_a_data_export_is_labelled_conformant(bill):
+    factories.CostDataFactory(account_id=PAYER, date=dt.date(2025, 2, 28), service="AWS Lambda")
+    ExportIngestion.objects.create(
+        billing_period=dt.date(2025, 3, 1),
+        kind="costs",
+        export_format="focus1.2",
+        engine="duckdb",
+        manifest_key="exports/focus/metadata/BILLING_PERIOD=2025-03/focus-Manifest.json",
+        manifest_id="exec-1:etag-1",
+        ingested_at=timezone.now(),
+    )
+    out = io.StringIO()
+    call_command("export_focus", "--start", "2025-02-28", "--end", "2025-03-01", stdout=out, stderr=io.StringIO())
+    labels = [
+        (r["ChargePeriodStart"][:10], r["x_CostmonitorConformance"], r["x_CostmonitorSource"])
+        for r in csv.DictReader(io.StringIO(out.getvalue()))
+    ]
+    assert labels == [
+        ("2025-02-28", "FOCUS-aligned", "cost_explorer"),
+        ("2025-03-01", "FOCUS-conformant", "data_exports"),
+    ]
