@@ -109,9 +109,7 @@ def envelope_schema(
     )
 
 
-def download_schema(
-    *, params: type[serializers.Serializer], formats: dict[str, str], summary: str, description: str
-) -> "extend_schema":
+def download_schema(*, params: type[serializers.Serializer], formats: dict[str, str], summary: str, description: str):
     """`extend_schema` for an endpoint that answers a file (`formats`: `?format=` value → media type, the first the
     default) and errors in the envelope."""
     responses = {(200, media_type): OpenApiResponse(OpenApiTypes.BINARY) for media_type in formats.values()}

@@ -55,8 +55,9 @@ def write_csv(rows: Iterable[dict], *, values: Callable[[dict], list[str]], out:
     writer = csv.writer(out)
     writer.writerow(COLUMN_NAMES)
     count = 0
-    for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is the result)
+    for row in rows:
         writer.writerow(values(row))
+        count += 1
     return count
 
 

@@ -1,33 +1,11 @@
 """FOCUS 1.2 ServiceCategory of an AWS service as Cost Explorer names it (its SERVICE dimension values).
 
-The allowed values are the specification's:
+Each is one of the specification's allowed values:
 https://github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec/blob/v1.2/specification/columns/servicecategory.md
 A service not listed here is "Other", which the specification allows for any service it does not categorize.
 """
 
-SERVICE_CATEGORIES = (
-    "AI and Machine Learning",
-    "Analytics",
-    "Business Applications",
-    "Compute",
-    "Databases",
-    "Developer Tools",
-    "Multicloud",
-    "Identity",
-    "Integration",
-    "Internet of Things",
-    "Management and Governance",
-    "Media",
-    "Migration",
-    "Mobile",
-    "Networking",
-    "Security",
-    "Storage",
-    "Web",
-    "Other",
-)
-
-_BY_SERVICE = {
+BY_SERVICE = {
     "Amazon Elastic Compute Cloud - Compute": "Compute",
     "EC2 - Other": "Compute",
     "AWS Lambda": "Compute",
@@ -99,4 +77,4 @@ _BY_SERVICE = {
 
 def service_category(service: str) -> str:
     """The FOCUS ServiceCategory of `service` (Cost Explorer's name), "Other" for one not listed."""
-    return _BY_SERVICE.get(service, "Other")
+    return BY_SERVICE.get(service, "Other")

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from collection.focus_columns import COLUMNS
+from collection.focus_services import BY_SERVICE
 from collection.models import ExportIngestion
 from collection.selectors import cost_totals
 from tests import factories, focus_spec
@@ -176,3 +177,7 @@ def test_a_month_ingested_from_a_data_export_is_labelled_conformant(bill):
         ("2025-02-28", "FOCUS-aligned", "cost_explorer"),
         ("2025-03-01", "FOCUS-conformant", "data_exports"),
     ]
+
+
+def test_every_mapped_service_category_is_one_the_specification_allows():
+    assert set(BY_SERVICE.values()) <= focus_spec.SERVICE_CATEGORIES
