@@ -40,6 +40,10 @@ class Dialect(Protocol):
         """The value of map `column` at SQL expression `key`, NULL when the map lacks it."""
         ...
 
+    def map_group_key(self, column: str) -> str:
+        """What to GROUP BY for equal maps in `column` (the column itself where grouping by a map is cheap)."""
+        ...
+
 
 class ExportEngine(Protocol):
     """Runs aggregate SQL over one billing period's line items.
@@ -47,6 +51,9 @@ class ExportEngine(Protocol):
     - `dialect`: how `queries` spells map access and array literals for it;
     - `columns(manifest)`: the columns the period's files hold (the manifest's own list when it has one), so that
       the SQL reads NULL for an optional column an export lacks (`line_item_net_unblended_cost`, `resource_tags`);
+    - `materialize(sql, manifest)`: make the relation `sql` (`queries.grain`, reading `{source}`) available to
+      later queries of the same period, and answer the SQL that names it: DuckDB keeps it in a temporary table
+      (one scan of the files however many aggregates follow); an engine may answer `(sql)` as a subquery instead;
     - `rows(sql, manifest)`: the rows of `sql`, whose `{source}` the engine replaces with the period's line items
       (a relation over exactly `manifest.data_files`), as tuples of Python values (Decimal amounts, date days).
 
@@ -58,5 +65,7 @@ class ExportEngine(Protocol):
     dialect: Dialect
 
     def columns(self, *, manifest: Manifest) -> frozenset[str]: ...
+
+    def materialize(self, *, sql: str, manifest: Manifest) -> str: ...
 
     def rows(self, *, sql: str, manifest: Manifest) -> list[tuple]: ...

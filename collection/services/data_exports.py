@@ -46,6 +46,7 @@ class Period:
 
     manifest: Manifest
     query: queries.Query
+    grain: str  # the SQL naming the period's grain, as the engine materialized it
     line_items: int
     invoice_ids: list[str]
     final: bool
@@ -57,6 +58,10 @@ class Period:
     @property
     def estimated(self) -> bool:
         return not self.final
+
+    def rows(self, engine: ExportEngine, sql: str) -> list[tuple]:
+        """The rows of aggregate `sql` over this period's grain."""
+        return engine.rows(sql=sql.replace("{grain}", self.grain), manifest=self.manifest)
 
 
 def export_location() -> ExportLocation:
@@ -79,8 +84,8 @@ def months_in_scope(*, ctx: CollectionContext) -> tuple[date, date]:
     return first, next_month(ctx.today)
 
 
-def read_period(*, engine: ExportEngine, manifest: Manifest) -> Period | None:
-    """The period's columns and invoice state; None when its files hold no line item."""
+def read_period(*, engine: ExportEngine, manifest: Manifest, kind: str) -> Period | None:
+    """The period's grain for `kind`'s aggregates and its invoice state; None when its files hold no line item."""
     query = queries.Query(
         format=ExportFormat(settings.DATA_EXPORTS_FORMAT),
         columns=engine.columns(manifest=manifest),
@@ -94,14 +99,14 @@ def read_period(*, engine: ExportEngine, manifest: Manifest) -> Period | None:
             f"column(s) {', '.join(missing)}; check DATA_EXPORTS_FORMAT. Nothing of it was written",
             code=ErrorCode.MALFORMED_RESPONSE,
         )
-    invoices = engine.rows(sql=queries.invoices(query), manifest=manifest)
+    grain = engine.materialize(sql=queries.grain(query, tags=kind == Kind.TAGS), manifest=manifest)
+    invoices = engine.rows(sql=queries.invoices().replace("{grain}", grain), manifest=manifest)
     line_items = sum(count for _, count in invoices)
     if not line_items:
         return None
     ids = sorted(invoice for invoice, _ in invoices if invoice)
-    return Period(
-        manifest=manifest, query=query, line_items=line_items, invoice_ids=ids, final=all(i for i, _ in invoices)
-    )
+    final = all(invoice for invoice, _ in invoices)
+    return Period(manifest=manifest, query=query, grain=grain, line_items=line_items, invoice_ids=ids, final=final)
 
 
 def _text(value, *, limit: int, what: str) -> str:
@@ -110,8 +115,18 @@ def _text(value, *, limit: int, what: str) -> str:
     return value
 
 
+# The money columns' bound (parsing.INTEGER_DIGITS): the engine answers exact Decimals, so a comparison suffices.
+AMOUNT_BOUND = Decimal(10) ** parsing.INTEGER_DIGITS
+
+
 def _amounts(values: Iterable[Decimal | None]) -> tuple[Decimal | None, ...]:
-    return tuple(None if value is None else parsing.amount(value, operation=OP) for value in values)
+    amounts = tuple(values)
+    for value in amounts:
+        if value is not None and not -AMOUNT_BOUND < value < AMOUNT_BOUND:
+            raise DataValidationError(
+                f"{OP}: {value} is beyond what an amount may be", code=ErrorCode.MALFORMED_RESPONSE
+            )
+    return amounts
 
 
 def _add(first: tuple, second: tuple) -> tuple:
@@ -143,9 +158,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
     """The month's daily cost by account and service (all regions, and by region with COST_REGION_BREAKDOWN), and
     by account and charge type."""
     by_region = []
-    for day, account, service, region, *metrics, currency in engine.rows(
-        sql=queries.costs(period.query), manifest=period.manifest
-    ):
+    for day, account, service, region, *metrics, currency in period.rows(engine, queries.costs()):
         key = (day, account, _text(service, limit=SERVICE_LENGTH, what="service"))
         region = _text(region, limit=REGION_LENGTH, what="region")
         by_region.append(((*key, region), _amounts(metrics), parsing.currency(currency, operation=OP)))
@@ -158,9 +171,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
     )
     charges = _merged(
         ((day, account, charge_types.charge_type(kind)), _amounts(metrics), parsing.currency(currency, operation=OP))
-        for day, account, kind, *metrics, currency in engine.rows(
-            sql=queries.charge_types(period.query), manifest=period.manifest
-        )
+        for day, account, kind, *metrics, currency in period.rows(engine, queries.charge_types())
     )
     ensure_accounts({key[1] for key in charges})
     return written + _replace(
@@ -177,9 +188,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
 def write_tags(*, engine: ExportEngine, period: Period) -> int:
     """The month's daily cost by tag value and service for COST_TAG_KEYS, or for every key the export carries
     ("" is the untagged cost). An export without any tag keeps the stored tags."""
-    keys = list(settings.COST_TAG_KEYS) or sorted(
-        key for (key,) in engine.rows(sql=queries.tag_keys(period.query), manifest=period.manifest) if key
-    )
+    keys = list(settings.COST_TAG_KEYS) or sorted(key for (key,) in period.rows(engine, queries.tag_keys()) if key)
     if not keys:
         return 0
     rows = _merged(
@@ -193,9 +202,7 @@ def write_tags(*, engine: ExportEngine, period: Period) -> int:
             _amounts([amount]),
             parsing.currency(currency, operation=OP),
         )
-        for day, key, value, service, amount, currency in engine.rows(
-            sql=queries.tags(period.query, keys=keys), manifest=period.manifest
-        )
+        for day, key, value, service, amount, currency in period.rows(engine, queries.tags(period.query, keys=keys))
     )
     return _replace(
         period,
@@ -257,7 +264,7 @@ def ingest(*, ctx: CollectionContext) -> Outcome:
                 outcome.notes.append(f"{OP} {label}: the manifest lists no file; the stored month is kept")
                 continue
             engine = engine or open_engine(ctx=ctx)
-            period = read_period(engine=engine, manifest=manifest)
+            period = read_period(engine=engine, manifest=manifest, kind=ctx.kind)
             if period is None:
                 outcome.notes.append(f"{OP} {label}: its files hold no line item; the stored month is kept")
                 continue

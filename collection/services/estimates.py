@@ -26,7 +26,10 @@ def _days(start: date | None, end: date | None) -> int:
 
 
 def estimate_costs(*, start: date | None, end: date | None) -> int:
-    """The pages by account and service (and by region), plus those by account and charge type (at least one)."""
+    """The pages by account and service (and by region), plus those by account and charge type (at least one);
+    none when the Data Export feeds costs (DATA_EXPORTS_DATASETS: it is read from S3)."""
+    if "costs" in settings.DATA_EXPORTS_DATASETS:
+        return 0
     pages = math.ceil(_days(start, end) * _groups_per_day(CostData.objects.filter(region="")) / GROUPS_PER_PAGE)
     if settings.COST_REGION_BREAKDOWN:
         pages += AwsAccount.objects.count() * max(1, math.ceil(pages / 4))
@@ -35,6 +38,8 @@ def estimate_costs(*, start: date | None, end: date | None) -> int:
 
 
 def estimate_tags(*, start: date | None, end: date | None) -> int:
+    if "tags" in settings.DATA_EXPORTS_DATASETS:
+        return 0
     keys = len(settings.COST_TAG_KEYS) or TagCost.objects.values("tag_key").distinct().count() or 1
     per_key = math.ceil(_days(start, end) * _groups_per_day(TagCost.objects) / max(1, keys) / GROUPS_PER_PAGE)
     return keys * max(1, per_key) + (0 if settings.COST_TAG_KEYS else 1)

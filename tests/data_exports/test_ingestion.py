@@ -252,3 +252,18 @@ def test_cost_explorer_keeps_the_datasets_the_export_does_not_feed(cur2_export, 
     assert source_for(kind="costs", source="aws").name == COST_EXPLORER
     assert source_for(kind="tags", source="aws").name == DATA_EXPORTS
     assert source_for(kind="tags", source="demo").name == COST_EXPLORER
+
+
+def test_a_listed_file_that_cannot_be_read_fails_the_run_and_writes_nothing(cur2_export):
+    cur2_export.deliver(LAST, lines())
+    collect()
+    before = list(CostData.objects.values_list("id", "unblended_cost", "updated_at"))
+    missing = f"{cur2_export.location.data_prefix(LAST)}gone/{cur2_export.location.export_name}-00001.snappy.parquet"
+    cur2_export.put_manifest(LAST, {"executionId": "later", "dataFiles": [missing]})
+
+    run = collect()
+
+    assert run.status == "failed"
+    assert run.error_code == "DataExportsUnreadable"
+    assert "could not be read" in run.error_message
+    assert list(CostData.objects.values_list("id", "unblended_cost", "updated_at")) == before
