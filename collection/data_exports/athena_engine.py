@@ -54,6 +54,11 @@ class AthenaDialect:
         # https://trino.io/docs/current/functions/map.html#element_at
         return f"element_at({column}, {key})"
 
+    def map_group_key(self, column: str) -> str:
+        # Trino groups by a map's entries themselves (maps of comparable types are comparable).
+        # https://trino.io/docs/current/language/types.html#map
+        return column
+
 
 # What each Athena column type reads as in Python; any other (varchar, timestamp…) stays text.
 # https://docs.aws.amazon.com/athena/latest/ug/data-types.html
@@ -95,6 +100,11 @@ class AthenaEngine:
         table = answer["TableMetadata"]
         names = [c["Name"] for c in [*table.get("Columns", []), *table.get("PartitionKeys", [])]]
         return frozenset(self.spelling.get(name.lower(), name) for name in names)
+
+    def materialize(self, *, sql: str, manifest: Manifest) -> str:
+        """The period's grain as a subquery of each aggregate: Athena keeps no temporary table, and a CTAS would
+        write a table per period; each aggregate scans the manifest's files again (and pays for it)."""
+        return f"({sql})"
 
     def rows(self, *, sql: str, manifest: Manifest) -> list[tuple]:
         if not manifest.data_files:

@@ -24,7 +24,15 @@ from collection.data_exports.duckdb_engine import DuckDBEngine
 
 MODEL = botocore.session.get_session().get_service_model("athena")
 GLUE_TYPES = {"VARCHAR": "string", "DOUBLE": "double", "TIMESTAMP": "timestamp", "TIMESTAMP_MS": "timestamp"}
-ATHENA_TYPES = {"DECIMAL": "decimal", "DATE": "date", "VARCHAR": "varchar", "BIGINT": "bigint", "INTEGER": "integer"}
+# Athena's names of the result types; DuckDB sums BIGINTs as HUGEINT where Athena (Trino) answers bigint.
+ATHENA_TYPES = {
+    "DECIMAL": "decimal",
+    "DATE": "date",
+    "VARCHAR": "varchar",
+    "BIGINT": "bigint",
+    "HUGEINT": "bigint",
+    "INTEGER": "integer",
+}
 SOURCE = re.compile(r'\(SELECT \* FROM "(\w+)"\."(\w+)" WHERE "\$path" IN \(((?:\'[^\']*\'(?:, )?)+)\)\)')
 
 
