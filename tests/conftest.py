@@ -72,6 +72,7 @@ def history(db):
         "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
+        "export_period": factories.ExportIngestionFactory(),
     }
 
 

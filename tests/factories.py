@@ -119,3 +119,28 @@ class ReconciliationFactory(factory.django.DjangoModelFactory):
     reported = Decimal("101.50")
     difference = factory.LazyAttribute(lambda o: o.reported - o.stored)
     checked_at = factory.LazyFunction(timezone.now)
+
+
+class ExportIngestionFactory(factory.django.DjangoModelFactory):
+    """Last month of a CUR 2.0 export, ingested for costs from two files, not final yet."""
+
+    class Meta:
+        model = models.ExportIngestion
+
+    billing_period = factory.LazyFunction(
+        lambda: (timezone.now().date().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    )
+    kind = "costs"
+    export_format = "cur2"
+    engine = "duckdb"
+    manifest_key = "cur/org-export/metadata/BILLING_PERIOD=2026-11/org-export-Manifest.json"
+    manifest_id = "5c3e1d0a-0000-4000-8000-000000000001:9b2cf535f27731c974343645a3985328"
+    files = factory.LazyFunction(
+        lambda: [
+            f"s3://cur-exports/cur/org-export/data/BILLING_PERIOD=2026-11/x/org-export-0000{n}.parquet" for n in (1, 2)
+        ]
+    )
+    line_items = 12345
+    rows_written = 310
+    ingested_at = factory.LazyFunction(timezone.now)
+    run = None

@@ -97,4 +97,23 @@ CUR2_AMORTIZED = {
         "reservation_unused_amortized_upfront_fee_for_billing_period + reservation_unused_recurring_fee",
         "reservation_net_unused_amortized_upfront_fee_for_billing_period + reservation_net_unused_recurring_fee",
     ),
+    # A reservation's upfront fee is amortized over its term (into DiscountedUsage and RIFee); other fees are not.
+    "Fee": (
+        "CASE WHEN COALESCE(reservation_reservation_a_r_n, '') <> '' THEN 0 ELSE line_item_unblended_cost END",
+        "CASE WHEN COALESCE(reservation_reservation_a_r_n, '') <> '' THEN 0 ELSE line_item_net_unblended_cost END",
+    ),
+}
+# The optional columns those expressions read, with the type they read as when an export lacks them.
+CUR2_AMORTIZED_COLUMNS = {
+    "savings_plan_savings_plan_effective_cost": "DOUBLE",
+    "savings_plan_net_savings_plan_effective_cost": "DOUBLE",
+    "savings_plan_total_commitment_to_date": "DOUBLE",
+    "savings_plan_used_commitment": "DOUBLE",
+    "reservation_effective_cost": "DOUBLE",
+    "reservation_net_effective_cost": "DOUBLE",
+    "reservation_unused_amortized_upfront_fee_for_billing_period": "DOUBLE",
+    "reservation_unused_recurring_fee": "DOUBLE",
+    "reservation_net_unused_amortized_upfront_fee_for_billing_period": "DOUBLE",
+    "reservation_net_unused_recurring_fee": "DOUBLE",
+    "reservation_reservation_a_r_n": "VARCHAR",
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from collection.data_exports.engine import Dialect
-from collection.data_exports.formats import COLUMNS, CUR2_AMORTIZED, ExportFormat
+from collection.data_exports.formats import COLUMNS, CUR2_AMORTIZED, CUR2_AMORTIZED_COLUMNS, ExportFormat
 from collection.months import next_month
 
 # A line item's amount as DECIMAL(18, 10), eight integer digits (USD 99,999,999 a line) in 64 bits: several times
@@ -29,12 +29,7 @@ _CUR2_OPTIONAL = {
     "bill_invoice_id": "VARCHAR",
     "line_item_resource_id": "VARCHAR",
     "line_item_net_unblended_cost": "DOUBLE",
-    **{
-        name: "DOUBLE"
-        for gross, net in CUR2_AMORTIZED.values()
-        for name in f"{gross} {net}".replace("+", " ").replace("-", " ").split()
-        if not name.isdigit()
-    },
+    **CUR2_AMORTIZED_COLUMNS,
 }
 _FOCUS_OPTIONAL = {
     "RegionId": "VARCHAR",

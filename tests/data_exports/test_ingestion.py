@@ -173,6 +173,21 @@ def test_amortized_cost_follows_the_savings_plan_columns(cur2_export):
     assert (row.unblended_cost, row.amortized_cost, row.net_amortized_cost) == (0, Decimal("6"), Decimal("5"))
 
 
+def test_amortized_cost_spreads_a_reservations_upfront_fee(cur2_export):
+    arn = "arn:aws:ec2:us-east-1:111122223333:reserved-instances/6f6f6f6f-aaaa-bbbb-cccc-0123456789ab"
+    upfront = cur2_line(day=D1, account=A, service=EC2, cost="100", kind="Fee", reservation_reservation_a_r_n=arn)
+    covered = cur2_line(
+        day=D1, account=A, service=EC2, cost="0", kind="DiscountedUsage", reservation_effective_cost=3.0
+    )
+    support = cur2_line(day=D1, account=A, service=EC2, cost="5", kind="Fee")
+    cur2_export.deliver(LAST, [upfront, covered, support])
+
+    collect()
+
+    row = CostData.objects.get(date=D1, account_id=A, service=EC2, region="")
+    assert (row.unblended_cost, row.amortized_cost) == (Decimal("105"), Decimal("8"))
+
+
 def test_an_empty_or_absent_manifest_never_deletes_history(cur2_export):
     cur2_export.deliver(LAST, lines())
     collect()
