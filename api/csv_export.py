@@ -81,21 +81,22 @@ def row_values(serializer: type[Serializer], columns: Sequence[str]) -> Callable
 def stream_csv(
     rows: Iterable,
     *,
-    serializer: type[Serializer],
+    values: Callable[[Any], list],
     columns: Sequence[str],
     filename: str,
     on_close: Callable[[], None] = lambda: None,
+    demo_column: bool = True,
 ) -> StreamingHttpResponse:
-    """A streamed CSV download of `rows` through `serializer`: a header line, then a line per row, sent CHUNK_ROWS
-    lines at a time; `on_close()` once it ends.
+    """A streamed CSV download of `rows`: a header line of `columns`, then a line of `values(row)` per row (e.g.
+    `row_values`), sent CHUNK_ROWS lines at a time; `on_close()` once it ends.
 
     Demo data must never pass for a real bill once it leaves costmonitor: its file is named `…_DEMO.csv` and carries
-    a last column `data_source`, `demo` on every row.
+    a last column `data_source`, `demo` on every row (unless not `demo_column`: rows that name their source).
     """
-    values = row_values(serializer, columns)
-    marker = [DEMO] if latest_data_source() == DEMO else []
-    if marker:
-        filename = filename.removesuffix(".csv") + "_DEMO.csv"
+    demo = latest_data_source() == DEMO
+    marker = [DEMO] if demo and demo_column else []
+    if demo:
+        filename = demo_filename(filename)
 
     def lines():
         buffer = io.StringIO()
@@ -113,6 +114,12 @@ def stream_csv(
     response = StreamingHttpResponse(_Closing(lines(), on_close), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def demo_filename(filename: str) -> str:
+    """`filename` marked as demo data: `costs.csv` → `costs_DEMO.csv`."""
+    stem, dot, suffix = filename.rpartition(".")
+    return f"{stem}_DEMO{dot}{suffix}" if dot else f"{filename}_DEMO"
 
 
 def _drain(buffer: io.StringIO) -> str:

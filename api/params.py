@@ -42,7 +42,7 @@ class PageParams(serializers.Serializer):
     )
 
 
-class WindowParams(PageParams):
+class DateWindow(serializers.Serializer):
     """`start` and `end` dates, both included (`collection.window_ends`); month to date by default."""
 
     start = Date(required=False, help_text="First day, included (YYYY-MM-DD). Default: first of this month.")
@@ -71,6 +71,10 @@ class WindowParams(PageParams):
             )
         attrs["end_exclusive"] = exclusive_end(end)  # the half-open window selectors take
         return attrs
+
+
+class WindowParams(DateWindow, PageParams):
+    """A window of dates, paginated."""
 
 
 class CostParams(WindowParams):
@@ -126,6 +130,10 @@ class CostParams(WindowParams):
                 {field: f"The cost by charge type has no {field}."}, code="not_combinable"
             )
         return attrs
+
+
+class FocusParams(DateWindow):
+    """The FOCUS export's window: every row of it, in one file (at most API_MAX_CSV_ROWS rows)."""
 
 
 class ForecastParams(PageParams):

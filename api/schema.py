@@ -107,3 +107,18 @@ def envelope_schema(
     return extend_schema(
         summary=summary, description=description, parameters=parameters, request=request, responses=responses
     )
+
+
+def download_schema(*, params: type[serializers.Serializer], formats: dict[str, str], summary: str, description: str):
+    """`extend_schema` for an endpoint that answers a file (`formats`: `?format=` value → media type, the first the
+    default) and errors in the envelope."""
+    responses = {(200, media_type): OpenApiResponse(OpenApiTypes.BINARY) for media_type in formats.values()}
+    for code, error in ERRORS.items():
+        responses[(code, "application/json")] = OpenApiResponse(ErrorEnvelopeSerializer, description=error)
+    names = list(formats)
+    file_format = OpenApiParameter(
+        "format", str, enum=names, description=f"The file's format: {', '.join(names)} (default {names[0]})."
+    )
+    return extend_schema(
+        summary=summary, description=description, parameters=[params, file_format], responses=responses
+    )

@@ -31,6 +31,9 @@ class RequestCounter:
       every attempt of a call included, less those that got no answer: AWS bills every request it answers
       ("Each request will incur a cost of $0.01"), a throttled one too, and never sees one that did not connect.
 
+    - `scanned` (`bytes_scanned`): bytes billed by services priced per byte scanned (Athena), by service, as
+      `record_scanned` is told them (each query's bill, rounded as the service rounds it).
+
     `on_change` is given `tally()` after every change (`collection.spend_tally`), so what a run spent outlives a
     rollback or the death of its process.
     """
@@ -38,6 +41,7 @@ class RequestCounter:
     def __init__(self, *, ce_limit: int | None = None, on_change: Callable[[dict], None] | None = None) -> None:
         self.by_operation: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
+        self.scanned: Counter[str] = Counter()
         self.ce_requests = 0
         self.ce_limit = ce_limit  # what CE_MONTHLY_REQUEST_BUDGET leaves; None: no cap
         self.on_change = on_change
@@ -61,6 +65,11 @@ class RequestCounter:
         self.by_operation[f"{service}:{operation}"] += 1
         self._changed()
 
+    def record_scanned(self, *, service: str, billed_bytes: int) -> None:
+        """A query of `service` billed for `billed_bytes` scanned."""
+        self.scanned[service] += billed_bytes
+        self._changed()
+
     @property
     def ce_cost_usd(self) -> Decimal:
         return self.ce_requests * CE_REQUEST_USD
@@ -72,7 +81,12 @@ class RequestCounter:
         return dict(sorted(self.retries.items()))
 
     def tally(self) -> dict:
-        return {"ce_requests": self.ce_requests, "aws_requests": self.as_dict(), "aws_retries": self.retries_dict()}
+        return {
+            "ce_requests": self.ce_requests,
+            "aws_requests": self.as_dict(),
+            "aws_retries": self.retries_dict(),
+            "bytes_scanned": dict(sorted(self.scanned.items())),
+        }
 
     def hook(self, *, service: str):
         """A botocore `before-call` handler; it fires once per API call (each page), before any stub or send."""

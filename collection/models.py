@@ -251,6 +251,11 @@ class CollectionRun(models.Model):
         blank=True,
         help_text="AWS answers retried (throttling, 5xx, network errors) by operation.",
     )
+    bytes_scanned = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Bytes billed by services priced per byte scanned (athena), by service (0 for the demo source).",
+    )
     task_id = models.CharField("Celery task ID", max_length=255, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True, help_text="What went wrong, safe for every reader of the API.")

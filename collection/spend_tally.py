@@ -44,4 +44,5 @@ def spend_fields(*, tally: dict, source: str) -> dict:
         "ce_cost_usd": requests * CE_REQUEST_USD,
         "aws_requests": dict(tally.get("aws_requests", {})),
         "aws_retries": dict(tally.get("aws_retries", {})),
+        "bytes_scanned": dict(tally.get("bytes_scanned", {})) if source == AWS else {},
     }

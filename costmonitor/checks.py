@@ -52,6 +52,19 @@ def _needed_by_exports(value: str, pattern: re.Pattern | None = None) -> bool:
     return pattern is None or bool(pattern.fullmatch(value))
 
 
+# Athena's Glue database and table names: lower-case letters, digits and underscores; workgroups also take . and -.
+# https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
+_GLUE_NAME = re.compile(r"[a-z0-9_]{1,255}")
+_WORKGROUP = re.compile(r"[a-zA-Z0-9._-]{1,128}")
+
+
+def _needed_by_athena(value: str, pattern: re.Pattern) -> bool:
+    """Empty is allowed only while the Athena engine is not chosen; a value must match `pattern`."""
+    if not value:
+        return settings.DATA_EXPORTS_ENGINE != "athena"
+    return bool(pattern.fullmatch(value))
+
+
 def _engines() -> tuple[str, ...]:
     from collection.data_exports.engines import ENGINES
 
@@ -105,7 +118,7 @@ RULES = (
     Rule(
         "costmonitor.E042",
         "DATA_EXPORTS_ENGINE",
-        "an engine of collection/data_exports/engines.py (duckdb)",
+        "an engine of collection/data_exports/engines.py (duckdb, athena)",
         lambda value: value in _engines(),
     ),
     Rule(
@@ -124,6 +137,39 @@ RULES = (
     Rule("costmonitor.E046", "DUCKDB_MEMORY_LIMIT", "a size such as 512MB or 2GB", _size),
     Rule("costmonitor.E047", "DUCKDB_THREADS", "a positive integer", _positive),
     Rule("costmonitor.E048", "DUCKDB_MAX_TEMP_SIZE", "a size such as 10GB", _size),
+    Rule(
+        "costmonitor.E060",
+        "ATHENA_DATABASE",
+        "a Glue database name: lower-case letters, digits, _ (set whenever DATA_EXPORTS_ENGINE is athena)",
+        lambda value: _needed_by_athena(value, _GLUE_NAME),
+    ),
+    Rule(
+        "costmonitor.E061",
+        "ATHENA_TABLE",
+        "a Glue table name: lower-case letters, digits, _ (set whenever DATA_EXPORTS_ENGINE is athena)",
+        lambda value: _needed_by_athena(value, _GLUE_NAME),
+    ),
+    Rule(
+        "costmonitor.E062",
+        "ATHENA_WORKGROUP",
+        "an Athena workgroup name: letters, digits, . _ -",
+        lambda value: bool(_WORKGROUP.fullmatch(value)),
+    ),
+    Rule(
+        "costmonitor.E063",
+        "ATHENA_OUTPUT_LOCATION",
+        "empty (the workgroup's result location) or an s3:// URI",
+        lambda value: not value or bool(re.fullmatch(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/\S*)?", value)),
+    ),
+    Rule(
+        "costmonitor.E064",
+        "ATHENA_MAX_BYTES_PER_RUN",
+        "at least 10485760 (Athena bills 10 MB a query at least)",
+        lambda value: value >= 10 * 2**20,
+    ),
+    Rule("costmonitor.E065", "ATHENA_MONTHLY_BUDGET_USD", "0 (no budget) or more", lambda value: value >= 0),
+    Rule("costmonitor.E066", "ATHENA_POLL_SECONDS", "0 or more", lambda value: value >= 0),
+    Rule("costmonitor.E067", "ATHENA_QUERY_TIMEOUT_SECONDS", "a positive integer", _positive),
     # Redis hands an unacknowledged task out again after its visibility timeout. Collections acknowledge late,
     # so that timeout must exceed the hard time limit: only then is a task delivered again only once its worker is
     # gone, which the single-flight lock relies on to let the new delivery take over the old one's lease.

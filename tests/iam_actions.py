@@ -10,13 +10,23 @@ from botocore import xform_name
 # Operations AWS allows without any permission.
 # https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
+# Actions Athena checks besides its own when a query reads a Glue table and writes its results to S3.
+# https://docs.aws.amazon.com/athena/latest/ug/managed-policies.html (AWSQuicksightAthenaAccess: the actions a
+# query needs) and https://docs.aws.amazon.com/athena/latest/ug/glue-athena.html
+ATHENA_QUERY = {"glue:GetDatabase", "glue:GetTable", "glue:GetPartitions", "s3:GetBucketLocation", "s3:PutObject"}
 # Actions AWS checks besides the operation's own: EC2 recommendations also need ec2:DescribeInstances.
 # https://docs.aws.amazon.com/compute-optimizer/latest/ug/security-iam.html
-DEPENDENT_ACTIONS = {"compute-optimizer:GetEC2InstanceRecommendations": {"ec2:DescribeInstances"}}
+DEPENDENT_ACTIONS = {
+    "compute-optimizer:GetEC2InstanceRecommendations": {"ec2:DescribeInstances"},
+    "athena:StartQueryExecution": ATHENA_QUERY,
+    "athena:GetTableMetadata": {"glue:GetTable"},
+}
 # Operations whose IAM action has another name: ListObjectsV2 is allowed by s3:ListBucket.
 # https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html#API_ListObjectsV2_Permissions
 ACTION_NAMES = {"s3:ListObjectsV2": "s3:ListBucket"}
 SERVICE_KEYWORDS = {"service", "service_name"}
+# Identifiers that name library functions, not operations: botocore.session.get_session() is no athena:GetSession.
+LIBRARY_FUNCTIONS = {"get_session"}
 
 
 def _name(node: ast.AST) -> str:
@@ -71,7 +81,7 @@ def required_actions(*, root: Path) -> set[str]:
     """Every IAM action the Python code under `root` needs for the AWS operations it calls."""
     trees = [ast.parse(path.read_text(), filename=str(path)) for path in sorted(root.rglob("*.py"))]
     session = botocore.session.get_session()
-    names = identifiers(trees)
+    names = identifiers(trees) - LIBRARY_FUNCTIONS
     actions: set[str] = set()
     for service in services_used(trees, available=set(session.get_available_services())):
         model = session.get_service_model(service)

@@ -2,13 +2,14 @@
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -19,7 +20,7 @@ from api import hot_read
 from api.auth_cache import scope_label
 from api.authentication import CachedTokenAuthentication
 from api.caching import cached_read, fresh_payload
-from api.csv_export import CSVRenderer, stream_csv
+from api.csv_export import CSVRenderer, row_values, stream_csv
 from api.envelope import EnvelopeJSONRenderer, RenderedJSON
 from api.negotiation import wants_default_renderer
 from api.params import parse_query, query_items, validated_query
@@ -177,13 +178,27 @@ class CachedListViewSet(viewsets.ViewSet):
         An export holds one of the process's slots (`api.work_limits`) until its download ends: streaming
         keeps a thread busy as long as computing does.
         """
-        slot = take_slot(request)
-        try:
-            found = capped_rows(rows)
-        except BaseException:
-            slot.release()
-            raise
-        return stream_csv(found, serializer=serializer, columns=columns, filename=filename, on_close=slot.release)
+        values = row_values(serializer, columns)
+        return slot_export(
+            request,
+            rows,
+            lambda found, release: stream_csv(
+                found, values=values, columns=columns, filename=filename, on_close=release
+            ),
+        )
+
+
+def slot_export(
+    request, rows: QuerySet, respond: Callable[[Iterator, Callable[[], None]], HttpResponseBase]
+) -> HttpResponseBase:
+    """`respond(found, release)`: the export of `rows` (at most API_MAX_CSV_ROWS of them, `capped_rows`) while
+    one of the process's slots (`api.work_limits`) is held, until `release()` (or `respond` raises)."""
+    slot = take_slot(request)
+    try:
+        return respond(capped_rows(rows), slot.release)
+    except BaseException:
+        slot.release()
+        raise
 
 
 # An entry key depends only on the view, the query, the day (its default window), settings and the reader's scope,

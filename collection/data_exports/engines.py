@@ -7,6 +7,7 @@ from collection.data_exports.engine import ExportEngine
 
 ENGINES = {
     "duckdb": "collection.data_exports.duckdb_engine.for_run",
+    "athena": "collection.data_exports.athena_engine.for_run",
 }
 
 

@@ -42,6 +42,16 @@ def ce_spend_this_month(*, today: date | None = None) -> dict:
     return ce_spend(since=month_start(today=today))
 
 
+def bytes_scanned_this_month(*, service: str, today: date | None = None) -> int:
+    """Bytes billed this month by `service` (athena) over every run against AWS, runs still running included:
+    what ATHENA_MONTHLY_BUDGET_USD is checked against."""
+    runs = CollectionRun.objects.filter(started_at__date__gte=month_start(today=today), source="aws")
+    stored = runs.exclude(status=CollectionRun.Status.RUNNING).filter(bytes_scanned__has_key=service)
+    finished = sum(int(scanned[service]) for scanned in stored.values_list("bytes_scanned", flat=True))
+    running = sum(int(t.get("bytes_scanned", {}).get(service, 0)) for t in open_run_tallies(runs).values())
+    return finished + running
+
+
 def last_success_by_kind() -> dict[str, datetime]:
     """When each kind of collection last finished successfully (succeeded or partial)."""
     rows = (

@@ -42,3 +42,14 @@ DUCKDB_MEMORY_LIMIT = env.str("DUCKDB_MEMORY_LIMIT", default="1GB")
 DUCKDB_THREADS = env.int("DUCKDB_THREADS", default=2)
 DUCKDB_TEMP_DIRECTORY = env.str("DUCKDB_TEMP_DIRECTORY", default=str(DATA_DIR / "duckdb"))
 DUCKDB_MAX_TEMP_SIZE = env.str("DUCKDB_MAX_TEMP_SIZE", default="10GB")
+# Athena (DATA_EXPORTS_ENGINE=athena): the export's Glue table, the workgroup and result location its queries use,
+# and what they may scan: per run, and per month in USD (USD 5 per TB; 0: no monthly budget).
+ATHENA_CATALOG = env.str("ATHENA_CATALOG", default="AwsDataCatalog")
+ATHENA_DATABASE = env.str("ATHENA_DATABASE", default="")
+ATHENA_TABLE = env.str("ATHENA_TABLE", default="")
+ATHENA_WORKGROUP = env.str("ATHENA_WORKGROUP", default="primary")
+ATHENA_OUTPUT_LOCATION = env.str("ATHENA_OUTPUT_LOCATION", default="")  # s3://…/; empty: the workgroup's own
+ATHENA_MAX_BYTES_PER_RUN = env.int("ATHENA_MAX_BYTES_PER_RUN", default=200 * 2**30)
+ATHENA_MONTHLY_BUDGET_USD = env.float("ATHENA_MONTHLY_BUDGET_USD", default=10.0)
+ATHENA_POLL_SECONDS = env.float("ATHENA_POLL_SECONDS", default=1.0)
+ATHENA_QUERY_TIMEOUT_SECONDS = env.int("ATHENA_QUERY_TIMEOUT_SECONDS", default=1800)

@@ -1,0 +1,82 @@
+"""/api/focus: the stored history as FOCUS 1.2 rows, a CSV or Parquet download."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.http import FileResponse
+from rest_framework import viewsets
+
+from api.csv_export import CSVRenderer, demo_filename, stream_csv
+from api.params import FocusParams, parse_query
+from api.schema import download_schema
+from api.scopes import request_scope
+from api.views.base import slot_export
+from collection.data_source import DEMO
+from collection.focus_columns import COLUMN_NAMES
+from collection.focus_export import record_maker, write_parquet
+from collection.selectors import latest_data_source
+from collection.selectors.focus import focus_cost_rows
+from costmonitor.masking import public_account_id
+
+PARQUET = (
+    "application/vnd.apache.parquet"  # https://www.iana.org/assignments/media-types/application/vnd.apache.parquet
+)
+
+
+class ParquetRenderer(CSVRenderer):
+    """Lets `?format=parquet` be negotiated; the view answers the file itself, anything else the JSON envelope."""
+
+    media_type = PARQUET
+    format = "parquet"
+    charset = None
+
+
+class FocusViewSet(viewsets.ViewSet):
+    renderer_classes = [CSVRenderer, ParquetRenderer]
+
+    @download_schema(
+        params=FocusParams,
+        formats={"csv": "text/csv", "parquet": PARQUET},
+        summary="The cost history as FOCUS 1.2",
+        description="Every stored day of each service's cost in each account over a window (month to date by "
+        "default) as a FOCUS 1.2 row (https://focus.finops.org/): every mandatory column, then SubAccountId, "
+        "SubAccountName and costmonitor's x_ columns. `x_CostmonitorConformance` says on every row whether it is "
+        "FOCUS-conformant (a month ingested from a Data Export) or FOCUS-aligned (Cost Explorer: BilledCost from "
+        "the unblended cost, EffectiveCost from the amortized one, no quantities). At most API_MAX_CSV_ROWS rows: "
+        "a longer history is fetched a month at a time.",
+    )
+    def list(self, request):
+        params = parse_query(FocusParams, request)
+        scope = request_scope(request)
+        window = {"start": params["start"], "end": params["end_exclusive"]}
+        rows = focus_cost_rows(**window, scope=scope)
+        values = record_maker(**window, scope=scope, account_label=public_account_id)
+        name = f"focus_{params['start']}_{params['end']}"
+        if request.accepted_renderer.format == "parquet":
+            return slot_export(
+                request, rows, lambda found, release: _parquet(found, values, f"{name}.parquet", release)
+            )
+        return slot_export(
+            request,
+            rows,
+            lambda found, release: stream_csv(
+                found, values=values, columns=COLUMN_NAMES, filename=f"{name}.csv", on_close=release, demo_column=False
+            ),
+        )
+
+
+def _parquet(rows, values, filename: str, release) -> FileResponse:
+    """The Parquet file of `rows`, written whole (its footer comes last; the slot is released once it is) to a
+    temporary file that is unlinked as soon as it is open: nothing is left behind however the download ends."""
+    handle, path = tempfile.mkstemp(suffix=".parquet")
+    os.close(handle)
+    try:
+        write_parquet(rows, values=values, path=Path(path))
+        body = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    finally:
+        os.unlink(path)
+        release()
+    if latest_data_source() == DEMO:
+        filename = demo_filename(filename)
+    return FileResponse(body, as_attachment=True, filename=filename, content_type=PARQUET)
