@@ -337,3 +337,13 @@ class Reconciliation(models.Model):
             f"{self.period_start}..{self.period_end} {self.account_id} {self.metric}: stored {self.stored:.2f}, "
             f"Cost Explorer {self.reported:.2f}, difference {cents:+.2f} {self.currency}"
         )
+
+
+# Budgets and anomalies live in their own module; imported here so Django registers them with this app.
+from collection.budget_models import (  # noqa: E402, F401
+    AnomalyMonitor,
+    AnomalyRootCause,
+    Budget,
+    BudgetNotification,
+    CostAnomaly,
+)
