@@ -148,11 +148,6 @@ class CostAnomaly(models.Model):
     def __str__(self) -> str:
         return f"{self.start_date} {self.service or self.dimension_value or self.anomaly_id}"
 
-    @property
-    def impact(self):
-        """The anomaly's total impact, or its largest daily one when AWS gave no total."""
-        return self.max_impact if self.total_impact is None else self.total_impact
-
 
 class AnomalyRootCause(models.Model):
     """One root cause of an anomaly; an anomaly's are replaced by each collection that reports it."""
