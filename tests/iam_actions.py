@@ -13,6 +13,12 @@ NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
 # Actions AWS checks besides the operation's own: EC2 recommendations also need ec2:DescribeInstances.
 # https://docs.aws.amazon.com/compute-optimizer/latest/ug/security-iam.html
 DEPENDENT_ACTIONS = {"compute-optimizer:GetEC2InstanceRecommendations": {"ec2:DescribeInstances"}}
+# Operations authorized by an action of another name: AWS Budgets' reads all need budgets:ViewBudget.
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbudgetservice.html
+ACTION_OF_OPERATION = {
+    "budgets:DescribeBudgets": "budgets:ViewBudget",
+    "budgets:DescribeNotificationsForBudget": "budgets:ViewBudget",
+}
 SERVICE_KEYWORDS = {"service", "service_name"}
 
 
@@ -74,7 +80,7 @@ def required_actions(*, root: Path) -> set[str]:
         model = session.get_service_model(service)
         # The IAM prefix is the service's signing name (e.g. "ce", "compute-optimizer").
         actions |= {f"{model.signing_name}:{op}" for op in model.operation_names if xform_name(op) in names}
-    actions -= NO_PERMISSION_NEEDED
+    actions = {ACTION_OF_OPERATION.get(action, action) for action in actions} - NO_PERMISSION_NEEDED
     return actions.union(*(DEPENDENT_ACTIONS.get(action, set()) for action in actions))
 
 
