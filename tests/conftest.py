@@ -72,6 +72,9 @@ def history(db):
         "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
+        "budget": factories.BudgetFactory(),
+        "anomaly": factories.CostAnomalyFactory(root_causes__account_id=account.account_id),
+        "monitor": factories.AnomalyMonitorFactory(),
     }
 
 

@@ -159,3 +159,14 @@ class CostAnomalyFactory(factory.django.DjangoModelFactory):
             self.account_id = kwargs.get("account_id", "")
             self.save()
             models.AnomalyRootCause.objects.create(anomaly=self, service=self.service, **kwargs)
+
+
+class AnomalyMonitorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AnomalyMonitor
+
+    arn = factory.Sequence(lambda n: f"arn:aws:ce::111122223333:anomalymonitor/{n:04d}")
+    name = factory.Sequence(lambda n: f"monitor-{n}")
+    monitor_type = "DIMENSIONAL"
+    dimension = "SERVICE"
+    last_seen = factory.LazyFunction(timezone.now)
