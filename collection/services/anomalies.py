@@ -22,24 +22,8 @@ from collection.services.upserts import check_account_ids, upsert
 ANOMALIES_PAGE = 100  # each page is billed: large pages (the API documents no maximum)
 MONITORS_OPERATION = "GetAnomalyMonitors"
 MONITOR_REFRESH = timedelta(hours=24)
-ANOMALY_UPDATE = [
-    "monitor_arn",
-    "monitor_name",
-    "start_date",
-    "end_date",
-    "dimension_value",
-    "account_id",
-    "service",
-    "max_impact",
-    "total_impact",
-    "total_actual_spend",
-    "total_expected_spend",
-    "total_impact_percentage",
-    "max_score",
-    "current_score",
-    "feedback",
-    "last_seen",
-]
+# Every column an answer sets but the key and first_seen: an anomaly already stored keeps when it was first seen.
+ANOMALY_UPDATE = [f.name for f in CostAnomaly._meta.concrete_fields if f.name not in {"id", "anomaly_id", "first_seen"}]
 
 
 def estimate_anomalies(*, start: date | None, end: date | None) -> int:

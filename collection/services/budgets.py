@@ -35,21 +35,8 @@ NONE_FOUND = "NotFoundException"
 PAGE_KEY = "NextToken"
 BUDGETS_PAGE = 1000  # DescribeBudgets' MaxResults maximum
 NOTIFICATIONS_PAGE = 100  # DescribeNotificationsForBudget's
-UPDATE = [
-    "budget_type",
-    "time_unit",
-    "limit",
-    "actual",
-    "forecast",
-    "unit",
-    "period_start",
-    "period_end",
-    "cost_filters",
-    "linked_accounts",
-    "updated_in_aws",
-    "last_seen",
-    "active",
-]
+# Every column an answer sets but the key and first_seen: a budget already stored keeps when it was first seen.
+UPDATE = [f.name for f in Budget._meta.concrete_fields if f.name not in {"id", "account_id", "name", "first_seen"}]
 
 
 def _spend_unit(budget: dict, paths: dict[str, tuple[str, ...]], *, operation: str) -> tuple[dict, str]:

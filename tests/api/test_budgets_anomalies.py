@@ -60,16 +60,21 @@ def test_budget_filters(api_client, budgets, query, names):
 
 
 @pytest.mark.parametrize(
-    ("query", "field", "says"),
+    ("url", "field", "says"),
     [
-        ("budget_type=cost", "budget_type", "choose one of: USAGE, COST"),
-        ("over_limit=both", "over_limit", "choose one of: actual, forecast"),
-        ("ordering=spend", "ordering", "choose one of: name, -name"),
-        ("limit=5", "limit", "Unknown parameter; accepted: active, budget_type"),
+        ("/api/budgets?budget_type=cost", "budget_type", "choose one of: USAGE, COST"),
+        ("/api/budgets?over_limit=both", "over_limit", "choose one of: actual, forecast"),
+        ("/api/budgets?ordering=spend", "ordering", "choose one of: name, -name"),
+        ("/api/budgets?limit=5", "limit", "Unknown parameter; accepted: active, budget_type"),
+        ("/api/anomalies?feedback=yes", "feedback", "choose one of: YES, NO, PLANNED_ACTIVITY, NONE"),
+        ("/api/anomalies?start=2026-02-30", "start", "no day of the calendar"),
+        ("/api/anomalies?end=2020-01-01&start=2020-02-01", "end", "end is before start"),
+        ("/api/anomalies?min_impact=-1", "min_impact", "greater than or equal to 0"),
+        ("/api/anomalies?monitor=x", "monitor", "Unknown parameter; accepted: account_id, end, feedback"),
     ],
 )
-def test_budget_bad_parameters_teach_the_choices(api_client, query, field, says):
-    response = api_client.get(f"/api/budgets?{query}")
+def test_bad_parameters_are_refused_naming_the_field_and_the_choices(api_client, url, field, says):
+    response = api_client.get(url)
     error = response.json()["error"]
 
     assert response.status_code == 400
@@ -140,25 +145,6 @@ def test_anomalies_list_the_window_largest_impact_first(api_client, anomalies):
 def test_anomaly_filters(api_client, anomalies, query, ids):
     found = [a["anomaly_id"] for a in api_client.get(f"/api/anomalies?{query}").json()["data"]["anomalies"]]
     assert found == ids if ids is not None else found[0] == "a-old"
-
-
-@pytest.mark.parametrize(
-    ("query", "field", "says"),
-    [
-        ("feedback=yes", "feedback", "choose one of: YES, NO, PLANNED_ACTIVITY, NONE"),
-        ("start=2026-02-30", "start", "no day of the calendar"),
-        ("end=2020-01-01&start=2020-02-01", "end", "end is before start"),
-        ("min_impact=-1", "min_impact", "greater than or equal to 0"),
-        ("monitor=x", "monitor", "Unknown parameter; accepted: account_id, end, feedback"),
-    ],
-)
-def test_anomaly_bad_parameters_teach(api_client, query, field, says):
-    response = api_client.get(f"/api/anomalies?{query}")
-    error = response.json()["error"]
-
-    assert response.status_code == 400
-    assert [d["field"] for d in error["details"]] == [field]
-    assert says in error["details"][0]["message"]
 
 
 def test_anomalies_csv(api_client, anomalies):
