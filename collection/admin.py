@@ -312,3 +312,6 @@ class CollectionPeriodicTaskAdmin(RunNowMixin, PeriodicTaskAdmin):
                 request, f"Not collections, skipped: {', '.join(others)} (see 'Run selected tasks')", messages.WARNING
             )
         self.run_now(request, [kind for kind in kinds.values() if kind is not None])
+
+
+from . import budget_admin  # noqa: E402, F401  (registers the budgets' and anomalies' admin)

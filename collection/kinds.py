@@ -23,6 +23,8 @@ class Kind(models.TextChoices):
     FORECAST = "forecast"
     OPTIMIZATION = "optimization"
     RECONCILIATION = "reconciliation"
+    BUDGETS = "budgets"
+    ANOMALIES = "anomalies"
 
 
 class Dataset(models.TextChoices):
@@ -35,6 +37,8 @@ class Dataset(models.TextChoices):
     ACCOUNTS = "accounts"
     RUNS = "runs"
     METRICS = "metrics"
+    BUDGETS = "budgets"
+    ANOMALIES = "anomalies"
 
 
 class GaugeFamily(NamedTuple):
@@ -208,6 +212,41 @@ KINDS: dict[Kind, KindSpec] = {
             gauges="collection.selectors.reconciliation.reconciliation_gauges",
             windowed=True,
             default_window=f"{_ESTIMATES}.reconciliation_window",
+        ),
+        KindSpec(
+            kind=Kind.BUDGETS,
+            collector=f"{_SERVICES}.budgets.collect_budgets",
+            datasets=(Dataset.BUDGETS,),
+            # AWS updates a budget's spend several times a day; the Budgets API is not Cost Explorer and is free
+            # (https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/): no estimate, never refused.
+            every=(4, "hours"),
+            gauge_families={
+                # USD only, as the names say: budgets in another unit (usage, percentages) are in /api/budgets.
+                "aws_budget_limit_usd": GaugeFamily("Limit of an active AWS budget in USD", ("budget",)),
+                "aws_budget_actual_usd": GaugeFamily(
+                    "Actual spend of an active AWS budget's current period in USD", ("budget",)
+                ),
+                "aws_budget_forecast_usd": GaugeFamily(
+                    "Forecast spend of an active AWS budget's current period in USD", ("budget",)
+                ),
+            },
+            gauges="collection.selectors.budgets.budget_gauges",
+        ),
+        KindSpec(
+            kind=Kind.ANOMALIES,
+            collector=f"{_SERVICES}.anomalies.collect_anomalies",
+            datasets=(Dataset.ANOMALIES,),
+            # Cost Anomaly Detection evaluates about three times a day, after Cost Explorer's data refreshes.
+            every=(8, "hours"),
+            estimate=f"{_SERVICES}.anomalies.estimate_anomalies",
+            gauge_families={
+                "aws_cost_anomaly_impact_usd": GaugeFamily(
+                    "Total impact in USD of an open cost anomaly (ending in the last ANOMALY_DAYS days, not dismissed "
+                    "by feedback), with its largest root cause's service and account",
+                    ("anomaly_id", "service", "account_id"),
+                ),
+            },
+            gauges="collection.selectors.anomalies.anomaly_gauges",
         ),
     )
 }

@@ -404,3 +404,13 @@ class ExportIngestion(models.Model):
     def etag(self) -> str:
         """The manifest object's ETag, the part of its identity one ListObjectsV2 shows."""
         return self.manifest_id.rpartition(":")[2]
+
+
+# Budgets and anomalies live in their own module; imported here so Django registers them with this app.
+from collection.budget_models import (  # noqa: E402, F401
+    AnomalyMonitor,
+    AnomalyRootCause,
+    Budget,
+    BudgetNotification,
+    CostAnomaly,
+)

@@ -84,6 +84,9 @@ RULES = (
     Rule("costmonitor.E007", "METRICS_DAILY_DAYS", "between 1 and 62", lambda value: 1 <= value <= 62),
     Rule("costmonitor.E008", "MONTHLY_BUDGET_USD", "0 or more (0: no budget)", lambda value: value >= 0),
     Rule("costmonitor.E011", "CE_MAX_PAGES_PER_QUERY", "a positive integer", _positive),
+    # GetAnomalies answers anomalies of the last 90 days only.
+    # https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetAnomalies.html
+    Rule("costmonitor.E033", "ANOMALY_DAYS", "between 1 and 90", lambda value: 1 <= value <= 90),
     # The API port is reachable by every API user (and often the internet); /metrics shows every account and cost.
     Rule(
         "costmonitor.E014",

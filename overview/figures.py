@@ -24,6 +24,7 @@ from collection.selectors import (
 )
 from costmonitor.masking import public_account_id
 
+from .budget_figures import budget_figures
 from .query import OverviewQuery
 
 TOP = 10  # rows of each top list; the rest is summed as "others"
@@ -202,6 +203,7 @@ def overview_figures(*, query: OverviewQuery) -> dict:
     return {
         "source": source_figures(query),
         "month": month_figures(query),
+        "budgets": budget_figures(query),
         "trend": trend_figures(query),
         "top": top_figures(query),
         "tags": tag_figures(query),

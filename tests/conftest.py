@@ -83,6 +83,9 @@ def history(db):
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
         "confirmation": SpendConfirmation.objects.create(confirmed_by="admin", estimated_requests=234),
         "export_period": factories.ExportIngestionFactory(),
+        "budget": factories.BudgetFactory(),
+        "anomaly": factories.CostAnomalyFactory(root_causes__account_id=account.account_id),
+        "monitor": factories.AnomalyMonitorFactory(),
     }
 
 
@@ -220,7 +223,9 @@ def metrics_history(transactional_db):
     run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
     CollectionRun.objects.filter(pk=run.pk).update(started_at=run.finished_at - dt.timedelta(minutes=3))
     factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
-    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation"):
+    factories.BudgetFactory(name="Production", limit=Decimal("1000"), actual=Decimal("640"), forecast=Decimal("1250"))
+    factories.CostAnomalyFactory(anomaly_id="a-1", total_impact=Decimal("312.75"), root_causes__account_id=payer.pk)
+    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation", "budgets", "anomalies"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
 

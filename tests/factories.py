@@ -144,3 +144,54 @@ class ExportIngestionFactory(factory.django.DjangoModelFactory):
     rows_written = 310
     ingested_at = factory.LazyFunction(timezone.now)
     run = None
+
+
+class BudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Budget
+
+    account_id = "111122223333"
+    name = factory.Sequence(lambda n: f"budget-{n}")
+    budget_type = "COST"
+    time_unit = "MONTHLY"
+    limit = Decimal("1000")
+    actual = Decimal("400")
+    forecast = Decimal("900")
+    unit = "USD"
+    last_seen = factory.LazyFunction(timezone.now)
+
+
+class CostAnomalyFactory(factory.django.DjangoModelFactory):
+    """An anomaly ending yesterday; `root_causes__account_id` gives it a root cause in that account."""
+
+    class Meta:
+        model = models.CostAnomaly
+
+    anomaly_id = factory.Sequence(lambda n: f"anomaly-{n:04d}")
+    monitor_arn = "arn:aws:ce::111122223333:anomalymonitor/services"
+    start_date = factory.LazyFunction(lambda: timezone.now().date() - dt.timedelta(days=2))
+    end_date = factory.LazyFunction(lambda: timezone.now().date() - dt.timedelta(days=1))
+    service = "Amazon Elastic Compute Cloud - Compute"
+    max_impact = Decimal("50")
+    total_impact = Decimal("120")
+    max_score = 0.6
+    current_score = 0.4
+    last_seen = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def root_causes(self, create, extracted, **kwargs):
+        if create and kwargs:
+            self.account_id = kwargs.get("account_id", "")
+            self.save()
+            models.AnomalyRootCause.objects.create(anomaly=self, service=self.service, **kwargs)
+
+
+class AnomalyMonitorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AnomalyMonitor
+
+    arn = factory.Sequence(lambda n: f"arn:aws:ce::111122223333:anomalymonitor/{n:04d}")
+    name = factory.Sequence(lambda n: f"monitor-{n}")
+    monitor_type = "DIMENSIONAL"
+    dimension = "SERVICE"
+    last_seen = factory.LazyFunction(timezone.now)

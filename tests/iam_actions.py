@@ -21,9 +21,15 @@ DEPENDENT_ACTIONS = {
     "athena:StartQueryExecution": ATHENA_QUERY,
     "athena:GetTableMetadata": {"glue:GetTable"},
 }
-# Operations whose IAM action has another name: ListObjectsV2 is allowed by s3:ListBucket.
+# Operations authorized by an action of another name: ListObjectsV2 by s3:ListBucket, AWS Budgets' reads by
+# budgets:ViewBudget.
 # https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html#API_ListObjectsV2_Permissions
-ACTION_NAMES = {"s3:ListObjectsV2": "s3:ListBucket"}
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbudgetservice.html
+ACTION_NAMES = {
+    "s3:ListObjectsV2": "s3:ListBucket",
+    "budgets:DescribeBudgets": "budgets:ViewBudget",
+    "budgets:DescribeNotificationsForBudget": "budgets:ViewBudget",
+}
 SERVICE_KEYWORDS = {"service", "service_name"}
 # Identifiers that name library functions, not operations: botocore.session.get_session() is no athena:GetSession.
 LIBRARY_FUNCTIONS = {"get_session"}

@@ -30,7 +30,7 @@ def test_a_new_aws_call_without_a_policy_change_is_caught(tmp_path):
         "SERVICE = 'compute-optimizer'\n"
         "def collect(clients):\n"
         "    clients.client('ce').get_cost_and_usage(TimePeriod={})\n"
-        "    clients.client('ce').get_anomalies(DateInterval={})\n"
+        "    clients.client('ce').get_dimension_values(TimePeriod={})\n"
         "    clients.client('organizations').get_paginator('list_roots')\n"
         "    getattr(clients.client(SERVICE), 'get_ebs_volume_recommendations')()\n"
         "    clients.client('sts').get_caller_identity()\n"
@@ -40,12 +40,12 @@ def test_a_new_aws_call_without_a_policy_change_is_caught(tmp_path):
 
     assert required == {
         "ce:GetCostAndUsage",
-        "ce:GetAnomalies",
+        "ce:GetDimensionValues",
         "organizations:ListRoots",
         "compute-optimizer:GetEBSVolumeRecommendations",
     }
     assert required - policy_actions(POLICY) == {
-        "ce:GetAnomalies",
+        "ce:GetDimensionValues",
         "organizations:ListRoots",
         "compute-optimizer:GetEBSVolumeRecommendations",
     }
@@ -60,3 +60,12 @@ def test_dependent_actions_come_with_their_operation(tmp_path):
         "compute-optimizer:GetEC2InstanceRecommendations",
         "ec2:DescribeInstances",
     }
+
+
+def test_operations_authorized_by_another_action_need_that_action(tmp_path):
+    (tmp_path / "budgets.py").write_text(
+        "def collect(ctx):\n"
+        "    ctx.client('budgets').describe_budgets(AccountId='111122223333')\n"
+        "    ctx.client('budgets').describe_notifications_for_budget(AccountId='1', BudgetName='b')\n"
+    )
+    assert required_actions(root=tmp_path) == {"budgets:ViewBudget"}

@@ -27,6 +27,8 @@ DESIGN_SCHEDULE = {
     "collect optimization": dt.timedelta(hours=4),
     "collect accounts": dt.timedelta(days=1),
     "collect reconciliation": dt.timedelta(days=1),
+    "collect budgets": dt.timedelta(hours=4),
+    "collect anomalies": dt.timedelta(hours=8),
 }
 
 

@@ -24,6 +24,8 @@ REFUSED = [
     ("TAG_PROBE_HOURS", -1, "costmonitor.E009", "0 or more (0: every run)"),
     ("COST_FULL_REFRESH_HOURS", -24, "costmonitor.E010", "0 or more (0: every run)"),
     ("CE_MAX_PAGES_PER_QUERY", 0, "costmonitor.E011", "a positive integer"),
+    ("ANOMALY_DAYS", 0, "costmonitor.E033", "between 1 and 90"),
+    ("ANOMALY_DAYS", 91, "costmonitor.E033", "between 1 and 90"),
 ]
 CHECKED = sorted({setting for setting, *_ in REFUSED})
 
@@ -47,6 +49,8 @@ def test_a_value_out_of_range_is_a_check_error(settings, setting, value, check_i
         ("METRICS_DAILY_DAYS", 1),
         ("METRICS_DAILY_DAYS", 62),
         ("MONTHLY_BUDGET_USD", 0.0),
+        ("ANOMALY_DAYS", 1),
+        ("ANOMALY_DAYS", 90),
     ],
 )
 def test_values_at_the_bounds_pass(settings, setting, value):

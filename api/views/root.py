@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 class ApiRootView(routers.APIRootView):
     """The costmonitor REST API: AWS costs collected from Cost Explorer, with forecasts, cost by tag, savings
-    recommendations, the organization's accounts and the collection history.
+    recommendations, the organization's accounts, its AWS budgets and cost anomalies, and the collection history.
 
     Read-only JSON (or CSV with `format=csv` where offered) in one envelope, `{status, data, metadata, error}`;
     authenticate with `Authorization: Token <token>`. Documented at /api/docs/ (Swagger UI) and /api/redoc/

@@ -92,3 +92,12 @@ def last_full_fetch(*, kind: str, covering: date) -> datetime | None:
     return CollectionRun.objects.filter(
         kind=kind, status__in=SUCCESSFUL, window_start__lte=covering, window_end__gt=TruncDate("finished_at")
     ).aggregate(at=Max("finished_at"))["at"]
+
+
+def called_since(*, kind: str, source: str, operation: str, since: datetime) -> bool:
+    """Whether a successful run of `kind` from `source` called `operation` ("ce:GetAnomalyMonitors") and finished
+    after `since`: one that fetched, not one that found the last fetch recent. By its calls, as the demo's are
+    unbilled."""
+    return CollectionRun.objects.filter(
+        kind=kind, status__in=SUCCESSFUL, source=source, aws_requests__has_key=operation, finished_at__gte=since
+    ).exists()

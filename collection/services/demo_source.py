@@ -1,4 +1,4 @@
-"""COST_SOURCE=demo: a synthetic Cost Explorer, Organizations, STS and Compute Optimizer behind the boto3 interface.
+"""COST_SOURCE=demo: a synthetic Cost Explorer, Organizations, STS, Compute Optimizer and Budgets behind boto3.
 
 Each fake client answers the same operations as boto3 with AWS-shaped responses (string amounts,
 `key$value` tag groups, exclusive `End`, page tokens) and reports every call to the RequestCounter.

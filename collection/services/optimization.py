@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 
 from collection.errors import AWSAPIError, aws_call
-from collection.models import CollectionRun, OptimizationRecommendation
+from collection.models import OptimizationRecommendation
+from collection.selectors.runs import called_since
 from collection.services import parsing
 from collection.services.context import CollectionContext, Outcome
 from collection.services.pagination import CE_PAGE_KEY, each_page
@@ -27,14 +28,7 @@ SP_OPTIONS = {"SavingsPlansType": "COMPUTE_SP", "TermInYears": "ONE_YEAR", "Paym
 def _recently_fetched(*, ctx: CollectionContext) -> bool:
     """AWS refreshes recommendations about once a day; within RECOMMENDATION_REFRESH_HOURS, a re-fetch buys nothing."""
     since = ctx.now - timedelta(hours=settings.RECOMMENDATION_REFRESH_HOURS)
-    return CollectionRun.objects.filter(
-        kind=ctx.kind,
-        status__in=[CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL],
-        source=ctx.source,
-        # A run that fetched, not one that found the last fetch recent; by its calls, as the demo's are unbilled.
-        aws_requests__has_key=f"ce:{SP_OPERATION}",
-        finished_at__gte=since,
-    ).exists()
+    return called_since(kind=ctx.kind, source=ctx.source, operation=f"ce:{SP_OPERATION}", since=since)
 
 
 def _collect(

@@ -26,6 +26,8 @@ COST_FULL_REFRESH_HOURS = env.int("COST_FULL_REFRESH_HOURS", default=168)
 COST_REGION_BREAKDOWN = env.bool("COST_REGION_BREAKDOWN", default=False)
 FORECAST_PER_ACCOUNT = env.bool("FORECAST_PER_ACCOUNT", default=False)
 RECOMMENDATION_REFRESH_HOURS = env.int("RECOMMENDATION_REFRESH_HOURS", default=12)
+# Days of Cost Anomaly Detection history each anomalies run re-reads (AWS keeps 90) and /metrics exports.
+ANOMALY_DAYS = env.int("ANOMALY_DAYS", default=30)
 COLLECTION_LOCK_TTL = env.int("COLLECTION_LOCK_TTL", default=30)
 
 # AWS Data Exports (collection/data_exports/): which datasets the export feeds instead of Cost Explorer, where it is

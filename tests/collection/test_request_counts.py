@@ -73,3 +73,25 @@ def test_run_records_its_spend_and_demo_label(clock):
     assert (run.source, run.ce_calls, run.ce_requests, str(run.ce_cost_usd)) == ("demo", 4, 0, "0.00")
     assert run.rows_written == 1450 + 29 * 14
     assert (run.window_start, run.window_end) == (dt.date(2026, 2, 18), dt.date(2026, 3, 19))
+
+
+def test_budgets_and_anomalies_requests_are_pinned(clock, django_capture_on_commit_callbacks):
+    def run(kind: str) -> dict:
+        with django_capture_on_commit_callbacks(execute=True):
+            finished = run_collection(kind=kind, trigger="schedule")
+        assert finished.status == "succeeded", finished.error_message
+        return finished.aws_requests
+
+    # Five budgets on one page, each one's notifications (two answer "none"): free, so no CE request at all.
+    assert run("budgets") == {
+        "budgets:DescribeBudgets": 1,
+        "budgets:DescribeNotificationsForBudget": 5,
+        "sts:GetCallerIdentity": 1,
+    }
+    # Every 8 hours a page of anomalies, and every third run (once a day) the monitors: 4 billed requests a day.
+    assert run("anomalies") == {"ce:GetAnomalies": 1, "ce:GetAnomalyMonitors": 1}
+    for _ in range(2):
+        clock["now"] += dt.timedelta(hours=8)
+        assert run("anomalies") == {"ce:GetAnomalies": 1}
+    clock["now"] += dt.timedelta(hours=8)
+    assert run("anomalies") == {"ce:GetAnomalies": 1, "ce:GetAnomalyMonitors": 1}
