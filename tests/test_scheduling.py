@@ -27,6 +27,7 @@ DESIGN_SCHEDULE = {
     "collect optimization": dt.timedelta(hours=4),
     "collect accounts": dt.timedelta(days=1),
     "collect reconciliation": dt.timedelta(days=1),
+    "collect commitments": dt.timedelta(days=1),
 }
 
 
