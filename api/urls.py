@@ -8,6 +8,7 @@ from rest_framework import permissions
 from rest_framework.routers import DefaultRouter
 
 from api.views.accounts import AccountViewSet
+from api.views.commitments import CommitmentViewSet
 from api.views.costs import CostViewSet
 from api.views.forecast import ForecastViewSet
 from api.views.health import HealthView, LiveView, ReadyView
@@ -27,6 +28,7 @@ router.register("tags", TagViewSet, basename="tags")
 router.register("optimization", OptimizationViewSet, basename="optimization")
 router.register("accounts", AccountViewSet, basename="accounts")
 router.register("runs", RunViewSet, basename="runs")
+router.register("commitments", CommitmentViewSet, basename="commitments")
 
 # /api/redoc/'s additions to the CSP. ReDoc's styled-components add <style> elements carrying the page's nonce
 # (ReDoc's `nonce` option); the bundle's style-loader inserts one before ReDoc starts, an empty <style> and then

@@ -34,6 +34,7 @@ API_CACHE_TTLS = {
     "tags": env.int("API_CACHE_TTL_TAGS", default=1800),
     "optimization": env.int("API_CACHE_TTL_OPTIMIZATION", default=14400),
     "accounts": env.int("API_CACHE_TTL_ACCOUNTS", default=3600),
+    "commitments": env.int("API_CACHE_TTL_COMMITMENTS", default=14400),
 }
 # Bytes of the largest answer kept in the cache; a bigger one is served, not cached.
 API_CACHE_MAX_ENTRY_BYTES = env.int("API_CACHE_MAX_ENTRY_BYTES", default=65_536)
