@@ -72,6 +72,8 @@ def history(db):
         "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
+        "commitment_ratio": factories.CommitmentRatioFactory(),
+        "commitment": factories.CommitmentFactory(account_id=account.account_id),
     }
 
 
