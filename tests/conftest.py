@@ -205,7 +205,14 @@ def metrics_history(transactional_db):
     run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
     CollectionRun.objects.filter(pk=run.pk).update(started_at=run.finished_at - dt.timedelta(minutes=3))
     factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
-    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation"):
+    for kind in ("savings_plans", "reservations"):
+        for measure in ("utilization", "coverage"):
+            factories.CommitmentRatioFactory(commitment_type=kind, measure=measure)
+    factories.CommitmentRatioFactory(
+        commitment_type="reservations", measure="coverage", account_id=member.account_id, ratio=Decimal("0.4")
+    )
+    factories.CommitmentFactory(account_id=member.account_id)
+    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation", "commitments"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
 

@@ -39,7 +39,8 @@ def test_alert_rules_use_only_exposed_metrics(exposed):
     assert unknown == set()
     assert {rule["alert"] for rule in rules if "alert" in rule} == {
         "CostCollectorDown", "HighErrorRate", "CollectionStale", "CostExplorerThrottling", "DailyCostSpike",
-        "ForecastOverBudget", "ReconciliationDifference",
+        "ForecastOverBudget", "ReconciliationDifference", "CommitmentUtilizationLow", "CommitmentCoverageDropping",
+        "CommitmentExpiringSoon",
     }  # fmt: skip
 
 
