@@ -24,6 +24,7 @@ from collection.selectors import (
 )
 from costmonitor.masking import public_account_id
 
+from .commitments import commitment_figures
 from .query import OverviewQuery
 
 TOP = 10  # rows of each top list; the rest is summed as "others"
@@ -207,4 +208,5 @@ def overview_figures(*, query: OverviewQuery) -> dict:
         "tags": tag_figures(query),
         "recommendations": recommendation_figures(query),
         "health": health_figures(query),
+        "commitments": commitment_figures(query),
     }
