@@ -49,6 +49,8 @@ PLAN_STATES = [
     "pending-return",
     "returned",
 ]
+PAYMENT_OPTIONS = ["All Upfront", "Partial Upfront", "No Upfront"]
+PLAN_CURRENCIES = ["CNY", "USD", "EUR"]
 ACCOUNT = re.compile(r"[0-9]{12}")
 CE_REQUESTS_PER_RUN = 7  # the seven queries below, one page each for most organizations
 
@@ -226,8 +228,16 @@ def _plan(entry: dict, *, owner: str) -> dict:
         "ends_at": _instant(entry.get("end"), name="end", operation=operation),
         "utilization": None,
         "details": {
-            **{k: entry[k] for k in ("savingsPlanArn", "paymentOption", "commitment", "currency") if k in entry},
-            **({"state": _spelled(entry["state"], choices=PLAN_STATES)} if "state" in entry else {}),
+            **{k: entry[k] for k in ("savingsPlanArn", "commitment") if k in entry},
+            **{
+                name: _spelled(entry[name], choices=choices)
+                for name, choices in (
+                    ("state", PLAN_STATES),
+                    ("paymentOption", PAYMENT_OPTIONS),
+                    ("currency", PLAN_CURRENCIES),
+                )
+                if name in entry
+            },
         },
     }
 
@@ -282,16 +292,17 @@ def _savings_plans(ctx: CollectionContext, *, start: date, end: date) -> Entries
                 plan["utilization"] = _ratio(value, operation=operation)
         return 0
 
-    if plans.rows:  # without a plan, Cost Explorer has nothing to detail: no billed request
-        params = {"TimePeriod": _period(start, end), "DataType": ["UTILIZATION"], "MaxResults": PAGE}
-        _pages(
-            ctx,
-            operation=operation,
-            method="get_savings_plans_utilization_details",
-            params=params,
-            handle=detail_page,
-            page_key="NextToken",
-        )
+    # Asked even when the caller lists no plan: DescribeSavingsPlans lists the caller's own, the details every
+    # account's, so a run makes the same requests whatever it finds.
+    params = {"TimePeriod": _period(start, end), "DataType": ["UTILIZATION"], "MaxResults": PAGE}
+    _pages(
+        ctx,
+        operation=operation,
+        method="get_savings_plans_utilization_details",
+        params=params,
+        handle=detail_page,
+        page_key="NextToken",
+    )
     return plans
 
 

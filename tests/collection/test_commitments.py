@@ -11,12 +11,17 @@ https://docs.aws.amazon.com/savingsplans/latest/APIReference/API_DescribeSavings
 import datetime as dt
 from decimal import Decimal
 
+import boto3
+import botocore.session
 import pytest
+from botocore import xform_name
 from botocore.stub import Stubber
 from django.utils import timezone
 
+from collection import aws
 from collection.models import Commitment, CommitmentRatio
 from collection.services import run_collection
+from tests.collection import test_service_model as model_variants
 from tests.collection.helpers import stub
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +29,12 @@ pytestmark = pytest.mark.django_db
 PAYER, MEMBER = "111122223333", "444455556666"
 ARN = f"arn:aws:savingsplans::{PAYER}:savingsplan/sp-0001"
 NO_DATA = "DataUnavailableException"
+SESSION = botocore.session.get_session()
+# boto3 method → operation name, per service (get_savings_plans_coverage → GetSavingsPlansCoverage).
+OPERATIONS = {
+    service: {xform_name(name): name for name in SESSION.get_service_model(service).operation_names}
+    for service in ("ce", "savingsplans")
+}
 
 
 def stub_calls(client_hooks: list, service: str, calls: list[tuple[str, dict | str, dict | None]]) -> None:
@@ -243,7 +254,7 @@ def test_enums_in_other_casings_are_stored_as_the_service_model_spells_them(aws_
 
 def no_commitments(client_hooks) -> None:
     """What AWS answers an organization without Savings Plans or reservations: DataUnavailableException from each
-    Cost Explorer operation, and an empty list of plans (no details asked: there is no plan to detail)."""
+    Cost Explorer operation, and an empty list of plans."""
     stub_calls(
         client_hooks,
         "ce",
@@ -255,6 +266,7 @@ def no_commitments(client_hooks) -> None:
                 "get_reservation_utilization",
                 "get_reservation_coverage",
                 "get_reservation_coverage",
+                "get_savings_plans_utilization_details",
                 "get_reservation_utilization",
             ]
         ],
@@ -270,7 +282,7 @@ def test_an_organization_without_commitments_gets_a_succeeded_run_and_an_empty_d
     run = run_collection(kind="commitments", trigger="schedule")
 
     assert (run.status, run.error_code, run.rows_written) == ("succeeded", "", 0)
-    assert run.ce_requests == 6
+    assert run.ce_requests == 7
     assert not CommitmentRatio.objects.exists()
     assert not Commitment.objects.exists()
 
@@ -358,3 +370,63 @@ def test_ce_requests_of_a_run_are_pinned(demo_source, django_capture_on_commit_c
         "ce:GetReservationCoverage": 2,  # daily, and by LINKED_ACCOUNT for yesterday
     }
     assert run.aws_requests["savingsplans:DescribeSavingsPlans"] == 1
+
+
+def one_page(calls: list) -> list:
+    """`calls` with each query's pages merged into one answer (what the variants below vary)."""
+    merged = []
+    for method, answer, _ in calls:
+        if merged and merged[-1][0] == method and {"NextToken", "nextToken"} & set(merged[-1][1]):
+            previous = merged.pop()[1]
+            lists = {k: v + answer.get(k, []) for k, v in previous.items() if isinstance(v, list)}
+            answer = {**answer, **lists}
+        merged.append((method, answer, None))
+    return [(m, {k: v for k, v in a.items() if k not in ("NextToken", "nextToken")}, e) for m, a, e in merged]
+
+
+# The enums a run stores (as the service model spells them); the others vary together.
+STORED_ENUMS = {"savingsPlans.0.savingsPlanType", "savingsPlans.0.state", "savingsPlans.0.paymentOption"}
+IDENTITY = {"UserId": "AIDA", "Account": PAYER, "Arn": f"arn:aws:iam::{PAYER}:user/costmonitor"}
+
+
+def test_every_variant_of_every_answer_is_stored_or_fails_clearly(aws_source, client_hooks, settings, monkeypatch):
+    """Each answer completed with every member botocore's output shape declares, then each optional member absent
+    in turn and each enum in every documented value and another case: the run succeeds, or fails with a clear code
+    and the history intact (never an internal error), and the history is never deleted."""
+    shared = boto3.Session(region_name=settings.AWS_REGION)  # one session: the models load once for every run
+    monkeypatch.setattr(aws, "build_session", lambda: shared)
+    ce, savingsplans = full_answers()
+    calls = [("ce", *c[:2]) for c in one_page(ce)] + [("savingsplans", *c[:2]) for c in one_page(savingsplans)]
+    old = timezone.now().date() - dt.timedelta(days=40)
+    CommitmentRatio.objects.create(date=old, commitment_type="reservations", measure="coverage", ratio=Decimal("0.5"))
+    wrong, runs = [], 0
+    for index, (service, method, answer) in enumerate(calls):
+        model = SESSION.get_service_model(service)
+        shape = model.operation_model(OPERATIONS[service][method]).output_shape
+        complete = model_variants.completed(answer, shape)
+        for variant in model_variants.variants(complete, shape, stored=STORED_ENUMS):
+            client_hooks.clear()
+            stub(client_hooks, "sts", [("get_caller_identity", IDENTITY)])
+            by_service: dict[str, list] = {}
+            for position, (name, m, a) in enumerate(calls):
+                by_service.setdefault(name, []).append((m, variant.answer if position == index else a, None))
+            for name, answers in by_service.items():
+                stub_calls(client_hooks, name, answers)
+            Commitment.objects.all().delete()
+            run = run_collection(kind="commitments", trigger="command")
+            runs += 1
+            label = f"{method}: {variant.label}"
+            if not CommitmentRatio.objects.filter(date=old).exists():
+                wrong.append(f"{label}: deleted history")
+            if run.status == "failed" and (run.error_code not in model_variants.CLEAR_CODES or not variant.dropped):
+                wrong.append(f"{label}: failed with {run.error_code}: {run.error_message}")
+            elif run.status != "failed" and variant.documented and dotted_path(variant) in STORED_ENUMS:
+                plan = Commitment.objects.get(commitment_type="savings_plans")
+                if variant.documented not in (plan.description, *plan.details.values()):
+                    wrong.append(f"{label}: stored {plan.description} {plan.details}")
+    assert runs > 50
+    assert wrong == []
+
+
+def dotted_path(variant) -> str:
+    return model_variants.dotted(variant.path)
