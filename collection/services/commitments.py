@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -68,11 +69,11 @@ def _period(start: date, end: date) -> dict:
 def _pages(
     ctx: CollectionContext, *, operation: str, method: str, params: dict, handle, page_key: str, service: str = "ce"
 ) -> bool:
-    """Every page of one query to `handle`; False when AWS says there is no data (no commitments of the kind)."""
+    """Every page of one query (`method` of the `service` client, AWS's `operation`) to `handle`; False when AWS says
+    there is no data (an organization without commitments of the kind)."""
+    call = getattr(ctx.client(service), method)
     try:
-        each_page(
-            getattr(ctx.client(service), method), operation=operation, params=params, handle=handle, page_key=page_key
-        )
+        each_page(call, operation=operation, params=params, handle=handle, page_key=page_key)
     except AWSAPIError as exc:
         if exc.code != NO_DATA:
             raise
@@ -108,62 +109,85 @@ def _store_ratios(rows: dict[tuple, Decimal]) -> int:
     return len(rows)
 
 
+class Series(NamedTuple):
+    """One of the organization's daily series: the query, where its answer holds each day's percentage, and what the
+    series is."""
+
+    operation: str
+    method: str  # the boto3 method: named in the code, as tests/iam_actions.py finds the IAM actions
+    entries: str
+    percentage: tuple[str, ...]
+    page_key: str  # GetSavingsPlansUtilization documents no pagination: its key is never answered
+    commitment_type: str
+    measure: str
+    params: dict
+
+
+DAILY = (
+    Series(
+        "GetSavingsPlansUtilization",
+        "get_savings_plans_utilization",
+        "SavingsPlansUtilizationsByTime",
+        ("Utilization", "UtilizationPercentage"),
+        "NextToken",
+        SP,
+        UTILIZATION,
+        {},
+    ),
+    Series(
+        "GetSavingsPlansCoverage",
+        "get_savings_plans_coverage",
+        "SavingsPlansCoverages",
+        ("Coverage", "CoveragePercentage"),
+        "NextToken",
+        SP,
+        COVERAGE,
+        {"MaxResults": PAGE},
+    ),
+    Series(
+        "GetReservationUtilization",
+        "get_reservation_utilization",
+        "UtilizationsByTime",
+        ("Total", "UtilizationPercentage"),
+        "NextPageToken",
+        RI,
+        UTILIZATION,
+        {"MaxResults": PAGE},
+    ),
+    Series(
+        "GetReservationCoverage",
+        "get_reservation_coverage",
+        "CoveragesByTime",
+        ("Total", "CoverageHours", "CoverageHoursPercentage"),
+        "NextPageToken",
+        RI,
+        COVERAGE,
+        {"MaxResults": PAGE},
+    ),
+)
+
+
 def _daily_ratios(ctx: CollectionContext, *, start: date, end: date) -> dict[tuple, Decimal]:
     """The organization's four daily series over [start, end)."""
-    org, rows = CommitmentRatio.ORGANIZATION, {}
-    queries = [
-        # (operation, method, list key, percentage path, page key, type, measure, extra parameters)
-        (
-            "GetSavingsPlansUtilization",
-            "get_savings_plans_utilization",
-            "SavingsPlansUtilizationsByTime",
-            ("Utilization", "UtilizationPercentage"),
-            "NextToken",  # documents no pagination: the key is never answered
-            SP,
-            UTILIZATION,
-            {},
-        ),
-        (
-            "GetSavingsPlansCoverage",
-            "get_savings_plans_coverage",
-            "SavingsPlansCoverages",
-            ("Coverage", "CoveragePercentage"),
-            "NextToken",
-            SP,
-            COVERAGE,
-            {"MaxResults": PAGE},
-        ),
-        (
-            "GetReservationUtilization",
-            "get_reservation_utilization",
-            "UtilizationsByTime",
-            ("Total", "UtilizationPercentage"),
-            "NextPageToken",
-            RI,
-            UTILIZATION,
-            {"MaxResults": PAGE},
-        ),
-        (
-            "GetReservationCoverage",
-            "get_reservation_coverage",
-            "CoveragesByTime",
-            ("Total", "CoverageHours", "CoverageHoursPercentage"),
-            "NextPageToken",
-            RI,
-            COVERAGE,
-            {"MaxResults": PAGE},
-        ),
-    ]
-    for operation, method, key, path, page_key, kind, measure, extra in queries:
+    rows = {}
+    for series in DAILY:
 
-        def handle(page: dict, operation=operation, key=key, path=path, kind=kind, measure=measure) -> int:
-            entries = parsing.field(page, key, operation=operation)
-            for day, ratio in _daily(entries, percentage=lambda e: parsing.optional(e, *path), operation=operation):
-                rows[day, kind, measure, org] = ratio
+        def handle(page: dict, series=series) -> int:
+            entries = parsing.field(page, series.entries, operation=series.operation)
+            percentage = lambda entry: parsing.optional(entry, *series.percentage)  # noqa: E731
+            for day, ratio in _daily(entries, percentage=percentage, operation=series.operation):
+                rows[day, series.commitment_type, series.measure, CommitmentRatio.ORGANIZATION] = ratio
             return 0
 
-        params = {"TimePeriod": _period(start, end), "Granularity": "DAILY", **extra}
-        _pages(ctx, operation=operation, method=method, params=params, handle=handle, page_key=page_key)
+        params = {"TimePeriod": _period(start, end), "Granularity": "DAILY", **series.params}
+        _pages(
+            ctx,
+            operation=series.operation,
+            method=series.method,
+            params=params,
+            handle=handle,
+            page_key=series.page_key,
+        )
     return rows
 
 
@@ -177,7 +201,7 @@ def _account_coverage(ctx: CollectionContext, *, day: date) -> dict[tuple, Decim
             for group in parsing.optional(entry, "Groups") or []:
                 account = parsing.optional(group, "Attributes", "linkedAccount")
                 value = parsing.optional(group, "Coverage", "CoverageHours", "CoverageHoursPercentage")
-                if account and value is not None:
+                if account and ACCOUNT.fullmatch(account) and value is not None:
                     rows[day, RI, COVERAGE, account] = _ratio(value, operation=operation)
         return 0
 
