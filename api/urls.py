@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from api.views.accounts import AccountViewSet
 from api.views.anomalies import AnomalyViewSet
 from api.views.budgets import BudgetViewSet
+from api.views.commitments import CommitmentViewSet
 from api.views.costs import CostViewSet
 from api.views.focus import FocusViewSet
 from api.views.forecast import ForecastViewSet
@@ -33,6 +34,7 @@ router.register("runs", RunViewSet, basename="runs")
 router.register("focus", FocusViewSet, basename="focus")
 router.register("budgets", BudgetViewSet, basename="budgets")
 router.register("anomalies", AnomalyViewSet, basename="anomalies")
+router.register("commitments", CommitmentViewSet, basename="commitments")
 
 # /api/redoc/'s additions to the CSP. ReDoc's styled-components add <style> elements carrying the page's nonce
 # (ReDoc's `nonce` option); the bundle's style-loader inserts one before ReDoc starts, an empty <style> and then

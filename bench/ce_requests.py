@@ -2,8 +2,8 @@
 
 Organization: 50 accounts x 20 services (the demo source, 500 groups a page), tag keys discovered; each costs run
 that fetches a window fetches it by charge type too (the demo's 2.8 charge types per account).
-Schedule: costs hourly, forecast every 2 h, tags every 30 min, optimization every 4 h, reconciliation daily,
-budgets every 4 h (free: AWS Budgets is not Cost Explorer), anomalies every 8 h (their monitors once a day),
+Schedule: costs hourly, forecast every 2 h, tags every 30 min, optimization every 4 h, reconciliation and commitments
+daily, budgets every 4 h (free: AWS Budgets is not Cost Explorer), anomalies every 8 h (their monitors once a day),
 for 24 h after a first (history-filling) run of each; the day holds one round of tag-value probes
 (TAG_PROBE_HOURS=24), and the weekly full refresh (COST_FULL_REFRESH_HOURS=168) is measured once and counted as
 a seventh a day. Naive: every run re-fetches its whole window (the last 30 days for costs and tags) and its
@@ -35,6 +35,7 @@ SCHEDULE = {  # minutes
     Kind.RECONCILIATION: 24 * 60,
     Kind.BUDGETS: 4 * 60,  # the Budgets API is free: 0 CE requests
     Kind.ANOMALIES: 8 * 60,
+    Kind.COMMITMENTS: 24 * 60,
 }
 ORG = {"n_accounts": 50, "n_services": 20, "today_refresh_hours": REFRESH_HOURS}
 NAIVE_DAYS = 30

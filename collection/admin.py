@@ -15,6 +15,8 @@ from .models import (
     AwsAccount,
     ChargeTypeCost,
     CollectionRun,
+    Commitment,
+    CommitmentRatio,
     CostData,
     CostForecast,
     ExportIngestion,
@@ -312,6 +314,42 @@ class CollectionPeriodicTaskAdmin(RunNowMixin, PeriodicTaskAdmin):
                 request, f"Not collections, skipped: {', '.join(others)} (see 'Run selected tasks')", messages.WARNING
             )
         self.run_now(request, [kind for kind in kinds.values() if kind is not None])
+
+
+def percent_column(name: str, description: str) -> Callable[[Model], str | None]:
+    """A list column showing ratio field `name` (0 to 1) as a percentage to one decimal (87.5 %)."""
+
+    @admin.display(description=description, ordering=name)
+    def column(obj: Model) -> str | None:
+        value: Decimal | None = getattr(obj, name)
+        return None if value is None else f"{value * 100:.1f} %"
+
+    column.__name__ = name
+    return column
+
+
+@admin.register(CommitmentRatio)
+class CommitmentRatioAdmin(ReadOnlyAdmin):
+    list_display = ["date", "commitment_type", "measure", "account_id", percent_column("ratio", "ratio")]
+    list_filter = ["commitment_type", "measure"]
+    search_fields = ["account_id"]
+    date_hierarchy = "date"
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "commitment_type",
+        "commitment_id",
+        "account_id",
+        "description",
+        "ends_at",
+        percent_column("utilization", "utilization"),
+        "active",
+    ]
+    list_filter = ["commitment_type", "active"]
+    search_fields = ["commitment_id", "account_id", "description"]
+    date_hierarchy = "ends_at"
 
 
 from . import budget_admin  # noqa: E402, F401  (registers the budgets' and anomalies' admin)

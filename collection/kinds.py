@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     RECONCILIATION = "reconciliation"
     BUDGETS = "budgets"
     ANOMALIES = "anomalies"
+    COMMITMENTS = "commitments"
 
 
 class Dataset(models.TextChoices):
@@ -39,6 +40,7 @@ class Dataset(models.TextChoices):
     METRICS = "metrics"
     BUDGETS = "budgets"
     ANOMALIES = "anomalies"
+    COMMITMENTS = "commitments"
 
 
 class GaugeFamily(NamedTuple):
@@ -247,6 +249,33 @@ KINDS: dict[Kind, KindSpec] = {
                 ),
             },
             gauges="collection.selectors.anomalies.anomaly_gauges",
+        ),
+        KindSpec(
+            kind=Kind.COMMITMENTS,
+            collector=f"{_SERVICES}.commitments.collect_commitments",
+            datasets=(Dataset.COMMITMENTS,),
+            every=(1, "days"),  # Cost Explorer settles a day's utilization and coverage about a day later
+            estimate=f"{_SERVICES}.commitments.estimate_commitments",
+            gauge_families={
+                "aws_savings_plans_utilization_ratio": GaugeFamily(
+                    "Savings Plans utilization of the latest collected UTC day, 0 to 1", ("account_id",)
+                ),
+                "aws_savings_plans_coverage_ratio": GaugeFamily(
+                    "Share of eligible spend covered by Savings Plans, latest collected UTC day, 0 to 1",
+                    ("account_id",),
+                ),
+                "aws_reservation_utilization_ratio": GaugeFamily(
+                    "Reservation utilization (hours) of the latest collected UTC day, 0 to 1", ("account_id",)
+                ),
+                "aws_reservation_coverage_ratio": GaugeFamily(
+                    "Share of running hours covered by reservations, latest collected UTC day, 0 to 1",
+                    ("account_id",),
+                ),
+                "aws_commitment_expiry_timestamp_seconds": GaugeFamily(
+                    "Unix time at which an active Savings Plan or reservation ends", ("type", "id")
+                ),
+            },
+            gauges="collection.selectors.commitments.commitment_gauges",
         ),
     )
 }

@@ -406,6 +406,75 @@ class ExportIngestion(models.Model):
         return self.manifest_id.rpartition(":")[2]
 
 
+class CommitmentType(models.TextChoices):
+    SAVINGS_PLANS = "savings_plans", "Savings Plans"
+    RESERVATIONS = "reservations", "Reservations"
+
+
+class CommitmentRatio(models.Model):
+    """One UTC day's utilization or coverage of the Savings Plans or the reservations, 0 to 1 (Cost Explorer's
+    percentage / 100), of the whole organization (account "") or of one account."""
+
+    class Measure(models.TextChoices):
+        UTILIZATION = "utilization"
+        COVERAGE = "coverage"
+
+    ORGANIZATION = ""
+
+    date = models.DateField()
+    commitment_type = models.CharField("commitment type", max_length=16, choices=CommitmentType.choices)
+    measure = models.CharField(max_length=16, choices=Measure.choices)
+    account_id = models.CharField(
+        "account ID", max_length=12, blank=True, default=ORGANIZATION, help_text='"" is the whole organization.'
+    )
+    ratio = models.DecimalField(max_digits=7, decimal_places=6, help_text="0 to 1.")
+    collected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "commitment_type", "measure", "account_id"]
+        verbose_name = "commitment utilization or coverage"
+        verbose_name_plural = "commitment utilization and coverage"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "commitment_type", "measure", "account_id"], name="uniq_commitment_ratio_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.commitment_type} {self.measure} {self.account_id or 'organization'}"
+
+
+class Commitment(models.Model):
+    """A Savings Plan (DescribeSavingsPlans) or a reservation (GetReservationUtilization by SUBSCRIPTION_ID), its
+    term and its utilization over the last collected window. `active`: the latest answer still listed it."""
+
+    commitment_type = models.CharField("commitment type", max_length=16, choices=CommitmentType.choices)
+    commitment_id = models.CharField(
+        "commitment ID", max_length=256, help_text="The Savings Plan's id, or the reservation's subscription id."
+    )
+    account_id = models.CharField("account ID", max_length=12, blank=True, help_text='"" when AWS does not say.')
+    description = models.CharField(max_length=255, blank=True, help_text="Its type or instance type, as AWS says.")
+    starts_at = models.DateTimeField("start", null=True, blank=True)
+    ends_at = models.DateTimeField("end", null=True, blank=True, help_text="When the term ends; null when unknown.")
+    utilization = models.DecimalField(
+        max_digits=7, decimal_places=6, null=True, blank=True, help_text="0 to 1, over the last collected window."
+    )
+    details = models.JSONField(default=dict, blank=True, help_text="AWS's own fields about it, as collected.")
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["ends_at", "commitment_type", "commitment_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment_type", "commitment_id"], name="uniq_commitment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_type} {self.commitment_id}"
+
+
 # Budgets and anomalies live in their own module; imported here so Django registers them with this app.
 from collection.budget_models import (  # noqa: E402, F401
     AnomalyMonitor,

@@ -25,6 +25,7 @@ from collection.selectors import (
 from costmonitor.masking import public_account_id
 
 from .budget_figures import budget_figures
+from .commitments import commitment_figures
 from .query import OverviewQuery
 
 TOP = 10  # rows of each top list; the rest is summed as "others"
@@ -209,4 +210,5 @@ def overview_figures(*, query: OverviewQuery) -> dict:
         "tags": tag_figures(query),
         "recommendations": recommendation_figures(query),
         "health": health_figures(query),
+        "commitments": commitment_figures(query),
     }

@@ -86,6 +86,8 @@ def history(db):
         "budget": factories.BudgetFactory(),
         "anomaly": factories.CostAnomalyFactory(root_causes__account_id=account.account_id),
         "monitor": factories.AnomalyMonitorFactory(),
+        "commitment_ratio": factories.CommitmentRatioFactory(),
+        "commitment": factories.CommitmentFactory(account_id=account.account_id),
     }
 
 
@@ -225,7 +227,14 @@ def metrics_history(transactional_db):
     factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
     factories.BudgetFactory(name="Production", limit=Decimal("1000"), actual=Decimal("640"), forecast=Decimal("1250"))
     factories.CostAnomalyFactory(anomaly_id="a-1", total_impact=Decimal("312.75"), root_causes__account_id=payer.pk)
-    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation", "budgets", "anomalies"):
+    for kind in ("savings_plans", "reservations"):
+        for measure in ("utilization", "coverage"):
+            factories.CommitmentRatioFactory(commitment_type=kind, measure=measure)
+    factories.CommitmentRatioFactory(
+        commitment_type="reservations", measure="coverage", account_id=member.account_id, ratio=Decimal("0.4")
+    )
+    factories.CommitmentFactory(account_id=member.account_id)
+    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation", "budgets", "anomalies", "commitments"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
 

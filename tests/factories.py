@@ -166,6 +166,7 @@ class CostAnomalyFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.CostAnomaly
+        skip_postgeneration_save = True  # root_causes saves the anomaly itself when it gives it an account
 
     anomaly_id = factory.Sequence(lambda n: f"anomaly-{n:04d}")
     monitor_arn = "arn:aws:ce::111122223333:anomalymonitor/services"
@@ -194,4 +195,31 @@ class AnomalyMonitorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"monitor-{n}")
     monitor_type = "DIMENSIONAL"
     dimension = "SERVICE"
+    last_seen = factory.LazyFunction(timezone.now)
+
+
+class CommitmentRatioFactory(factory.django.DjangoModelFactory):
+    """Yesterday's Savings Plans utilization of the organization: 87.5 %."""
+
+    class Meta:
+        model = models.CommitmentRatio
+
+    date = factory.LazyFunction(lambda: timezone.now().date() - dt.timedelta(days=1))
+    commitment_type = models.CommitmentType.SAVINGS_PLANS
+    measure = models.CommitmentRatio.Measure.UTILIZATION
+    ratio = Decimal("0.875")
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A reservation ending in 20 days, used at 95 %."""
+
+    class Meta:
+        model = models.Commitment
+
+    commitment_type = models.CommitmentType.RESERVATIONS
+    commitment_id = factory.Sequence(lambda n: f"40000{n:04d}")
+    account_id = "123456789012"
+    description = "m5.xlarge"
+    ends_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=20))
+    utilization = Decimal("0.95")
     last_seen = factory.LazyFunction(timezone.now)

@@ -29,6 +29,7 @@ DESIGN_SCHEDULE = {
     "collect reconciliation": dt.timedelta(days=1),
     "collect budgets": dt.timedelta(hours=4),
     "collect anomalies": dt.timedelta(hours=8),
+    "collect commitments": dt.timedelta(days=1),
 }
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from collection.services.demo_accounts import DemoAccountAnswers
 from collection.services.demo_budgets import DemoBudgetAnswers
+from collection.services.demo_commitments import DemoCommitmentAnswers
 from collection.services.demo_data import MAIN_REGION, MAIN_REGION_SHARE, OTHER_REGION, TAGS, TEN_PLACES, DemoBill
 from collection.services.windows import month_periods
 
@@ -39,7 +40,7 @@ def _filter_account(flt: dict | None) -> str | None:
     return (flt or {}).get("Dimensions", {}).get("Values", [None])[0]
 
 
-class DemoAnswers(DemoAccountAnswers, DemoBudgetAnswers):
+class DemoAnswers(DemoAccountAnswers, DemoBudgetAnswers, DemoCommitmentAnswers):
     def __init__(self, *, now: datetime, page_size: int = 500, **bill_options) -> None:
         self.bill = DemoBill(now=now, **bill_options)
         self.page_size = page_size

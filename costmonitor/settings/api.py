@@ -36,6 +36,7 @@ API_CACHE_TTLS = {
     "accounts": env.int("API_CACHE_TTL_ACCOUNTS", default=3600),
     "budgets": env.int("API_CACHE_TTL_BUDGETS", default=14400),
     "anomalies": env.int("API_CACHE_TTL_ANOMALIES", default=14400),
+    "commitments": env.int("API_CACHE_TTL_COMMITMENTS", default=14400),
 }
 # Bytes of the largest answer kept in the cache; a bigger one is served, not cached.
 API_CACHE_MAX_ENTRY_BYTES = env.int("API_CACHE_MAX_ENTRY_BYTES", default=65_536)

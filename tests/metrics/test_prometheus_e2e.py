@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
+from collection.models import Commitment
 from collection.months import month_start
 from collection.selectors import cost_breakdown
 from costmonitor.masking import public_account_id
@@ -100,8 +101,13 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
             interval = wait_until(lambda: prometheus_query(base, "costmonitor_collection_interval_seconds"))
             assert {r["metric"]["kind"]: float(r["value"][1]) for r in interval} == {
                 "costs": 3600.0, "forecast": 7200.0, "tags": 1800.0, "optimization": 14400.0, "accounts": 86400.0,
-                "reconciliation": 86400.0, "budgets": 14400.0, "anomalies": 28800.0,
+                "reconciliation": 86400.0, "budgets": 14400.0, "anomalies": 28800.0, "commitments": 86400.0,
             }  # fmt: skip
+            # The commitment's end, as stored: the expiry panel and CommitmentExpiringSoon read it.
+            ends = wait_until(lambda: prometheus_query(base, "aws_commitment_expiry_timestamp_seconds"))
+            assert [float(r["value"][1]) for r in ends] == [
+                float(int(c.ends_at.timestamp())) for c in Commitment.objects.all()
+            ]
 
 
 def test_a_collection_by_command_in_one_process_shows_on_metrics_of_another(transactional_db):
