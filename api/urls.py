@@ -8,6 +8,7 @@ from rest_framework import permissions
 from rest_framework.routers import DefaultRouter
 
 from api.views.accounts import AccountViewSet
+from api.views.cost_categories import CostCategoryViewSet
 from api.views.costs import CostViewSet
 from api.views.forecast import ForecastViewSet
 from api.views.health import HealthView, LiveView, ReadyView
@@ -24,6 +25,7 @@ router.trailing_slash = "/?"
 router.register("costs", CostViewSet, basename="costs")
 router.register("forecast", ForecastViewSet, basename="forecast")
 router.register("tags", TagViewSet, basename="tags")
+router.register("cost-categories", CostCategoryViewSet, basename="cost-categories")
 router.register("optimization", OptimizationViewSet, basename="optimization")
 router.register("accounts", AccountViewSet, basename="accounts")
 router.register("runs", RunViewSet, basename="runs")
