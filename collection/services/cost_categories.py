@@ -28,14 +28,15 @@ DEFINITIONS_PAGE = 100  # MaxResults' largest value
 
 
 def category_definitions(*, ctx: CollectionContext) -> dict[str, str | None]:
-    """Name → default value (None without one) of every cost category effective today, all pages, cached a day.
+    """Name → default value (None without one) of every cost category effective today, all pages, listed once a day
+    (a category renamed or added in AWS is collected from the next day on).
 
     Every member of a CostCategoryReference is optional: an entry without a Name cannot be asked for and is left
     out. An organization without categories answers no references (or an empty list): nothing to collect.
     https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_ListCostCategoryDefinitions.html
     https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_CostCategoryReference.html
     """
-    key = f"ce:cost-categories:{ctx.source}"
+    key = f"ce:cost-categories:{ctx.source}:{ctx.today}"
     definitions = cache.get(key)
     if definitions is None:
         definitions = {}
