@@ -68,6 +68,7 @@ def history(db):
         "charge": factories.ChargeTypeCostFactory(account=account),
         "forecast": factories.CostForecastFactory(),
         "tag": factories.TagCostFactory(),
+        "category": factories.CategoryCostFactory(),
         "recommendation": factories.RecommendationFactory(account=account),
         "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
