@@ -199,12 +199,16 @@ def metrics_history(transactional_db):
     factories.CostForecastFactory(period_start=today, period_end=next_month(today), mean=Decimal("900"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
+    factories.CategoryCostFactory(date=today, category="Business Unit", value="Retail", amount=Decimal("6"))
+    factories.CategoryCostFactory(
+        date=today, category="Business Unit", value="", uncategorized=True, amount=Decimal("1")
+    )
     factories.RecommendationFactory(account=payer)
     factories.ReconciliationFactory(account_id=payer.account_id)
     run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
     CollectionRun.objects.filter(pk=run.pk).update(started_at=run.finished_at - dt.timedelta(minutes=3))
     factories.CollectionRunFactory(status="failed", error_code="ThrottlingException", kind="tags")
-    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation"):
+    for kind in ("costs", "forecast", "tags", "cost_categories", "optimization", "reconciliation"):
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
 
