@@ -6,8 +6,9 @@ Schedule: every kind of the registry (collection/kinds.py) that spends Cost Expl
 interval (costs hourly, tags every 30 min, cost categories every 8 h, forecast every 2 h, optimization every 4 h,
 reconciliation daily, and any kind added there), for 24 h after a first (history-filling) run of each; the day
 holds one round of tag-value probes (TAG_PROBE_HOURS=24), and the weekly full refresh (COST_FULL_REFRESH_HOURS=168)
-is measured once and counted as a seventh a day. Each kind's share of the day's requests is printed beside it. Naive: every run re-fetches its whole window (the last 30 days for costs and tags) and its
-forecast and recommendations. Cost Explorer refreshes 3 times a day (demo: 00:00, 08:00, 16:00).
+is measured once and counted as a seventh a day. Each kind's share of the day's requests is printed beside it.
+Naive: every run re-fetches its whole window (the last 30 days for costs and tags) and its forecast and
+recommendations. Cost Explorer refreshes 3 times a day (demo: 00:00, 08:00, 16:00).
 Run: python bench/ce_requests.py
 """
 

@@ -7,14 +7,14 @@ so no row belongs to an account: what a scoped reader may see of it is nothing (
 import datetime as dt
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
 from collection.models import CategoryCost
 from collection.months import month_start
 
-from .filters import narrowed
+from .filters import narrowed, with_share
+from .gauges import Gauge, summed_gauges
 
 
 def stored_categories() -> list[str]:
@@ -48,24 +48,12 @@ def uncategorized_share(*, start: date, end: date, category: str | None = None) 
         .annotate(total=Sum("amount"), uncategorized=Sum("amount", filter=Q(uncategorized=True)))
         .order_by("category", "currency")
     )
-    result = []
-    for row in rows:
-        total, uncategorized = row["total"] or Decimal(0), row["uncategorized"] or Decimal(0)
-        share = (uncategorized / total).quantize(Decimal("0.0001")) if total else None
-        result.append({**row, "total": total, "uncategorized": uncategorized, "uncategorized_share": share})
-    return result
+    return with_share(rows, part="uncategorized")
 
 
-def category_gauges(*, today: dt.date) -> Iterator[tuple[str, dict[str, str], Decimal]]:
+def category_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Month-to-date cost per category value: one series per value the month holds, never per day or account, so
     the label set is bounded by the categories and rules AWS allows an organization.
     https://docs.aws.amazon.com/cost-management/latest/userguide/management-limits.html"""
-    rows = (
-        CategoryCost.objects.filter(date__gte=month_start(today=today), date__lte=today)
-        .values("category", "value", "currency")
-        .annotate(amount=Sum("amount"))
-        .order_by("category", "value", "currency")
-    )
-    for row in rows:
-        amount = row.pop("amount")
-        yield "aws_cost_by_category", row, amount
+    month = CategoryCost.objects.filter(date__gte=month_start(today=today), date__lte=today)
+    yield from summed_gauges("aws_cost_by_category", month, labels=("category", "value"), field="amount")

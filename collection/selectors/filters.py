@@ -1,4 +1,8 @@
-"""The optional equality filters that every selector takes: a value left out (None or "") does not narrow."""
+"""The optional equality filters that every selector takes (a value left out, None or "", does not narrow), and the
+share of a part in each row's total."""
+
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -6,3 +10,14 @@ from django.db.models import QuerySet
 def narrowed(qs: QuerySet, **equals) -> QuerySet:
     """`qs` filtered on each field of `equals` whose value was given."""
     return qs.filter(**{field: value for field, value in equals.items() if value})
+
+
+def with_share(rows: Iterable[dict], *, part: str) -> list[dict]:
+    """Each row with its `total` and `part` (None read as 0) and `{part}_share`, part / total to 4 places (0..1; None
+    when the total is 0)."""
+    result = []
+    for row in rows:
+        total, amount = row["total"] or Decimal(0), row[part] or Decimal(0)
+        share = (amount / total).quantize(Decimal("0.0001")) if total else None
+        result.append({**row, "total": total, part: amount, f"{part}_share": share})
+    return result

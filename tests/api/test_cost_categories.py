@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from rest_framework.test import APIClient
 
 from api.tokens import issue_api_token
 from collection.cache_versions import bump_dataset_versions
@@ -101,13 +102,10 @@ def test_cached_until_a_cost_categories_collection_finishes(api_client, categori
 
 
 def test_a_scoped_reader_is_refused_since_every_value_may_hold_any_accounts_cost(api_user, categories):
-    from rest_framework.test import APIClient
-
     AwsAccountFactory(account_id="111122223333")
+    token = issue_api_token(username=api_user.username, name="team", account_ids=["111122223333"])
     client = APIClient()
-    client.credentials(
-        HTTP_AUTHORIZATION=f"Token {issue_api_token(username=api_user.username, name='team', account_ids=['111122223333'])}"
-    )
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     for url in (URL, f"{URL}&format=csv"):
         response = client.get(url)
         assert response.status_code == 403, url

@@ -12,7 +12,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from collection.models import CategoryCost, CollectionRun, SeededSchedule
@@ -64,13 +63,6 @@ def bill(today: dt.date) -> list[Line]:
                 }
                 lines.append(Line(day, account, service, "Usage", metrics, categories=categories(account, service)))
     return lines
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    current = {"now": NOW}
-    monkeypatch.setattr(timezone, "now", lambda: current["now"])
-    return current
 
 
 @pytest.fixture
