@@ -9,9 +9,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.fields import Choice, Date, Decimal, Integer
+from api.fields import Choice, Date, Decimal, Integer, echo
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
 from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS
+from collection.selectors.cost_categories import stored_categories
 from collection.window_ends import exclusive_end
 
 # Filter values are matched exactly: DRF's default whitespace trimming would accept a value the schema
@@ -157,6 +158,34 @@ class TagParams(WindowParams):
     group_by = serializers.ListField(
         child=Choice(choices=["service"]), max_length=1, default=list, help_text="service: one row per service too."
     )
+
+
+class CostCategoryParams(WindowParams):
+    category = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        max_length=50,
+        help_text="Only this cost category, by its name as AWS lists it (exactly); an unknown one lists those stored.",
+    )
+    value = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=50,
+        help_text="Only this value of the categories; an empty value selects the cost no rule matched (not the "
+        "category's default value, which is a value of its own).",
+    )
+
+    def validate_category(self, value):
+        """A category with stored history; otherwise the error names those there are (history is never deleted,
+        so a name valid once stays valid)."""
+        known = stored_categories()
+        if value not in known:
+            there = f"choose one of: {', '.join(known)}" if known else "none is stored yet (collect cost_categories)"
+            raise serializers.ValidationError(
+                f"{echo(value)} is not a stored cost category; {there}.", code="invalid_choice"
+            )
+        return value
 
 
 class OptimizationParams(PageParams):

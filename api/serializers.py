@@ -116,6 +116,36 @@ class TagsSerializer(WindowSerializer):
     rows = TagRowSerializer(many=True, help_text="This page's rows.")
 
 
+class CategoryRowSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The cost category, by its name as AWS lists it.")
+    value = serializers.CharField(allow_blank=True, help_text='The value; "" is the cost no rule matched.')
+    uncategorized = serializers.BooleanField(
+        help_text="The cost no rule matched: the empty value, or the category's default value."
+    )
+    amount = serializers.DecimalField(**MONEY, help_text="Unblended cost over the window.")
+    currency = serializers.CharField(help_text="ISO 4217 code of amount.")
+
+
+class UncategorizedShareSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The cost category.")
+    currency = serializers.CharField(help_text="One entry per category and currency: currencies are never added.")
+    total = serializers.DecimalField(**MONEY, help_text="All cost of the window: every category divides all of it.")
+    uncategorized = serializers.DecimalField(
+        **MONEY, help_text="The part of total no rule matched (the empty value and the default value)."
+    )
+    uncategorized_share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        allow_null=True,
+        help_text="uncategorized / total, 0 to 1; null when total is 0.",
+    )
+
+
+class CostCategoriesSerializer(WindowSerializer):
+    uncategorized = UncategorizedShareSerializer(many=True, help_text="Per category and currency, over the window.")
+    rows = CategoryRowSerializer(many=True, help_text="This page's rows.")
+
+
 class RecommendationSerializer(serializers.ModelSerializer):
     account_id = PublicAccountIdField(help_text="The account of the resource.")
 

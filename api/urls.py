@@ -11,6 +11,7 @@ from api.views.accounts import AccountViewSet
 from api.views.anomalies import AnomalyViewSet
 from api.views.budgets import BudgetViewSet
 from api.views.commitments import CommitmentViewSet
+from api.views.cost_categories import CostCategoryViewSet
 from api.views.costs import CostViewSet
 from api.views.focus import FocusViewSet
 from api.views.forecast import ForecastViewSet
@@ -28,6 +29,7 @@ router.trailing_slash = "/?"
 router.register("costs", CostViewSet, basename="costs")
 router.register("forecast", ForecastViewSet, basename="forecast")
 router.register("tags", TagViewSet, basename="tags")
+router.register("cost-categories", CostCategoryViewSet, basename="cost-categories")
 router.register("optimization", OptimizationViewSet, basename="optimization")
 router.register("accounts", AccountViewSet, basename="accounts")
 router.register("runs", RunViewSet, basename="runs")

@@ -13,6 +13,7 @@ from . import services
 from .models import (
     MONEY,
     AwsAccount,
+    CategoryCost,
     ChargeTypeCost,
     CollectionRun,
     Commitment,
@@ -157,6 +158,14 @@ class TagCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = ["date", "tag_key", "tag_value", "service", "amount", "currency", "estimated"]
     list_filter = ["tag_key", "estimated"]
     search_fields = ["tag_key", "tag_value", "service"]
+    date_hierarchy = "date"
+
+
+@admin.register(CategoryCost)
+class CategoryCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
+    list_display = ["date", "category", "value", "uncategorized", "amount", "currency", "estimated"]
+    list_filter = ["category", "uncategorized", "estimated"]
+    search_fields = ["category", "value"]
     date_hierarchy = "date"
 
 

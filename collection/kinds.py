@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     ACCOUNTS = "accounts"
     COSTS = "costs"
     TAGS = "tags"
+    COST_CATEGORIES = "cost_categories"
     FORECAST = "forecast"
     OPTIMIZATION = "optimization"
     RECONCILIATION = "reconciliation"
@@ -34,6 +35,7 @@ class Dataset(models.TextChoices):
     COSTS = "costs"
     FORECAST = "forecast"
     TAGS = "tags"
+    COST_CATEGORIES = "cost_categories"
     OPTIMIZATION = "optimization"
     ACCOUNTS = "accounts"
     RUNS = "runs"
@@ -161,6 +163,23 @@ KINDS: dict[Kind, KindSpec] = {
             gauges=f"{_GAUGES}.tag_gauges",
             windowed=True,
             default_window=f"{_ESTIMATES}.tags_window",
+        ),
+        KindSpec(
+            kind=Kind.COST_CATEGORIES,
+            collector=f"{_SERVICES}.cost_categories.collect_cost_categories",
+            datasets=(Dataset.COST_CATEGORIES,),
+            # Cost Explorer refreshes up to three times a day: one run after each refresh, at most.
+            every=(8, "hours"),
+            estimate=f"{_ESTIMATES}.estimate_cost_categories",
+            gauge_families={
+                "aws_cost_by_category": GaugeFamily(
+                    'Month-to-date unblended cost by cost category value ("" is uncategorized) '
+                    "in the currency of the label",
+                    ("category", "value", "currency"),
+                ),
+            },
+            gauges="collection.selectors.cost_categories.category_gauges",
+            windowed=True,
         ),
         KindSpec(
             kind=Kind.FORECAST,

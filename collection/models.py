@@ -475,6 +475,36 @@ class Commitment(models.Model):
         return f"{self.commitment_type} {self.commitment_id}"
 
 
+class CategoryCost(models.Model):
+    """One day of the organization's cost in one value of one cost category; value "" is the cost no rule matched
+    (Cost Explorer's empty value), and `uncategorized` also marks the category's default value, which AWS gives that
+    cost instead when the category has one."""
+
+    date = models.DateField()
+    category = models.CharField("cost category", max_length=50, help_text="The cost category's name, as AWS lists it.")
+    value = models.CharField(max_length=50, blank=True, default="", help_text='"" is the cost no rule matched.')
+    uncategorized = models.BooleanField(
+        default=False, help_text="The cost no rule matched: the empty value, or the category's default value."
+    )
+    amount = models.DecimalField("unblended cost", **MONEY)
+    currency = models.CharField(max_length=3, default="USD")
+    estimated = models.BooleanField(default=False)
+    collected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "category", "value"]
+        verbose_name = "cost by cost category"
+        verbose_name_plural = "costs by cost category"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "category", "value"], name="uniq_category_cost_day"),
+        ]
+        indexes = [models.Index(fields=["category", "value", "date"], name="category_value_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.category}={self.value or '(uncategorized)'}"
+
+
 # Budgets and anomalies live in their own module; imported here so Django registers them with this app.
 from collection.budget_models import (  # noqa: E402, F401
     AnomalyMonitor,

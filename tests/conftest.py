@@ -16,6 +16,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from collection.kinds import KINDS
 from collection.models import CollectionRun, SpendConfirmation
 from collection.months import next_month
 from collection.services.default_schedule import seed_default_schedule
@@ -77,6 +78,7 @@ def history(db):
         "charge": factories.ChargeTypeCostFactory(account=account),
         "forecast": factories.CostForecastFactory(),
         "tag": factories.TagCostFactory(),
+        "category": factories.CategoryCostFactory(),
         "recommendation": factories.RecommendationFactory(account=account),
         "reconciliation": factories.ReconciliationFactory(account_id=account.account_id),
         "metric": factories.MetricDataFactory(),
@@ -220,6 +222,10 @@ def metrics_history(transactional_db):
     factories.CostForecastFactory(period_start=today, period_end=next_month(today), mean=Decimal("900"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
+    factories.CategoryCostFactory(date=today, category="Business Unit", value="Retail", amount=Decimal("6"))
+    factories.CategoryCostFactory(
+        date=today, category="Business Unit", value="", uncategorized=True, amount=Decimal("1")
+    )
     factories.RecommendationFactory(account=payer)
     factories.ReconciliationFactory(account_id=payer.account_id)
     run = factories.CollectionRunFactory(aws_requests={"ce:GetCostAndUsage": 4})
@@ -234,7 +240,7 @@ def metrics_history(transactional_db):
         commitment_type="reservations", measure="coverage", account_id=member.account_id, ratio=Decimal("0.4")
     )
     factories.CommitmentFactory(account_id=member.account_id)
-    for kind in ("costs", "forecast", "tags", "optimization", "reconciliation", "budgets", "anomalies", "commitments"):
+    for kind in (spec.kind for spec in KINDS.values() if spec.gauges):  # every kind with gauges on /metrics
         write_metric_snapshot(kind=kind)
     return {"payer": payer, "member": member, "today": today}
 

@@ -69,6 +69,16 @@ class TagCostFactory(factory.django.DjangoModelFactory):
     amount = Decimal("5.25")
 
 
+class CategoryCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CategoryCost
+
+    date = factory.LazyFunction(lambda: timezone.now().date())
+    category = "Business Unit"
+    value = "Retail"
+    amount = Decimal("5.25")
+
+
 class RecommendationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.OptimizationRecommendation

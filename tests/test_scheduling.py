@@ -24,6 +24,7 @@ DESIGN_SCHEDULE = {
     "collect costs": dt.timedelta(hours=1),
     "collect forecast": dt.timedelta(hours=2),
     "collect tags": dt.timedelta(minutes=30),
+    "collect cost_categories": dt.timedelta(hours=8),
     "collect optimization": dt.timedelta(hours=4),
     "collect accounts": dt.timedelta(days=1),
     "collect reconciliation": dt.timedelta(days=1),

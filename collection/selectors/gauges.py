@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from collection.cost_metrics import COST_METRICS
 from collection.models import TagCost
@@ -20,6 +20,14 @@ from collection.selectors.optimization import counted_recommendations
 Gauge = tuple[str, dict[str, str], Decimal]
 ORGANIZATION_LABEL = "all"  # account_id of forecasts for the whole organization (scope "")
 SPIKE_BASELINE_DAYS = 7
+
+
+def summed_gauges(name: str, rows: QuerySet, *, labels: tuple[str, ...], field: str) -> Iterator[Gauge]:
+    """Gauge `name`: `field` of `rows` summed per `labels` and currency, each a series labelled so."""
+    keys = [*labels, "currency"]
+    for row in rows.values(*keys).annotate(amount=Sum(field)).order_by(*keys):
+        amount = row.pop("amount")
+        yield name, row, amount
 
 
 def _cost_rows(*, start: dt.date, end: dt.date, granularity: str | None) -> Iterator[tuple[dict, dict]]:
@@ -75,26 +83,14 @@ def forecast_gauges(*, today: dt.date) -> Iterator[Gauge]:
 
 def tag_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Month-to-date cost per tag value and service; tag_value "" is the untagged cost."""
-    rows = (
-        TagCost.objects.filter(date__gte=month_start(today=today), date__lte=today)
-        .values("tag_key", "tag_value", "service", "currency")
-        .annotate(amount=Sum("amount"))
-        .order_by("tag_key", "tag_value", "service", "currency")
-    )
-    for row in rows:
-        amount = row.pop("amount")
-        yield "aws_cost_by_tag", row, amount
+    month = TagCost.objects.filter(date__gte=month_start(today=today), date__lte=today)
+    yield from summed_gauges("aws_cost_by_tag", month, labels=("tag_key", "tag_value", "service"), field="amount")
 
 
 def optimization_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Estimated monthly savings of the active recommendations, by type and category, each resource counted once
     (`counted_recommendations`), so that summing the series never adds two recommendations on one instance."""
-    rows = (
-        counted_recommendations(active=True)
-        .values("type", "category", "currency")
-        .annotate(amount=Sum("estimated_monthly_savings"))
-        .order_by("type", "category", "currency")
+    counted = counted_recommendations(active=True)
+    yield from summed_gauges(
+        "aws_optimization_savings", counted, labels=("type", "category"), field="estimated_monthly_savings"
     )
-    for row in rows:
-        amount = row.pop("amount")
-        yield "aws_optimization_savings", row, amount

@@ -1,13 +1,12 @@
 """Reads of cost by tag: per tag value, with the untagged share of each tag key."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
 from collection.models import TagCost
 
-from .filters import narrowed, stored_days
+from .filters import narrowed, stored_days, with_share
 from .scope import Scope, within_tags
 
 UNTAGGED = ""
@@ -55,9 +54,4 @@ def untagged_share(
         .annotate(total=Sum("amount"), untagged=Sum("amount", filter=Q(tag_value=UNTAGGED)))
         .order_by("tag_key", "currency")
     )
-    result = []
-    for row in rows:
-        total, untagged = row["total"] or Decimal(0), row["untagged"] or Decimal(0)
-        share = (untagged / total).quantize(Decimal("0.0001")) if total else None
-        result.append({**row, "total": total, "untagged": untagged, "untagged_share": share})
-    return result
+    return with_share(rows, part="untagged")

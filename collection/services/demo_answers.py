@@ -6,7 +6,15 @@ from decimal import Decimal
 from collection.services.demo_accounts import DemoAccountAnswers
 from collection.services.demo_budgets import DemoBudgetAnswers
 from collection.services.demo_commitments import DemoCommitmentAnswers
-from collection.services.demo_data import MAIN_REGION, MAIN_REGION_SHARE, OTHER_REGION, TAGS, TEN_PLACES, DemoBill
+from collection.services.demo_data import (
+    COST_CATEGORIES,
+    MAIN_REGION,
+    MAIN_REGION_SHARE,
+    OTHER_REGION,
+    TAGS,
+    TEN_PLACES,
+    DemoBill,
+)
 from collection.services.windows import month_periods
 
 
@@ -60,6 +68,18 @@ class DemoAnswers(DemoAccountAnswers, DemoBudgetAnswers, DemoCommitmentAnswers):
                 main = (amount * MAIN_REGION_SHARE).quantize(TEN_PLACES)  # regions add up to the total exactly
                 groups += [([s, MAIN_REGION], main), ([s, OTHER_REGION], amount - main)]
             return groups
+        if group_by[0]["Type"] == "COST_CATEGORY":  # keys read "name$value", as for tags
+            values = sorted({bill.category_value(keys[0], a) for a, _ in bill.accounts})
+            return [
+                (
+                    [f"{keys[0]}${v}"],
+                    sum(
+                        (bill.day_total(day, a) for a, _ in bill.accounts if bill.category_value(keys[0], a) == v),
+                        Decimal(0),
+                    ),
+                )
+                for v in values
+            ]
         tag_key, by_service = keys[0], keys[1:] == ["SERVICE"]
 
         def cost(value: str, services: list[str]) -> Decimal:
@@ -160,3 +180,18 @@ class DemoAnswers(DemoAccountAnswers, DemoBudgetAnswers, DemoCommitmentAnswers):
     def ce_get_tags(self, *, TimePeriod, TagKey=None, NextPageToken=None, **_):
         tags = sorted(TAGS) if TagKey is None else [v for v in TAGS[TagKey] if v]
         return {"Tags": tags, "ReturnSize": len(tags), "TotalSize": len(tags)}
+
+    def ce_list_cost_category_definitions(self, *, MaxResults=100, NextToken=None, **_):
+        """Every demo category, effective since the demo's history began, fully applied; one page."""
+        references = [
+            {
+                "CostCategoryArn": f"arn:aws:ce::{self.bill.payer}:costcategory/demo-{i:04d}",
+                "Name": name,
+                "EffectiveStart": "2025-01-01T00:00:00Z",
+                "NumberOfRules": 3,
+                "ProcessingStatus": [{"Component": "COST_EXPLORER", "Status": "APPLIED"}],
+                **({"DefaultValue": default} if default else {}),
+            }
+            for i, (name, default) in enumerate(COST_CATEGORIES.items())
+        ]
+        return {"CostCategoryReferences": references}

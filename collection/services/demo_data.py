@@ -31,6 +31,25 @@ SERVICES = (
 )
 ACCOUNT_NAMES = ("payer", "production", "staging", "data", "sandbox")
 TAGS = {"team": ("platform", "data", "web", ""), "env": ("prod", "staging", "")}
+# Cost categories (name → default value, None: no rule's cost is "" as Cost Explorer answers it), and the value each
+# account's cost falls in; "sandbox" accounts match no rule of "Business Unit", which has no default value.
+COST_CATEGORIES = {"Business Unit": None, "Environment": "Other"}
+CATEGORY_VALUES = {
+    "Business Unit": {
+        "payer": "Shared",
+        "production": "Retail",
+        "staging": "Retail",
+        "data": "Analytics",
+        "sandbox": "",
+    },
+    "Environment": {
+        "payer": "Other",
+        "production": "Production",
+        "staging": "Pre-production",
+        "data": "Production",
+        "sandbox": "Other",
+    },
+}
 MAIN_REGION, OTHER_REGION, MAIN_REGION_SHARE = "us-east-1", "eu-west-1", Decimal("0.7")
 # The charge types (RECORD_TYPE) of a day's cost: every account pays tax; "production" accounts run on a Savings
 # Plan (its recurring fee, the usage it covers and that usage's negation); "sandbox" accounts spend promotional
@@ -128,6 +147,11 @@ class DemoBill:
         """The factor of the month starting `month` over today's run rate: growth per month ahead, plus noise."""
         ahead = (month.year - self.today.year) * 12 + month.month - self.today.month
         return Decimal(1) + MONTHLY_GROWTH * ahead + MONTHLY_NOISE * _unit("month", month.year, month.month)
+
+    def category_value(self, category: str, account: str) -> str:
+        """The value of `category` that `account`'s cost falls in ("" when it matches no rule)."""
+        role = ACCOUNT_NAMES[[a for a, _ in self.accounts].index(account) % len(ACCOUNT_NAMES)]
+        return CATEGORY_VALUES[category][role]
 
     def tag_value(self, key: str, account: str) -> str:
         values = TAGS[key]

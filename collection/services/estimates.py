@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Max
 
-from collection.models import AwsAccount, ChargeTypeCost, CostData, TagCost
+from collection.models import AwsAccount, CategoryCost, ChargeTypeCost, CostData, TagCost
 from collection.selectors.reconciliation import last_closed_month
 from collection.services.windows import first_run_window
 
@@ -51,6 +51,13 @@ def estimate_tags(*, start: date | None, end: date | None) -> int:
     keys = len(settings.COST_TAG_KEYS) or TagCost.objects.values("tag_key").distinct().count() or 1
     per_key = math.ceil(_days(start, end) * _groups_per_day(TagCost.objects) / max(1, keys) / GROUPS_PER_PAGE)
     return keys * max(1, per_key) + (0 if settings.COST_TAG_KEYS else 1)
+
+
+def estimate_cost_categories(*, start: date | None, end: date | None) -> int:
+    """One ListCostCategoryDefinitions page, and per stored category (at least one) the pages of its window."""
+    categories = CategoryCost.objects.values("category").distinct().count() or 1
+    per_category = math.ceil(_days(start, end) * _groups_per_day(CategoryCost.objects) / categories / GROUPS_PER_PAGE)
+    return 1 + categories * max(1, per_category)
 
 
 def estimate_forecast(*, start: date | None, end: date | None) -> int:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Min, QuerySet, Sum
 
 from collection.cost_metrics import CE_METRICS
-from collection.models import CostData, TagCost
+from collection.models import CategoryCost, CostData, TagCost
 from collection.selectors.runs import last_full_fetch
 from collection.services import parsing
 from collection.services.context import CollectionContext
@@ -34,7 +34,7 @@ Totals = dict[date, tuple[dict[str, Decimal], bool]]
 def probe_window(*, today: date) -> tuple[date, date]:
     """Every day that can still change: recent days, the current month, and any day stored as estimated."""
     start = min(today - timedelta(days=settings.COST_RESTATEMENT_DAYS), today.replace(day=1))
-    for model in (CostData, TagCost):
+    for model in (CostData, TagCost, CategoryCost):
         oldest = model.objects.filter(estimated=True).aggregate(d=Min("date"))["d"]
         start = min(start, oldest or start)
     return start, today + timedelta(days=1)

@@ -32,6 +32,7 @@ API_CACHE_TTLS = {
     "costs": env.int("API_CACHE_TTL_COSTS", default=3600),
     "forecast": env.int("API_CACHE_TTL_FORECAST", default=7200),
     "tags": env.int("API_CACHE_TTL_TAGS", default=1800),
+    "cost_categories": env.int("API_CACHE_TTL_COST_CATEGORIES", default=1800),
     "optimization": env.int("API_CACHE_TTL_OPTIMIZATION", default=14400),
     "accounts": env.int("API_CACHE_TTL_ACCOUNTS", default=3600),
     "budgets": env.int("API_CACHE_TTL_BUDGETS", default=14400),

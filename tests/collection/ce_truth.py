@@ -1,6 +1,7 @@
 """A Cost Explorer with a known ground truth behind the real boto3 client, for collections on their scheduled path.
 
-GetCostAndUsage and GetTags are answered from cost lines (day, account, service, charge type, tags, metrics) the
+GetCostAndUsage, GetTags and ListCostCategoryDefinitions are answered from cost lines (day, account, service, charge
+type, tags, cost category values, metrics) and cost category definitions the
 test edits between runs, the way Cost Explorer restates a bill. The answer short-circuits botocore at
 `before-call`, as botocore's Stubber does, after botocore validated the request against the `ce` model, and is
 itself validated against the operation's output shape (as Stubber validates), so every answer is one AWS could send.
@@ -32,10 +33,15 @@ class Line:
     charge_type: str
     metrics: dict[str, Decimal]  # Cost Explorer metric name → amount
     tags: dict[str, str] = field(default_factory=dict)
+    # Cost category name → the value Cost Explorer reports this line's cost under: a rule's value, the category's
+    # default value, or (left out) "" for cost no rule matched in a category without a default.
+    categories: dict[str, str] = field(default_factory=dict)
 
     def key(self, dimension: dict) -> str:
         if dimension["Type"] == "TAG":
             return f"{dimension['Key']}${self.tags.get(dimension['Key'], '')}"
+        if dimension["Type"] == "COST_CATEGORY":
+            return f"{dimension['Key']}${self.categories.get(dimension['Key'], '')}"
         return {"LINKED_ACCOUNT": self.account, "SERVICE": self.service, "RECORD_TYPE": self.charge_type}[
             dimension["Key"]
         ]
@@ -49,6 +55,9 @@ class CostExplorerTruth:
     # An answer's last edit before it is validated and sent: drop what the model lets AWS leave out.
     edit: Callable[[dict, dict], dict] = lambda params, answer: answer
     calls: list[tuple[str, dict]] = field(default_factory=list)
+    # ListCostCategoryDefinitions: the CostCategoryReferences (each member optional), this many a page.
+    category_references: list[dict] = field(default_factory=list)
+    references_per_page: int = 100
 
     # --- what the collections must end up storing ---
     def sums(self, *dimensions: str, start: dt.date | None = None) -> dict[tuple, dict[str, Decimal]]:
@@ -70,7 +79,11 @@ class CostExplorerTruth:
 
     def _answer(self, model, params, **kwargs):
         """`params` is the serialized request, already validated: `ce` is a JSON protocol, so its body holds them."""
-        handler = {"GetCostAndUsage": self.get_cost_and_usage, "GetTags": self.get_tags}[model.name]
+        handler = {
+            "GetCostAndUsage": self.get_cost_and_usage,
+            "GetTags": self.get_tags,
+            "ListCostCategoryDefinitions": self.list_cost_category_definitions,
+        }[model.name]
         params = json.loads(params["body"])
         self.calls.append((model.name, params))
         answer = self.edit(params, handler(params))
@@ -131,3 +144,14 @@ class CostExplorerTruth:
     def get_tags(self, params: dict) -> dict:
         keys = sorted({key for line in self.lines for key in line.tags})
         return {"Tags": keys, "ReturnSize": len(keys), "TotalSize": len(keys)}
+
+    def list_cost_category_definitions(self, params: dict) -> dict:
+        """A page of `category_references`; the last page has no NextToken, an empty list no references at all."""
+        size = min(params.get("MaxResults", 100), self.references_per_page)
+        offset = int(params.get("NextToken", 0))
+        answer = {}
+        if self.category_references:
+            answer["CostCategoryReferences"] = self.category_references[offset : offset + size]
+        if offset + size < len(self.category_references):
+            answer["NextToken"] = str(offset + size)
+        return answer

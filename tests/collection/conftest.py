@@ -1,6 +1,7 @@
 """Fixtures shared by the collection tests."""
 
 import pytest
+from django.utils import timezone
 from moto import mock_aws
 
 from tests.collection.helpers import SAVINGS_PLANS, rightsizing, stub
@@ -23,3 +24,12 @@ def optimization_stubs(aws_source, client_hooks):
     )
     with mock_aws():
         yield client_hooks
+
+
+@pytest.fixture
+def clock(request, monkeypatch):
+    """A settable clock (`clock["now"]`) for runs and stored timestamps, starting at the test module's `NOW`: for the
+    modules that play scheduled runs on a clock of their own."""
+    current = {"now": request.module.NOW}
+    monkeypatch.setattr(timezone, "now", lambda: current["now"])
+    return current

@@ -41,7 +41,7 @@ def test_collect_all_runs_every_kind(demo_source):
         (["--end", str(TODAY)], "an end needs a start"),
         (
             ["--kind", "forecast", "--start", str(TODAY)],
-            r"apply only to costs, tags, reconciliation \(not to forecast\)",
+            r"apply only to costs, tags, cost_categories, reconciliation \(not to forecast\)",
         ),
         (["--kind", "bills"], "invalid choice"),
     ],

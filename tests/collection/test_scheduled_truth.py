@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
-from django.utils import timezone
 
 from collection.cost_metrics import COST_METRICS
 from collection.models import ChargeTypeCost, CostData, TagCost
@@ -61,13 +60,6 @@ def bill(today: dt.date) -> list[Line]:
         lines.append(Line(day, A, "Savings Plans for AWS Compute usage", "SavingsPlanRecurringFee", fee))
         lines.append(Line(day, B, SERVICES[0], "Credit", metrics(-amount(offset, 9) / 4, amortized="1", net="1")))
     return lines
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    current = {"now": NOW}
-    monkeypatch.setattr(timezone, "now", lambda: current["now"])
-    return current
 
 
 @pytest.fixture

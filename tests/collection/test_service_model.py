@@ -21,6 +21,7 @@ from django.core.cache import cache
 from collection import aws
 from collection.models import (
     AwsAccount,
+    CategoryCost,
     ChargeTypeCost,
     CollectionRun,
     CostData,
@@ -226,6 +227,14 @@ tag_rows = projection(
     currency="currency",
     estimated="estimated",
 )
+category_rows = projection(
+    CategoryCost.objects,
+    ("date", "category", "value"),
+    amount="amount",
+    uncategorized="uncategorized",
+    currency="currency",
+    estimated="estimated",
+)
 forecast_rows = projection(
     CostForecast.objects,
     ("scope", "period_start", "period_end"),
@@ -264,6 +273,22 @@ def prior_charges() -> None:
 def prior_tags() -> None:
     for value, amount in (("platform", "99"), ("retired", "5")):
         TagCost.objects.create(date=DAY, tag_key="team", tag_value=value, service=EC2, amount=amount)
+
+
+def prior_categories() -> None:
+    for value, amount in (("Retail", "99"), ("Retired", "5")):
+        CategoryCost.objects.create(date=DAY, category="Business Unit", value=value, amount=amount)
+
+
+PRIOR_CATEGORIES = {
+    (DAY, "Business Unit", value): {
+        "amount": Decimal(amount),
+        "uncategorized": False,
+        "currency": "USD",
+        "estimated": False,
+    }
+    for value, amount in (("Retail", "99"), ("Retired", "5"))
+}
 
 
 def prior_forecast() -> None:
@@ -337,6 +362,13 @@ CHARGES = {  # by charge type: a credit spelt in capitals, with no NetAmortizedC
     "GroupDefinitions": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}, {"Type": "DIMENSION", "Key": "RECORD_TYPE"}],
 }
 GET_TAGS = {"Tags": ["team"], "ReturnSize": 1, "TotalSize": 1}
+# https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_ListCostCategoryDefinitions.html
+DEFINITIONS = {"CostCategoryReferences": [{"Name": "Business Unit", "DefaultValue": "Other"}]}
+# Cost no rule matched, under the category's default value.
+CATEGORY_PAGE = {
+    **cost_page(["Business Unit$Other"], {"UnblendedCost": {"Amount": "7.5", "Unit": "USD"}}),
+    "GroupDefinitions": [{"Type": "COST_CATEGORY", "Key": "Business Unit"}],
+}
 FORECAST = {
     "Total": {"Amount": "120.5", "Unit": "USD"},
     "ForecastResultsByTime": [
@@ -467,6 +499,17 @@ tags = partial(
     window=(DAY, NEXT_DAY),
     expected={TAG_ROW: {"amount": Decimal("3.5"), "currency": "USD", "estimated": True}},
 )
+CATEGORY_ROW = (DAY, "Business Unit", "Other")
+categories = partial(
+    Case,
+    kind="cost_categories",
+    service="ce",
+    calls=[("ce", "list_cost_category_definitions", DEFINITIONS), ("ce", "get_cost_and_usage", CATEGORY_PAGE)],
+    stored=category_rows,
+    prior=prior_categories,
+    window=(DAY, NEXT_DAY),
+    expected={CATEGORY_ROW: {"amount": Decimal("7.5"), "uncategorized": True, "currency": "USD", "estimated": True}},
+)
 organization = partial(
     Case,
     kind="accounts",
@@ -548,6 +591,21 @@ CASES = {
         answer=TAGS,
         effects={f"{RESULT}.Estimated": replace(TAG_ROW, estimated=False), f"{RESULT}.Groups": without_any},
     ),
+    # Without references, or a reference without a Name, there is no category to ask for: the history stays.
+    "cost_categories: ListCostCategoryDefinitions": categories(
+        operation="ListCostCategoryDefinitions",
+        answer=DEFINITIONS,
+        effects={
+            "CostCategoryReferences": lambda rows, variant: PRIOR_CATEGORIES,
+            "CostCategoryReferences.0.Name": lambda rows, variant: PRIOR_CATEGORIES,
+            "CostCategoryReferences.0.DefaultValue": replace(CATEGORY_ROW, uncategorized=False),
+        },
+    ),
+    "cost_categories: GetCostAndUsage": categories(
+        operation="GetCostAndUsage",
+        answer=CATEGORY_PAGE,
+        effects={f"{RESULT}.Estimated": replace(CATEGORY_ROW, estimated=False), f"{RESULT}.Groups": without_any},
+    ),
     "forecast": Case(
         kind="forecast",
         service="ce",
@@ -620,6 +678,7 @@ def reset(case: Case) -> None:
         CostData,
         ChargeTypeCost,
         TagCost,
+        CategoryCost,
         CostForecast,
         OptimizationRecommendation,
         CollectionRun,

@@ -95,6 +95,15 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
             assert [(r["metric"]["budget"], float(r["value"][1])) for r in budget] == [("Production", 250.0)]
             anomaly = prometheus_query(base, "aws_cost_anomaly_impact_usd")
             assert [(r["metric"]["anomaly_id"], float(r["value"][1])) for r in anomaly] == [("a-1", 312.75)]
+            by_category = prometheus_query(base, 'aws_cost_by_category{job="cost-collector", currency="USD"}')
+            # Prometheus keeps no empty label: the uncategorized series has no `value` label at all.
+            values = {
+                (r["metric"]["category"], r["metric"].get("value", "")): float(r["value"][1]) for r in by_category
+            }
+            assert values == {
+                ("Business Unit", "Retail"): 6.0,
+                ("Business Unit", ""): 1.0,
+            }
             rules = json.loads(get(f"{base}/api/v1/rules"))["data"]["groups"][0]["rules"]
             assert {rule["name"] for rule in rules} == {rule["alert"] for rule in alert_rules()}
             # CollectionStale's intervals come from the schedule in the database, as beat reads it.
@@ -102,6 +111,7 @@ def test_real_prometheus_scrapes_db_values_and_every_dashboard_query_returns_dat
             assert {r["metric"]["kind"]: float(r["value"][1]) for r in interval} == {
                 "costs": 3600.0, "forecast": 7200.0, "tags": 1800.0, "optimization": 14400.0, "accounts": 86400.0,
                 "reconciliation": 86400.0, "budgets": 14400.0, "anomalies": 28800.0, "commitments": 86400.0,
+                "cost_categories": 28800.0,
             }  # fmt: skip
             # The commitment's end, as stored: the expiry panel and CommitmentExpiringSoon read it.
             ends = wait_until(lambda: prometheus_query(base, "aws_commitment_expiry_timestamp_seconds"))
