@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from api.fields import Choice, Date, Decimal, Integer
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
-from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS
+from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS, RESOURCE_GRANULARITIES
 from collection.window_ends import exclusive_end
 
 # Filter values are matched exactly: DRF's default whitespace trimming would accept a value the schema
@@ -157,6 +157,19 @@ class TagParams(WindowParams):
     group_by = serializers.ListField(
         child=Choice(choices=["service"]), max_length=1, default=list, help_text="service: one row per service too."
     )
+
+
+class ResourceParams(WindowParams):
+    granularity = Choice(
+        choices=list(RESOURCE_GRANULARITIES),
+        default="daily",
+        help_text="daily: one row per day and resource, each day by service, costliest first; total: one row per "
+        "resource over the window, costliest first (the sum of the days it was among its service's costliest).",
+    )
+    service = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=255, help_text="Only this service, as AWS names it."
+    )
+    account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
 
 
 class OptimizationParams(PageParams):

@@ -14,6 +14,7 @@ from api.views.forecast import ForecastViewSet
 from api.views.health import HealthView, LiveView, ReadyView
 from api.views.not_found import UnknownPathView
 from api.views.optimization import OptimizationViewSet
+from api.views.resources import ResourceViewSet
 from api.views.root import ApiRootView
 from api.views.runs import RunViewSet
 from api.views.tags import TagViewSet
@@ -25,6 +26,7 @@ router.trailing_slash = "/?"
 router.register("costs", CostViewSet, basename="costs")
 router.register("forecast", ForecastViewSet, basename="forecast")
 router.register("tags", TagViewSet, basename="tags")
+router.register("resources", ResourceViewSet, basename="resources")
 router.register("optimization", OptimizationViewSet, basename="optimization")
 router.register("accounts", AccountViewSet, basename="accounts")
 router.register("runs", RunViewSet, basename="runs")

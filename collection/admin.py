@@ -21,6 +21,7 @@ from .models import (
     MetricData,
     OptimizationRecommendation,
     Reconciliation,
+    ResourceCost,
     SpendConfirmation,
     TagCost,
 )
@@ -155,6 +156,14 @@ class TagCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = ["date", "tag_key", "tag_value", "service", "amount", "currency", "estimated"]
     list_filter = ["tag_key", "estimated"]
     search_fields = ["tag_key", "tag_value", "service"]
+    date_hierarchy = "date"
+
+
+@admin.register(ResourceCost)
+class ResourceCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
+    list_display = ["date", "service", "account", "resource_id", "amount", "currency", "estimated"]
+    list_filter = ["estimated", "currency"]
+    search_fields = ["resource_id", "service", "account__account_id"]
     date_hierarchy = "date"
 
 
