@@ -214,6 +214,9 @@ def metrics_history(transactional_db):
         factories.ChargeTypeCostFactory(account=payer, date=day, charge_type="Credit", unblended_cost=Decimal("-1.5"))
     factories.CostForecastFactory(period_start=today, period_end=next_month(today), mean=Decimal("900"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
+    factories.ResourceCostFactory(
+        account=payer, date=today - dt.timedelta(days=1), resource_id="i-0abc", amount=Decimal("3.5")
+    )
     factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
     factories.RecommendationFactory(account=payer)
     factories.ReconciliationFactory(account_id=payer.account_id)
