@@ -83,6 +83,7 @@ def history(db):
         "run": factories.CollectionRunFactory(error_code="AccessDenied", error_message="not allowed"),
         "confirmation": SpendConfirmation.objects.create(confirmed_by="admin", estimated_requests=234),
         "export_period": factories.ExportIngestionFactory(),
+        "resource": factories.ResourceCostFactory(account=account),
     }
 
 

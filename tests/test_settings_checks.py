@@ -24,6 +24,19 @@ REFUSED = [
     ("TAG_PROBE_HOURS", -1, "costmonitor.E009", "0 or more (0: every run)"),
     ("COST_FULL_REFRESH_HOURS", -24, "costmonitor.E010", "0 or more (0: every run)"),
     ("CE_MAX_PAGES_PER_QUERY", 0, "costmonitor.E011", "a positive integer"),
+    (
+        "DATA_EXPORTS_TOP_RESOURCES",
+        -1,
+        "costmonitor.E090",
+        "between 0 (keep no resource) and 1000 resources per service and day",
+    ),
+    (
+        "DATA_EXPORTS_TOP_RESOURCES",
+        1001,
+        "costmonitor.E090",
+        "between 0 (keep no resource) and 1000 resources per service and day",
+    ),
+    ("METRICS_TOP_RESOURCES", 501, "costmonitor.E091", "between 0 and 500 series per currency"),
 ]
 CHECKED = sorted({setting for setting, *_ in REFUSED})
 
