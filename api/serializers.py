@@ -116,11 +116,8 @@ class TagsSerializer(WindowSerializer):
     rows = TagRowSerializer(many=True, help_text="This page's rows.")
 
 
-class PublicResourceIdField(serializers.CharField):
-    """A resource id; the account id an ARN holds masked (1234****5678) when MASK_ACCOUNT_IDS is on."""
-
-    def to_representation(self, value):
-        return public_account_id(str(value))
+class PublicResourceIdField(PublicAccountIdField):
+    """A resource id; the account id an ARN holds (arn:aws:ec2:…:123456789012:…) masked as account ids are."""
 
 
 class ResourceRowSerializer(serializers.Serializer):
