@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from api.fields import Choice, Date, Decimal, Integer, echo
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
-from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS
+from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS, RESOURCE_GRANULARITIES
 from collection.selectors.cost_categories import stored_categories
 from collection.window_ends import exclusive_end
 
@@ -186,6 +186,19 @@ class CostCategoryParams(WindowParams):
                 f"{echo(value)} is not a stored cost category; {there}.", code="invalid_choice"
             )
         return value
+
+
+class ResourceParams(WindowParams):
+    granularity = Choice(
+        choices=list(RESOURCE_GRANULARITIES),
+        default="daily",
+        help_text="daily: one row per day and resource, each day by service, costliest first; total: one row per "
+        "resource over the window, costliest first (the sum of the days it was among its service's costliest).",
+    )
+    service = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=255, help_text="Only this service, as AWS names it."
+    )
+    account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
 
 
 class OptimizationParams(PageParams):

@@ -20,7 +20,9 @@ ERRORS = {
 
 
 class CoverageSerializer(serializers.Serializer):
-    first_day = serializers.DateField(help_text="The first day the dataset holds (daily cost, or tag cost).")
+    first_day = serializers.DateField(
+        help_text="The first day the dataset holds (daily cost, tag cost, or resource cost)."
+    )
     last_day = serializers.DateField(help_text="The last day the dataset holds.")
 
 
@@ -35,8 +37,12 @@ class MetadataSerializer(serializers.Serializer):
     coverage = CoverageSerializer(
         allow_null=True,
         required=False,
-        help_text="Only on an answer without rows of a windowed dataset (/api/costs, /api/tags): the days it "
-        "stores that the reader may see, so no data tells from no cost; null when nothing is stored.",
+        help_text="Only on an answer without rows of a windowed dataset (/api/costs, /api/tags, /api/resources): "
+        "the days it stores that the reader may see, so no data tells from no cost; null when nothing is stored.",
+    )
+    note = serializers.CharField(
+        required=False,
+        help_text="Only on an /api/resources answer without rows: resource costs come only from AWS Data Exports.",
     )
     data_source = serializers.ChoiceField(
         choices=["aws", "demo"],

@@ -146,6 +146,30 @@ class CostCategoriesSerializer(WindowSerializer):
     rows = CategoryRowSerializer(many=True, help_text="This page's rows.")
 
 
+class PublicResourceIdField(PublicAccountIdField):
+    """A resource id; the account id an ARN holds (arn:aws:ec2:…:123456789012:…) masked as account ids are."""
+
+
+class ResourceRowSerializer(serializers.Serializer):
+    date = serializers.DateField(required=False, help_text="The day (granularity=daily).")
+    service = serializers.CharField(help_text="The service, as AWS names it.")
+    account_id = PublicAccountIdField(help_text="The account the resource's cost is in.")
+    resource_id = PublicResourceIdField(
+        help_text="The resource as the export names it (line_item_resource_id, FOCUS ResourceId): an instance id, a "
+        "bucket, an ARN, …"
+    )
+    amount = serializers.DecimalField(**MONEY, help_text="Unblended cost of the day, or of the window (total).")
+    currency = serializers.CharField(help_text="ISO 4217 code of amount.")
+
+
+class ResourcesSerializer(WindowSerializer):
+    granularity = serializers.CharField(help_text="daily or total, as asked.")
+    top = serializers.IntegerField(
+        help_text="How many resources are kept per service and day (DATA_EXPORTS_TOP_RESOURCES): the costliest."
+    )
+    rows = ResourceRowSerializer(many=True, help_text="This page's rows.")
+
+
 class RecommendationSerializer(serializers.ModelSerializer):
     account_id = PublicAccountIdField(help_text="The account of the resource.")
 

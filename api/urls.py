@@ -18,6 +18,7 @@ from api.views.forecast import ForecastViewSet
 from api.views.health import HealthView, LiveView, ReadyView
 from api.views.not_found import UnknownPathView
 from api.views.optimization import OptimizationViewSet
+from api.views.resources import ResourceViewSet
 from api.views.root import ApiRootView
 from api.views.runs import RunViewSet
 from api.views.tags import TagViewSet
@@ -30,6 +31,7 @@ router.register("costs", CostViewSet, basename="costs")
 router.register("forecast", ForecastViewSet, basename="forecast")
 router.register("tags", TagViewSet, basename="tags")
 router.register("cost-categories", CostCategoryViewSet, basename="cost-categories")
+router.register("resources", ResourceViewSet, basename="resources")
 router.register("optimization", OptimizationViewSet, basename="optimization")
 router.register("accounts", AccountViewSet, basename="accounts")
 router.register("runs", RunViewSet, basename="runs")

@@ -17,7 +17,11 @@ django.setup()
 from django.test import override_settings  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
-LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The answer cache and the collections' state cache (settings/cache.py), both in this process.
+LOCAL_CACHE = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+    for alias in ("default", "state")
+}
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from .models import (
     MetricData,
     OptimizationRecommendation,
     Reconciliation,
+    ResourceCost,
     SpendConfirmation,
     TagCost,
 )
@@ -166,6 +167,14 @@ class CategoryCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
     list_display = ["date", "category", "value", "uncategorized", "amount", "currency", "estimated"]
     list_filter = ["category", "uncategorized", "estimated"]
     search_fields = ["category", "value"]
+    date_hierarchy = "date"
+
+
+@admin.register(ResourceCost)
+class ResourceCostAdmin(MoneyListAdmin, ReadOnlyAdmin):
+    list_display = ["date", "service", "account", "resource_id", "amount", "currency", "estimated"]
+    list_filter = ["estimated", "currency"]
+    search_fields = ["resource_id", "service", "account__account_id"]
     date_hierarchy = "date"
 
 

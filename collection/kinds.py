@@ -33,6 +33,7 @@ class Dataset(models.TextChoices):
     """What a finished collection invalidates: each has a cache version (`collection.cache_versions`)."""
 
     COSTS = "costs"
+    RESOURCES = "resources"
     FORECAST = "forecast"
     TAGS = "tags"
     COST_CATEGORIES = "cost_categories"
@@ -113,7 +114,8 @@ KINDS: dict[Kind, KindSpec] = {
             # Its run also stores the same days by charge type (services/charge_types.py): one window, one probe.
             # Cost Explorer's or the Data Export's (services/cost_sources.py, DATA_EXPORTS_DATASETS).
             collector=f"{_SERVICES}.cost_sources.collect_costs",
-            datasets=(Dataset.COSTS, Dataset.ACCOUNTS),
+            # Data Exports' runs store the costliest resources too (ResourceCost, services/data_exports.py).
+            datasets=(Dataset.COSTS, Dataset.RESOURCES, Dataset.ACCOUNTS),
             every=(1, "hours"),
             estimate=f"{_ESTIMATES}.estimate_costs",
             gauge_families={
@@ -142,6 +144,11 @@ KINDS: dict[Kind, KindSpec] = {
                     "Month-to-date unblended cost per account and charge type (RECORD_TYPE: Usage, Credit, Tax, ...) "
                     "in the currency of the label",
                     ("account_id", "charge_type", "currency"),
+                ),
+                "aws_resource_cost": GaugeFamily(
+                    "Unblended cost of yesterday (UTC) of the METRICS_TOP_RESOURCES costliest resources per currency "
+                    "(Data Exports only) in the currency of the label",
+                    ("service", "account_id", "resource_id", "currency"),
                 ),
             },
             gauges=f"{_GAUGES}.cost_gauges",

@@ -1,4 +1,5 @@
-"""The AWS cost history: accounts, daily costs by service and by charge type, forecasts, tags, recommendations, runs."""
+"""The AWS cost history: accounts, daily costs by service, charge type and resource, forecasts, tags, recommendations,
+runs."""
 
 from decimal import Decimal
 
@@ -158,6 +159,37 @@ class TagCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.tag_key}={self.tag_value or '(untagged)'} {self.service}"
+
+
+class ResourceCost(models.Model):
+    """One day of one resource's unblended cost, among the DATA_EXPORTS_TOP_RESOURCES costliest of its service that
+    day: from a Data Export's resource ids only (Cost Explorer keeps none past 14 days)."""
+
+    date = models.DateField()
+    account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="resource_costs")
+    service = models.CharField(max_length=255)
+    resource_id = models.CharField(
+        "resource ID", max_length=1024, help_text="As the export names it: an instance id, a bucket, an ARN, …"
+    )
+    amount = models.DecimalField("unblended cost", **MONEY)
+    currency = models.CharField(max_length=3, default="USD")
+    estimated = models.BooleanField(default=False, help_text="Its month is not invoiced yet.")
+    collected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "service", "-amount", "resource_id"]
+        verbose_name = "daily cost by resource"
+        verbose_name_plural = "daily costs by resource"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "account", "service", "resource_id"], name="uniq_resource_cost_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "service"], name="resource_cost_day_service")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.service} {self.resource_id}"
 
 
 class OptimizationRecommendation(models.Model):

@@ -137,6 +137,18 @@ RULES = (
         lambda value: _needed_by_exports(value) and "/" not in value,
     ),
     Rule("costmonitor.E045", "DATA_EXPORTS_MONTHS", "a positive integer", _positive),
+    Rule(
+        "costmonitor.E090",
+        "DATA_EXPORTS_TOP_RESOURCES",
+        "between 0 (keep no resource) and 1000 resources per service and day",
+        lambda value: 0 <= value <= 1000,
+    ),
+    Rule(
+        "costmonitor.E091",
+        "METRICS_TOP_RESOURCES",
+        "between 0 and 500 series per currency",
+        lambda value: 0 <= value <= 500,
+    ),
     Rule("costmonitor.E046", "DUCKDB_MEMORY_LIMIT", "a size such as 512MB or 2GB", _size),
     Rule("costmonitor.E047", "DUCKDB_THREADS", "a positive integer", _positive),
     Rule("costmonitor.E048", "DUCKDB_MAX_TEMP_SIZE", "a size such as 10GB", _size),

@@ -90,6 +90,7 @@ def history(db):
         "monitor": factories.AnomalyMonitorFactory(),
         "commitment_ratio": factories.CommitmentRatioFactory(),
         "commitment": factories.CommitmentFactory(account_id=account.account_id),
+        "resource": factories.ResourceCostFactory(account=account),
     }
 
 
@@ -221,6 +222,9 @@ def metrics_history(transactional_db):
         factories.ChargeTypeCostFactory(account=payer, date=day, charge_type="Credit", unblended_cost=Decimal("-1.5"))
     factories.CostForecastFactory(period_start=today, period_end=next_month(today), mean=Decimal("900"))
     factories.TagCostFactory(date=today, tag_key="team", tag_value="platform", amount=Decimal("4"))
+    factories.ResourceCostFactory(
+        account=payer, date=today - dt.timedelta(days=1), resource_id="i-0abc", amount=Decimal("3.5")
+    )
     factories.TagCostFactory(date=today, tag_key="team", tag_value="", amount=Decimal("1"))
     factories.CategoryCostFactory(date=today, category="Business Unit", value="Retail", amount=Decimal("6"))
     factories.CategoryCostFactory(

@@ -79,6 +79,17 @@ class CategoryCostFactory(factory.django.DjangoModelFactory):
     amount = Decimal("5.25")
 
 
+class ResourceCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ResourceCost
+
+    date = factory.LazyFunction(lambda: timezone.now().date())
+    account = factory.SubFactory(AwsAccountFactory)
+    service = "Amazon Elastic Compute Cloud"
+    resource_id = factory.Sequence(lambda n: f"i-{n:017x}")
+    amount = Decimal("3.5")
+
+
 class RecommendationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.OptimizationRecommendation

@@ -42,6 +42,16 @@ def test_money_is_shown_to_the_cent_in_lists_and_exactly_on_the_detail_page(staf
     assert "1234.5678901234" in detail
 
 
+def test_resource_costs_list_to_the_cent_with_human_labels(staff_client):
+    factories.ResourceCostFactory(resource_id="i-0abc", amount=Decimal("1234.5678901234"))
+    listing = staff_client.get(reverse("admin:collection_resourcecost_changelist")).content.decode()
+    assert "1,234.57" in listing
+    assert "1234.5678901234" not in listing
+    assert "Daily costs by resource" in listing
+    assert "Resource ID" in listing
+    assert "Unblended cost" in listing
+
+
 def test_labels_are_human(staff_client):
     factories.CollectionRunFactory()
     listing = staff_client.get(reverse("admin:collection_collectionrun_changelist")).content.decode()

@@ -26,6 +26,19 @@ REFUSED = [
     ("CE_MAX_PAGES_PER_QUERY", 0, "costmonitor.E011", "a positive integer"),
     ("ANOMALY_DAYS", 0, "costmonitor.E033", "between 1 and 90"),
     ("ANOMALY_DAYS", 91, "costmonitor.E033", "between 1 and 90"),
+    (
+        "DATA_EXPORTS_TOP_RESOURCES",
+        -1,
+        "costmonitor.E090",
+        "between 0 (keep no resource) and 1000 resources per service and day",
+    ),
+    (
+        "DATA_EXPORTS_TOP_RESOURCES",
+        1001,
+        "costmonitor.E090",
+        "between 0 (keep no resource) and 1000 resources per service and day",
+    ),
+    ("METRICS_TOP_RESOURCES", 501, "costmonitor.E091", "between 0 and 500 series per currency"),
 ]
 CHECKED = sorted({setting for setting, *_ in REFUSED})
 

@@ -18,10 +18,12 @@ from costmonitor.masking import public_account_id
 SNAPSHOT_METRICS = gauge_families()
 
 
+# Resource ids may be ARNs, which hold an account id (arn:aws:ec2:us-east-1:123456789012:…): masked alike.
+MASKED_LABELS = ("account_id", "resource_id")
+
+
 def _public(labels: dict) -> dict:
-    if "account_id" in labels:
-        return {**labels, "account_id": public_account_id(labels["account_id"])}
-    return labels
+    return {name: public_account_id(value) if name in MASKED_LABELS else value for name, value in labels.items()}
 
 
 # Month-to-date cost accumulates and restarts at zero each month: a counter that resets monthly,

@@ -180,6 +180,6 @@ def top_resources(query: Query, *, top: int) -> str:
         f"{items(query)}, per_resource AS (SELECT day, service, resource_id, account_id, currency, "
         "SUM(unblended) AS cost FROM items WHERE resource_id <> '' "
         "GROUP BY day, service, resource_id, account_id, currency), ranked AS (SELECT *, ROW_NUMBER() OVER "
-        "(PARTITION BY day, service, currency ORDER BY cost DESC, resource_id, account_id) AS rank FROM per_resource) "
-        f"SELECT day, service, resource_id, account_id, cost, currency FROM ranked WHERE rank <= {int(top)}"
+        "(PARTITION BY day, service, currency ORDER BY cost DESC, resource_id, account_id) AS place FROM per_resource) "
+        f"SELECT day, service, resource_id, account_id, cost, currency FROM ranked WHERE place <= {int(top)}"
     )

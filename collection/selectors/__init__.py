@@ -15,6 +15,13 @@ from .costs import (
 from .forecasts import MonthProjection, latest_forecasts, month_projections
 from .metrics import metric_snapshot, snapshot_cache_key
 from .optimization import counted_recommendations, recommendation_queryset, savings_by_type
+from .resources import (
+    RESOURCE_GRANULARITIES,
+    costliest_resources,
+    resource_cost_queryset,
+    resource_costs,
+    resource_coverage,
+)
 from .run_health import collection_health
 from .runs import (
     ce_spend,
@@ -33,6 +40,7 @@ __all__ = [
     "GRANULARITIES",
     "GROUP_FIELDS",
     "METRIC_FIELDS",
+    "RESOURCE_GRANULARITIES",
     "UNTAGGED",
     "MonthProjection",
     "Scope",
@@ -45,6 +53,7 @@ __all__ = [
     "cost_coverage",
     "cost_queryset",
     "cost_totals",
+    "costliest_resources",
     "counted_recommendations",
     "current_data_source",
     "last_success_by_kind",
@@ -54,6 +63,9 @@ __all__ = [
     "metric_snapshot",
     "month_projections",
     "recommendation_queryset",
+    "resource_cost_queryset",
+    "resource_costs",
+    "resource_coverage",
     "run_queryset",
     "savings_by_type",
     "snapshot_cache_key",

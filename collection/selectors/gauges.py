@@ -16,6 +16,7 @@ from collection.months import month_start
 from collection.selectors.costs import cost_breakdown
 from collection.selectors.forecasts import month_projections
 from collection.selectors.optimization import counted_recommendations
+from collection.selectors.resources import costliest_resources
 
 Gauge = tuple[str, dict[str, str], Decimal]
 ORGANIZATION_LABEL = "all"  # account_id of forecasts for the whole organization (scope "")
@@ -41,7 +42,7 @@ NET_METRICS = tuple(m.name for m in COST_METRICS if m.name.startswith("net_"))
 
 def cost_gauges(*, today: dt.date) -> Iterator[Gauge]:
     """Month-to-date cost (gross by service, net and by charge type per account), the last METRICS_DAILY_DAYS days,
-    and yesterday against the 7 days before it."""
+    yesterday against the 7 days before it, and yesterday's METRICS_TOP_RESOURCES costliest resources."""
     tomorrow = today + dt.timedelta(days=1)
     for row, labels in _cost_rows(start=month_start(today=today), end=tomorrow, granularity=None):
         yield "aws_cost_total", labels, row["amount"]
@@ -55,6 +56,9 @@ def cost_gauges(*, today: dt.date) -> Iterator[Gauge]:
     baseline_start = yesterday - dt.timedelta(days=SPIKE_BASELINE_DAYS)
     for row, labels in _cost_rows(start=baseline_start, end=yesterday, granularity=None):
         yield "aws_cost_daily_average_7d", labels, row["amount"] / SPIKE_BASELINE_DAYS
+    for row in costliest_resources(day=yesterday, limit=settings.METRICS_TOP_RESOURCES):
+        amount = row.pop("amount")
+        yield "aws_resource_cost", row, amount
 
 
 def _month_by_account(*, start: dt.date, end: dt.date) -> Iterator[Gauge]:

@@ -24,7 +24,7 @@ from collection.data_exports.formats import ExportFormat
 from collection.data_exports.manifest import ExportLocation, list_manifests, read_manifest
 from collection.errors import DataValidationError, ErrorCode
 from collection.kinds import Kind
-from collection.models import ChargeTypeCost, CostData, ExportIngestion, TagCost
+from collection.models import ChargeTypeCost, CostData, ExportIngestion, ResourceCost, TagCost
 from collection.months import month_start, next_month
 from collection.services import charge_types, costs, parsing, tags
 from collection.services.context import CollectionContext, Outcome
@@ -38,6 +38,9 @@ SERVICE_LENGTH = CostData._meta.get_field("service").max_length
 REGION_LENGTH = CostData._meta.get_field("region").max_length
 TAG_KEY_LENGTH = TagCost._meta.get_field("tag_key").max_length
 TAG_VALUE_LENGTH = TagCost._meta.get_field("tag_value").max_length
+RESOURCE_FIELDS = ["date", "account", "service", "resource_id", "amount", "currency", "estimated"]
+RESOURCE_UNIQUE = ["date", "account", "service", "resource_id"]
+RESOURCE_LENGTH = ResourceCost._meta.get_field("resource_id").max_length
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,8 +158,8 @@ def _replace(period: Period, *, model, stored, fields: list[str], unique, update
 
 
 def write_costs(*, engine: ExportEngine, period: Period) -> int:
-    """The month's daily cost by account and service (all regions, and by region with COST_REGION_BREAKDOWN), and
-    by account and charge type."""
+    """The month's daily cost by account and service (all regions, and by region with COST_REGION_BREAKDOWN), by
+    account and charge type, and of its costliest resources (`write_resources`)."""
     by_region = []
     for day, account, service, region, *metrics, currency in period.rows(engine, queries.costs()):
         key = (day, account, _text(service, limit=SERVICE_LENGTH, what="service"))
@@ -174,7 +177,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
         for day, account, kind, *metrics, currency in period.rows(engine, queries.charge_types())
     )
     ensure_accounts({key[1] for key in charges})
-    return written + _replace(
+    written += _replace(
         period,
         model=ChargeTypeCost,
         stored=ChargeTypeCost.objects.all(),
@@ -182,6 +185,40 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
         unique=charge_types.UNIQUE,
         update=charge_types.UPDATE,
         rows=charges,
+    )
+    return written + write_resources(engine=engine, period=period)
+
+
+def write_resources(*, engine: ExportEngine, period: Period) -> int:
+    """The DATA_EXPORTS_TOP_RESOURCES costliest resources of each service and day (`queries.top_resources`), in
+    place of the month's stored ones; 0 keeps none and leaves the stored ones alone."""
+    top = settings.DATA_EXPORTS_TOP_RESOURCES
+    if not top:
+        return 0
+    rows = _merged(
+        (
+            (
+                day,
+                account,
+                _text(service, limit=SERVICE_LENGTH, what="service"),
+                _text(resource, limit=RESOURCE_LENGTH, what="resource id"),
+            ),
+            _amounts([cost]),
+            parsing.currency(currency, operation=OP),
+        )
+        for day, service, resource, account, cost, currency in period.rows(
+            engine, queries.top_resources(period.query, top=top)
+        )
+    )
+    ensure_accounts({key[1] for key in rows})
+    return _replace(
+        period,
+        model=ResourceCost,
+        stored=ResourceCost.objects.all(),
+        fields=RESOURCE_FIELDS,
+        unique=RESOURCE_UNIQUE,
+        update=["amount", "currency", "estimated", "updated_at"],
+        rows=rows,
     )
 
 

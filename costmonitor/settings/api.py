@@ -30,6 +30,7 @@ API_MAX_CSV_ROWS = env.int("API_MAX_CSV_ROWS", default=100_000)
 # The design's TTLs per dataset (seconds); /api/runs is never cached, it shows live collection state.
 API_CACHE_TTLS = {
     "costs": env.int("API_CACHE_TTL_COSTS", default=3600),
+    "resources": env.int("API_CACHE_TTL_RESOURCES", default=3600),
     "forecast": env.int("API_CACHE_TTL_FORECAST", default=7200),
     "tags": env.int("API_CACHE_TTL_TAGS", default=1800),
     "cost_categories": env.int("API_CACHE_TTL_COST_CATEGORIES", default=1800),

@@ -39,6 +39,8 @@ DATA_EXPORTS_EXPORT_NAME = env.str("DATA_EXPORTS_EXPORT_NAME", default="")
 DATA_EXPORTS_FORMAT = env.str("DATA_EXPORTS_FORMAT", default="cur2")  # cur2 | focus1.2
 DATA_EXPORTS_ENGINE = env.str("DATA_EXPORTS_ENGINE", default="duckdb")
 DATA_EXPORTS_MONTHS = env.int("DATA_EXPORTS_MONTHS", default=13)
+# The costliest resources kept per service and day from the export (ResourceCost; 0: none are kept).
+DATA_EXPORTS_TOP_RESOURCES = env.int("DATA_EXPORTS_TOP_RESOURCES", default=20)
 # DuckDB in the worker: bounded memory and threads, spilling to a directory of bounded size.
 DUCKDB_MEMORY_LIMIT = env.str("DUCKDB_MEMORY_LIMIT", default="1GB")
 DUCKDB_THREADS = env.int("DUCKDB_THREADS", default=2)

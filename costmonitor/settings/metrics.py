@@ -4,6 +4,7 @@ from costmonitor.settings.base import DEBUG, env
 
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")  # bearer token required on /metrics when set
 METRICS_DAILY_DAYS = env.int("METRICS_DAILY_DAYS", default=7)  # days of aws_cost_daily series
+METRICS_TOP_RESOURCES = env.int("METRICS_TOP_RESOURCES", default=20)  # aws_resource_cost series per currency
 MONTHLY_BUDGET_USD = env.float("MONTHLY_BUDGET_USD", default=0.0)  # 0: no budget gauge, no ForecastOverBudget
 # /metrics holds every account id and cost: the API port (reachable by API users) serves it in development, or
 # behind METRICS_TOKEN; otherwise only the metrics port does. On without a token in production: costmonitor.E014.

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from collection.data_exports.athena_engine import MINIMUM_BILLED
-from collection.models import ChargeTypeCost, CollectionRun, CostData, ExportIngestion, TagCost
+from collection.models import ChargeTypeCost, CollectionRun, CostData, ExportIngestion, ResourceCost, TagCost
 from collection.months import month_start
 from collection.selectors.runs import bytes_scanned_this_month
 from collection.services import run_collection
@@ -29,6 +29,7 @@ def cur2_lines() -> list[list[dict]]:
         [
             cur2_line(day=D1, account=A, service=EC2, cost="10.125", net="9.5", tags={"user_team": "web"}),
             cur2_line(day=D1, account=A, service=EC2, cost="2.5", region="eu-west-1", resource="i-1"),
+            cur2_line(day=D1, account=A, service=EC2, cost="2.5", resource="i-0"),  # tied with i-1: ranked first
         ],
         [
             cur2_line(day=D2, account=B, service=S3, cost="0.125", tags={"user_team": "data", "user_env": "prod"}),
@@ -43,6 +44,7 @@ def focus_lines() -> list[list[dict]]:
         [
             focus_line(day=D1, account=A, service=EC2, cost="10.125", effective="9", tags={"user_team": "web"}),
             focus_line(day=D1, account=A, service=EC2, cost="2.5", region="eu-west-1", resource="i-1"),
+            focus_line(day=D1, account=A, service=EC2, cost="2.5", resource="i-0"),  # tied with i-1: ranked first
         ],
         [focus_line(day=D2, account=B, service=S3, cost="-1", category="Credit", tags={"user_team": "data"})],
     ]
@@ -64,6 +66,11 @@ def stored() -> dict[str, list[tuple]]:
         "tags": list(
             TagCost.objects.order_by("date", "tag_key", "tag_value", "service").values_list(
                 "date", "tag_key", "tag_value", "service", "amount", "currency", "estimated"
+            )
+        ),
+        "resources": list(
+            ResourceCost.objects.order_by("date", "service", "resource_id").values_list(
+                "date", "account_id", "service", "resource_id", "amount", "currency", "estimated"
             )
         ),
     }
@@ -91,11 +98,13 @@ def athena(settings, client_hooks, s3_endpoint):
 def test_duckdb_and_athena_store_the_same_rows_from_one_export(request, settings, athena, export, lines):
     delivery = request.getfixturevalue(export)
     settings.COST_REGION_BREAKDOWN = True
+    settings.DATA_EXPORTS_TOP_RESOURCES = 1
     delivery.deliver(LAST, *lines())
     assert all(run.status == "succeeded" for run in collect_both())
     by_duckdb = stored()
     assert all(by_duckdb.values())
-    for model in (CostData, ChargeTypeCost, TagCost, ExportIngestion):
+    assert [row[3] for row in by_duckdb["resources"]] == ["i-0"]
+    for model in (CostData, ChargeTypeCost, TagCost, ResourceCost, ExportIngestion):
         model.objects.all().delete()
 
     fake = athena(delivery.table)

@@ -45,7 +45,7 @@ def test_alert_rules_use_only_exposed_metrics(exposed):
 
 
 # Amounts with a `currency` label; a metric whose name says its currency (…_usd) has none.
-AMOUNT_SELECTOR = re.compile(r"\b(aws_cost_(?!\w*_usd\b)\w+|aws_optimization_savings)\b(\{[^}]*\})?")
+AMOUNT_SELECTOR = re.compile(r"\b(aws_cost_(?!\w*_usd\b)\w+|aws_resource_cost|aws_optimization_savings)\b(\{[^}]*\})?")
 
 
 def test_every_amount_the_dashboard_adds_up_is_in_one_currency():
