@@ -19,6 +19,7 @@ from tests.collection.helpers import stub
 pytestmark = pytest.mark.django_db
 
 SET_WHAT = ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ROLE_ARN", "deploy/iam-policy.json")
+DAILY = 106  # bench/ce_requests.py: requests a day of the default schedule, 50 accounts x 20 services
 
 
 def call(*args) -> str:
@@ -230,8 +231,14 @@ def test_the_readme_states_the_first_day_of_a_typical_organization_as_the_estima
         ).replace(", forecast", " (`GetTags` and the history of one key), forecast")
         in readme
     )
-    assert f"reconciliation {requests['reconciliation']} — then the default schedule about 92 requests" in readme
-    assert f"about **USD {(plan.requests + 92) / 100:.2f} the first day**" in readme
+    later = ", ".join(
+        f"{kind.replace('_', ' ')} {requests[kind]}" for kind in ("commitments", "cost_categories", "anomalies")
+    )
+    assert f"reconciliation {requests['reconciliation']}, {later} (budgets: AWS Budgets is free)" in readme
+    assert requests["budgets"] == 0
+    # The daily figure is bench/ce_requests.py's, rounded (README, Collection).
+    assert f"then the default schedule about {DAILY} requests" in readme
+    assert f"about **USD {(plan.requests + DAILY) / 100:.2f} the first day**" in readme
 
 
 def test_the_admin_shows_the_go_ahead_and_deleting_it_pauses_the_schedules_again(aws_source, staff_client):
