@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.fields import Choice, Date, Decimal
+from api.fields import Choice, Date, minimum_amount
 from api.params import ACCOUNT_ID, PageParams, ordering_field
 from collection.budget_models import BUDGET_TYPES, FEEDBACK, TIME_UNITS
 from collection.selectors.anomalies import NO_FEEDBACK
@@ -55,14 +55,7 @@ class AnomalyParams(PageParams):
         required=False,
         help_text=f"Only anomalies with this feedback; {NO_FEEDBACK}: those nobody gave feedback on.",
     )
-    min_impact = Decimal(
-        max_digits=24,
-        decimal_places=10,
-        min_value=0,
-        required=False,
-        coerce_to_string=False,
-        help_text="Only anomalies whose impact is at least this many USD.",
-    )
+    min_impact = minimum_amount(help_text="Only anomalies whose impact is at least this many USD.")
     open = serializers.BooleanField(
         required=False,
         help_text="true: anomalies not dismissed by feedback (NO, PLANNED_ACTIVITY); false: only dismissed ones.",

@@ -55,6 +55,14 @@ class Decimal(AsciiDigits, serializers.DecimalField):
     pass
 
 
+def minimum_amount(*, help_text: str) -> Decimal:
+    """An optional non-negative money threshold (min_savings, min_impact), in the stored amounts' precision."""
+    # coerce_to_string=False documents a number: the decimal string pattern would also admit "".
+    return Decimal(
+        max_digits=24, decimal_places=10, min_value=0, required=False, coerce_to_string=False, help_text=help_text
+    )
+
+
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

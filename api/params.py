@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.fields import Choice, Date, Decimal, Integer, echo
+from api.fields import Choice, Date, Integer, echo, minimum_amount
 from collection.models import AwsAccount, CollectionRun, OptimizationRecommendation
 from collection.selectors import CHARGE_TYPE_GROUPS, GROUP_FIELDS, METRIC_FIELDS, RESOURCE_GRANULARITIES
 from collection.selectors.cost_categories import stored_categories
@@ -209,15 +209,7 @@ class OptimizationParams(PageParams):
         required=False, trim_whitespace=False, max_length=64, help_text="Only this category (e.g. Terminate, Modify)."
     )
     account_id = serializers.RegexField(required=False, **ACCOUNT_ID)
-    # coerce_to_string=False documents a number: the decimal string pattern would also admit "".
-    min_savings = Decimal(
-        max_digits=24,
-        decimal_places=10,
-        min_value=0,
-        required=False,
-        coerce_to_string=False,
-        help_text="Only recommendations saving at least this much a month.",
-    )
+    min_savings = minimum_amount(help_text="Only recommendations saving at least this much a month.")
     active = serializers.BooleanField(
         default=True, help_text="true: recommendations AWS still makes; false: those it no longer does."
     )
