@@ -15,6 +15,8 @@ from kombu import Connection
 
 from collection.models import CollectionRun
 from collection.selectors import last_success_by_kind, latest_data_source
+from collection.selectors.first_run import schedule_paused
+from collection.services.first_run import CONFIRM_COMMAND
 from costmonitor.celery import LOCAL_BROKERS
 from costmonitor.statement_limits import statement_limits
 
@@ -78,6 +80,13 @@ def collection_ages() -> dict:
     return ages
 
 
+def schedule_check() -> dict:
+    """Whether scheduled AWS collections are held back for the first-run go-ahead, and what resumes them."""
+    if schedule_paused():
+        return {"paused": True, "resume": f"python {CONFIRM_COMMAND}"}
+    return {"paused": False}
+
+
 def is_ready(checks: dict) -> bool:
     return all(checks[name]["ok"] for name in READINESS_CHECKS)
 
@@ -91,7 +100,8 @@ def readiness_report() -> tuple[bool, dict]:
 
 
 def health_report() -> tuple[str, dict]:
-    """`(state, checks)`: healthy, degraded (cache, broker or a collection is off) or unhealthy (no database).
+    """`(state, checks)`: healthy, degraded (cache, broker or a collection is off, or the
+    schedule waits for the first-run go-ahead) or unhealthy (no database).
 
     Its statements are few, indexed and limited to HEALTH_STATEMENT_TIMEOUT_MS each, so a database busy with
     API work makes it answer "unhealthy" in time rather than late.
@@ -104,8 +114,11 @@ def health_report() -> tuple[str, dict]:
         checks["collections"] = collection_ages()
         # Demo data must never pass for a real bill: say where the stored data came from.
         checks["data_source"] = latest_data_source()
-    degraded = not (checks["cache"]["ok"] and checks["broker"]["ok"]) or any(
-        c["stale"] for c in checks["collections"].values()
+        checks["schedule"] = schedule_check()
+    degraded = (
+        not (checks["cache"]["ok"] and checks["broker"]["ok"])
+        or checks["schedule"]["paused"]
+        or any(c["stale"] for c in checks["collections"].values())
     )
     checks["duration_seconds"] = round(time.monotonic() - started, 4)
     return ("degraded" if degraded else "healthy"), checks

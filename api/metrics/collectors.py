@@ -81,6 +81,10 @@ HEALTH_METRICS = {
         "1 for the source of the cost data served (demo: a synthetic bill, not AWS's), 0 for the other",
         ["source"],
     ),
+    "costmonitor_schedule_paused": (
+        "1 while scheduled AWS collections wait for the first-run go-ahead (manage.py confirm_first_run), else 0",
+        [],
+    ),
 }
 HEALTH_COUNTERS = {"costmonitor_collection_runs", "costmonitor_collection_errors"}
 
@@ -113,6 +117,7 @@ def _health_samples(health: dict) -> Iterator[tuple[str, tuple[str, ...], float]
         yield "costmonitor_monthly_budget_usd", (), float(settings.MONTHLY_BUDGET_USD)
     for source in SOURCES:  # both series, so a dashboard can filter on `costmonitor_data_source{source="aws"} == 1`
         yield "costmonitor_data_source", (source,), float(source == health["data_source"])
+    yield "costmonitor_schedule_paused", (), float(health["schedule_paused"])
 
 
 class HealthCollector(Collector):

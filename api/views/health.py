@@ -49,7 +49,10 @@ class HealthSerializer(serializers.Serializer):
         choices=["healthy", "degraded"], help_text="degraded: the database answers but something else does not."
     )
     ready = serializers.BooleanField(help_text="What /health/ready answers: its checks all pass.")
-    checks = serializers.DictField(help_text="database, cache, broker, collections (per kind), duration_seconds.")
+    checks = serializers.DictField(
+        help_text="database, cache, broker, collections (per kind), data_source, schedule (paused: scheduled AWS "
+        "collections wait for the first-run go-ahead; resume: the command that gives it), duration_seconds."
+    )
     probes = ProbesSerializer(help_text="The path of each probe and the checks it makes.")
 
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Max
 from collection.models import CollectionRun
 from collection.months import month_start
 
+from .first_run import schedule_paused
 from .runs import ce_spend_this_month, current_data_source, last_success_by_kind, open_run_tallies
 from .schedule import scheduled_intervals
 
@@ -59,4 +60,5 @@ def collection_health(*, today: date | None = None) -> dict:
         "aws_requests": aws_requests_this_month(today=today),
         "aws_retries": aws_retries_this_month(today=today),
         "data_source": current_data_source(),
+        "schedule_paused": schedule_paused(),
     }

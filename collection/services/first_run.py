@@ -5,7 +5,6 @@ the same database, however they were started (`make run`, compose, Helm), so non
 before an operator saw the estimate, and none needs an environment variable kept equal across processes.
 """
 
-from collection.data_source import AWS
 from collection.models import SpendConfirmation
 
 CONFIRM_COMMAND = "manage.py confirm_first_run"
@@ -13,15 +12,6 @@ NOT_CONFIRMED = (
     "not collected: scheduled Cost Explorer collections wait for the operator's go-ahead on a new installation; "
     f"see the estimate and confirm with `{CONFIRM_COMMAND}` (README: Connect your AWS account)"
 )
-
-
-def spend_confirmed() -> bool:
-    return SpendConfirmation.objects.exists()
-
-
-def awaits_confirmation(*, source: str) -> bool:
-    """Whether collections from `source` must wait: AWS's, before any go-ahead (the demo source bills nothing)."""
-    return source == AWS and not spend_confirmed()
 
 
 def confirm_spend(*, by: str, estimated_requests: int) -> SpendConfirmation:

@@ -13,9 +13,10 @@ from collection.data_source import source_name
 from collection.errors import AWSCostCollectorError, BudgetExceeded, ErrorCode
 from collection.kinds import Dataset, KindSpec, kind_spec
 from collection.models import CollectionRun
+from collection.selectors.first_run import awaits_confirmation
 from collection.services.closing import close_abandoned_runs
 from collection.services.context import CollectionContext, Outcome
-from collection.services.first_run import NOT_CONFIRMED, awaits_confirmation
+from collection.services.first_run import NOT_CONFIRMED
 from collection.services.locks import single_flight
 from collection.services.snapshot import write_metric_snapshot
 from collection.services.sources import open_source

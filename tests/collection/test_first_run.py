@@ -5,10 +5,12 @@ import io
 
 import pytest
 from botocore.stub import Stubber
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 from moto import mock_aws
+from prometheus_client.parser import text_string_to_metric_families
 
 from collection.models import CollectionRun, CostData, SpendConfirmation
 from collection.services import run_collection
@@ -112,6 +114,28 @@ def test_yes_confirms_without_asking_and_the_demo_source_needs_nothing(aws_sourc
     assert SpendConfirmation.objects.count() == 1
     settings.COST_SOURCE = "demo"
     assert call("confirm_first_run") == "Demo source: nothing is billed, nothing to confirm.\n"
+
+
+def paused_gauge(client) -> float:
+    families = {f.name: f for f in text_string_to_metric_families(client.get("/metrics").content.decode())}
+    return families["costmonitor_schedule_paused"].samples[0].value
+
+
+def test_health_and_metrics_say_the_schedule_is_paused_until_the_go_ahead(aws_source, client, metrics_on_api_port):
+    checks = client.get("/health").json()["data"]
+    assert checks["status"] == "degraded"
+    assert checks["checks"]["schedule"] == {"paused": True, "resume": "python manage.py confirm_first_run"}
+    assert paused_gauge(client) == 1.0
+    with mock_aws():
+        call("confirm_first_run", "--yes")
+    cache.clear()  # the health gauges are cached for a few seconds
+    assert client.get("/health").json()["data"]["checks"]["schedule"] == {"paused": False}
+    assert paused_gauge(client) == 0.0
+
+
+def test_the_demo_schedule_is_never_paused(demo_source, client, metrics_on_api_port):
+    assert client.get("/health").json()["data"]["checks"]["schedule"] == {"paused": False}
+    assert paused_gauge(client) == 0.0
 
 
 @pytest.mark.parametrize(

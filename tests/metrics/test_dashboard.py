@@ -40,7 +40,7 @@ def test_alert_rules_use_only_exposed_metrics(exposed):
     assert {rule["alert"] for rule in rules if "alert" in rule} == {
         "CostCollectorDown", "HighErrorRate", "CollectionStale", "CostExplorerThrottling", "DailyCostSpike",
         "ForecastOverBudget", "ReconciliationDifference", "AwsBudgetForecastOverLimit", "CostAnomalyDetected",
-        "CommitmentUtilizationLow", "CommitmentCoverageDropping", "CommitmentExpiringSoon",
+        "CommitmentUtilizationLow", "CommitmentCoverageDropping", "CommitmentExpiringSoon", "CostmonitorSchedulePaused",
     }  # fmt: skip
 
 

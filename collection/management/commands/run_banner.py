@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand
 from collection.aws import caller_account
 from collection.data_source import DEMO, source_name
 from collection.errors import AWSAPIError
-from collection.services.first_run import CONFIRM_COMMAND, spend_confirmed
+from collection.selectors.first_run import spend_confirmed
+from collection.services.first_run import CONFIRM_COMMAND
 from costmonitor.masking import mask_text, public_account_id
 
 # The README's command for a login's API token (Quickstart), printed as it is written there.
