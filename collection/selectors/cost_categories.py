@@ -13,13 +13,18 @@ from django.db.models import Q, QuerySet, Sum
 from collection.models import CategoryCost
 from collection.months import month_start
 
-from .filters import narrowed, with_share
+from .filters import narrowed, stored_days, with_share
 from .gauges import Gauge, summed_gauges
 
 
 def stored_categories() -> list[str]:
     """The names of the categories with stored history, in name order."""
     return list(CategoryCost.objects.values_list("category", flat=True).distinct().order_by("category"))
+
+
+def category_coverage() -> dict[str, date] | None:
+    """The first and last day of stored category cost (`{"first_day", "last_day"}`), or None."""
+    return stored_days(CategoryCost.objects.all())
 
 
 def category_cost_queryset(

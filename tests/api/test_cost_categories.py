@@ -53,6 +53,12 @@ def test_cost_per_value_and_the_uncategorized_share_of_each_category(api_client,
     ]
 
 
+def test_a_window_without_categories_carries_the_stored_coverage(api_client, categories):
+    metadata = api_client.get("/api/cost-categories?start=2025-11-01&end=2025-11-30").json()["metadata"]
+    assert (metadata["total_count"], metadata["coverage"]) == (0, {"first_day": "2025-10-05", "last_day": "2025-10-06"})
+    assert "coverage" not in api_client.get(URL).json()["metadata"]
+
+
 def test_filters_by_category_and_value(api_client, categories):
     one = api_client.get(f"{URL}&category=Environment").json()["data"]
     assert [r["value"] for r in one["rows"]] == ["Other", "Production"]

@@ -82,7 +82,7 @@ def test_an_answer_without_data_carries_the_stored_coverage(api_client):
     assert "coverage" not in with_rows["metadata"]
 
 
-@pytest.mark.parametrize("endpoint", ["/api/costs", "/api/tags"])
+@pytest.mark.parametrize("endpoint", ["/api/costs", "/api/tags", "/api/cost-categories"])
 def test_coverage_is_null_when_nothing_is_stored(api_client, endpoint):
     assert api_client.get(endpoint).json()["metadata"]["coverage"] is None
 
