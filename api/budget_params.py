@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from api.fields import Choice, Date, minimum_amount
-from api.params import ACCOUNT_ID, PageParams, ordering_field
+from api.params import ACCOUNT_ID, PageParams, check_window, ordering_field
 from collection.budget_models import BUDGET_TYPES, FEEDBACK, TIME_UNITS
 from collection.selectors.anomalies import NO_FEEDBACK
 from collection.selectors.budgets import OVER
@@ -66,7 +66,5 @@ class AnomalyParams(PageParams):
         today = timezone.now().date()
         attrs.setdefault("end", today)
         attrs.setdefault("start", min(attrs["end"], today - dt.timedelta(days=settings.ANOMALY_DAYS)))
-        if attrs["end"] < attrs["start"]:
-            field = "end" if "end" in self.initial_data else "start"
-            raise serializers.ValidationError({field: "end is before start."}, code="end_before_start")
+        check_window(start=attrs["start"], end=attrs["end"], given=self.initial_data)
         return attrs

@@ -43,6 +43,18 @@ class PageParams(serializers.Serializer):
     )
 
 
+def check_window(*, start: dt.date, end: dt.date, given) -> None:
+    """Refuse a window whose end is before its start, or longer than API_MAX_WINDOW_DAYS (a bound on the work one
+    request may ask for). The error names the date the query gave (`given`): the other is a default never sent."""
+    field = "end" if "end" in given else "start"
+    if end < start:
+        raise serializers.ValidationError({field: "end is before start."}, code="end_before_start")
+    if (end - start).days >= settings.API_MAX_WINDOW_DAYS:
+        raise serializers.ValidationError(
+            {field: f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
+        )
+
+
 class DateWindow(serializers.Serializer):
     """`start` and `end` dates, both included (`collection.window_ends`); month to date by default."""
 
@@ -57,18 +69,10 @@ class DateWindow(serializers.Serializer):
         today = timezone.now().date()
         start = attrs.setdefault("start", attrs.get("end", today).replace(day=1))
         end = attrs.setdefault("end", max(today, start))
-        # A rule across both dates names the one the query gave (the other is a default the user never sent).
-        if end < start:
-            field = "end" if "end" in self.initial_data else "start"
-            raise serializers.ValidationError({field: "end is before start."}, code="end_before_start")
+        check_window(start=start, end=end, given=self.initial_data)
         if start > today:
             raise serializers.ValidationError(
                 {"start": "start is after today: there is no cost data yet."}, code="beyond_data"
-            )
-        if (end - start).days >= settings.API_MAX_WINDOW_DAYS:
-            field = "end" if "end" in self.initial_data else "start"
-            raise serializers.ValidationError(
-                {field: f"The window is longer than {settings.API_MAX_WINDOW_DAYS} days."}, code="window_too_long"
             )
         attrs["end_exclusive"] = exclusive_end(end)  # the half-open window selectors take
         return attrs

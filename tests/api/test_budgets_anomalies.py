@@ -69,6 +69,7 @@ def test_budget_filters(api_client, budgets, query, names):
         ("/api/anomalies?feedback=yes", "feedback", "choose one of: YES, NO, PLANNED_ACTIVITY, NONE"),
         ("/api/anomalies?start=2026-02-30", "start", "no day of the calendar"),
         ("/api/anomalies?end=2020-01-01&start=2020-02-01", "end", "end is before start"),
+        ("/api/anomalies?start=2000-01-01&end=2025-01-01", "end", "The window is longer than 1160 days."),
         ("/api/anomalies?min_impact=-1", "min_impact", "greater than or equal to 0"),
         ("/api/anomalies?monitor=x", "monitor", "Unknown parameter; accepted: account_id, end, feedback"),
     ],
