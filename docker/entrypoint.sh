@@ -21,6 +21,14 @@ case "$role" in
     exec celery -A costmonitor worker "$@"
     ;;
   beat)
+    # CONFIRM_AWS_SPEND=yes is the declarative first-run go-ahead (compose's costmonitor.env, Helm's env): beat,
+    # which sends the scheduled collections, records it with AWS credentials of its own (IRSA: the migrate hook runs
+    # before the ServiceAccount exists). A refusal is told and beat starts anyway, with the schedule paused (/health,
+    # costmonitor_schedule_paused): the free collections keep running and the operator sees why.
+    if [ "${CONFIRM_AWS_SPEND:-}" = yes ]; then
+      python manage.py confirm_first_run --yes ||
+        echo "costmonitor: the first-run go-ahead was not recorded (see above): scheduled AWS collections stay paused" >&2
+    fi
     # Schedules live in the database and are edited in the admin (django-celery-beat); the scheduler touches a
     # heartbeat file at every tick of its loop, which the healthcheck reads.
     exec celery -A costmonitor beat --scheduler costmonitor.beat:HeartbeatScheduler "$@"

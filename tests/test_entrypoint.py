@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -158,6 +159,59 @@ def test_beat_role_ticks_a_heartbeat_its_healthcheck_reads(role_env, tmp_path):
     finally:
         stop(beat)
     assert "costmonitor.beat.HeartbeatScheduler" in log.read_text()
+
+
+@pytest.fixture
+def own_database(role_env, tmp_path):
+    """The role environment on a copy of its migrated database, so a recorded go-ahead stays in this test."""
+    copy = tmp_path / "roles.sqlite3"
+    shutil.copyfile(role_env["DATABASE_URL"].removeprefix("sqlite:///"), copy)
+    return {**role_env, "DATABASE_URL": f"sqlite:///{copy}", "TMPDIR": str(tmp_path), "COST_SOURCE": "aws"}
+
+
+def start_beat_until_it_schedules(env: dict, log: Path) -> str:
+    beat = start_role(env, "beat", log=log)
+    try:
+        return wait_until(lambda: "HeartbeatScheduler" in log.read_text() and log.read_text(), what="beat to start")
+    finally:
+        stop(beat)
+
+
+def test_beat_records_the_declared_go_ahead_as_it_starts(own_database, tmp_path):
+    """CONFIRM_AWS_SPEND=yes (compose's costmonitor.env, Helm's env): the estimate in beat's log, then the go-ahead."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    aws = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    env = {**own_database, **aws, "AWS_ENDPOINT_URL": f"http://{host}:{port}", "CONFIRM_AWS_SPEND": "yes"}
+    try:
+        text = start_beat_until_it_schedules(env, tmp_path / "beat.log")
+        again = run_role(env, "confirm_first_run")
+    finally:
+        server.stop()
+    assert "AWS account 123456789012: the first collections fill the history" in text
+    assert "Confirmed: scheduled collections now collect from AWS." in text
+    assert again.stdout.startswith("Cost Explorer spending already confirmed")
+
+
+def test_beat_starts_with_the_schedule_paused_when_the_declared_go_ahead_is_refused(own_database, tmp_path):
+    no_credentials = {name: value for name, value in own_database.items() if not name.startswith("AWS_")}
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    env = {
+        **no_credentials,
+        "AWS_CONFIG_FILE": str(empty),
+        "AWS_SHARED_CREDENTIALS_FILE": str(empty),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "CONFIRM_AWS_SPEND": "yes",
+    }
+    text = start_beat_until_it_schedules(env, tmp_path / "beat.log")
+    assert "sts:GetCallerIdentity: no usable AWS credentials: set AWS_PROFILE" in text
+    assert "the first-run go-ahead was not recorded (see above): scheduled AWS collections stay paused" in text
+    # Nothing recorded: the command still asks AWS, rather than saying the spending is already confirmed.
+    assert run_role(env, "confirm_first_run").stderr.startswith("CommandError: sts:GetCallerIdentity")
 
 
 def test_one_shot_roles_have_nothing_to_probe_and_web_is_probed_by_default(role_env, tmp_path):
