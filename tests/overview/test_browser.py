@@ -2,13 +2,17 @@
 that /api/costs answers for the same window under a strict Content-Security-Policy, no console error, and a
 screenshot kept for CI."""
 
+import datetime as dt
 import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from overview.templatetags.overview import percent
+from tests import factories
 from tests.browser import needs_chromium, start_chromium
 from tests.overview.conftest import seed_history
 
@@ -80,14 +84,19 @@ return chart && {
 """
 
 
-def test_overview_draws_the_api_figures(live_server, strict_csp, browser, committed_history):
-    window = f"start={committed_history['start']}&end={committed_history['today']}"
-    browser.get(f"{live_server.url}/?{window}")
+def log_in(browser, url: str) -> None:
+    """Open `url`, which sends to the admin's login form, log in as staff, and wait for the overview's charts."""
+    browser.get(url)
     browser.find_element(By.ID, "id_username").send_keys("staff")
     browser.find_element(By.ID, "id_password").send_keys("s3cret-pass!")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located((By.ID, "trend-chart-USD")))
-    assert browser.current_url == f"{live_server.url}/?{window}"
+    assert browser.current_url == url
+
+
+def test_overview_draws_the_api_figures(live_server, strict_csp, browser, committed_history):
+    window = f"start={committed_history['start']}&end={committed_history['today']}"
+    log_in(browser, f"{live_server.url}/?{window}")
     # Console errors of the overview alone: the log is cleared by reading it, then the page is loaded afresh.
     browser.get_log("browser")
     browser.refresh()
@@ -113,3 +122,32 @@ def test_overview_draws_the_api_figures(live_server, strict_csp, browser, commit
     assert browser.save_screenshot(str(screenshot_path()))
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_budgets_and_commitments_show_what_the_api_answers(live_server, strict_csp, browser, committed_history):
+    factories.BudgetFactory(name="Production", limit=Decimal(100), actual=Decimal("120.5"), forecast=Decimal(240))
+    factories.BudgetFactory(name="Storage", limit=Decimal(5000), actual=Decimal(40), forecast=Decimal(80))
+    factories.CommitmentRatioFactory(ratio=Decimal("0.875"))
+    factories.CommitmentFactory(commitment_id="400000001", ends_at=timezone.now() + dt.timedelta(days=12))
+    log_in(browser, f"{live_server.url}/")
+    browser.get_log("browser")
+    browser.refresh()
+
+    budgets = browser.execute_async_script(FETCH_API, "/api/budgets")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#aws-budgets tr[data-budget]")
+    assert (
+        [row.get_attribute("data-budget") for row in rows] == [b["name"] for b in budgets] == ["Production", "Storage"]
+    )
+    assert all(row.is_displayed() for row in rows)
+    # The budget forecast over its limit stands out in the warning colour; the other does not.
+    colours = [row.find_element(By.TAG_NAME, "td").value_of_css_property("color") for row in rows]
+    assert colours[0] != colours[1]
+    assert rows[0].text.endswith("240.0 % forecast over its limit")
+
+    commitments = browser.execute_async_script(FETCH_API, "/api/commitments?expiring_within_days=30")
+    share = browser.find_element(By.CSS_SELECTOR, '[data-figure="commitment-savings_plans-utilization"]')
+    assert share.is_displayed()
+    assert share.text == "87.5 %" == percent(Decimal(commitments["latest"][0]["ratio"]))
+    expiring = browser.find_elements(By.CSS_SELECTOR, '#commitments [data-figure="expiring"]')
+    assert [cell.text for cell in expiring] == [c["id"] for c in commitments["commitments"]] == ["400000001"]
+    assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
