@@ -22,6 +22,7 @@ from collection.selectors import (
     tag_cost_breakdown,
     untagged_share,
 )
+from collection.selectors.cost_categories import category_cost_breakdown, uncategorized_share
 from costmonitor.masking import public_account_id
 
 from .budget_figures import budget_figures
@@ -135,18 +136,45 @@ def top_figures(query: OverviewQuery) -> dict:
     }
 
 
-def tag_figures(query: OverviewQuery) -> list[dict]:
-    """Per tag key and currency over the window: the untagged share (as /api/tags gives it) and the top values."""
+def _keyed_figures(rows, shares, *, key: str, value: str, unmatched) -> list[dict]:
+    """Per key (a tag key, a cost category) and currency: the unmatched share, as its `shares` give it, and the top
+    values of `rows` that matched (`unmatched(row)` false)."""
     values: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in tag_cost_breakdown(**query.args(**query.window)):
-        if row["tag_value"] != UNTAGGED:
-            values[row["tag_key"], row["currency"]].append(row)
+    for row in rows:
+        if not unmatched(row):
+            values[row[key], row["currency"]].append(row)
     keys = []
-    for share in untagged_share(**query.args(**query.window)):
-        found = values[share["tag_key"], share["currency"]]
-        ranked = _ranked(found, label="tag_value", totals={share["currency"]: share["total"]})
+    for share in shares:
+        found = values[share[key], share["currency"]]
+        ranked = _ranked(found, label=value, totals={share["currency"]: share["total"]})
         keys.append({**share, "values": ranked[0] if ranked else None})
     return keys
+
+
+def tag_figures(query: OverviewQuery) -> list[dict]:
+    """Per tag key and currency over the window: the untagged share (as /api/tags gives it) and the top values."""
+    window = query.args(**query.window)
+    return _keyed_figures(
+        tag_cost_breakdown(**window),
+        untagged_share(**window),
+        key="tag_key",
+        value="tag_value",
+        unmatched=lambda row: row["tag_value"] == UNTAGGED,
+    )
+
+
+def category_figures(query: OverviewQuery) -> list[dict] | None:
+    """Per cost category and currency over the window: the uncategorized share (as /api/cost-categories gives it)
+    and the top values. None for a scoped reader: a category spans accounts, as that endpoint refuses it to one."""
+    if query.scope is not None:
+        return None
+    return _keyed_figures(
+        category_cost_breakdown(**query.window),
+        uncategorized_share(**query.window),
+        key="category",
+        value="value",
+        unmatched=lambda row: row["uncategorized"],
+    )
 
 
 def recommendation_figures(query: OverviewQuery) -> dict:
@@ -208,6 +236,7 @@ def overview_figures(*, query: OverviewQuery) -> dict:
         "trend": trend_figures(query),
         "top": top_figures(query),
         "tags": tag_figures(query),
+        "categories": category_figures(query),
         "recommendations": recommendation_figures(query),
         "health": health_figures(query),
         "commitments": commitment_figures(query),
