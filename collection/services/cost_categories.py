@@ -6,6 +6,7 @@ grouped by the category alone, re-fetching the open window costs what probing it
 """
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,16 +28,35 @@ DISCOVERY_TTL = 24 * 3600  # ListCostCategoryDefinitions is a Cost Explorer requ
 DEFINITIONS_PAGE = 100  # MaxResults' largest value
 
 
-def category_definitions(*, ctx: CollectionContext) -> dict[str, str | None]:
-    """Name → default value (None without one) of every cost category effective today, all pages, listed once a day
-    (a category renamed or added in AWS is collected from the next day on).
+class Definition(NamedTuple):
+    default: str | None  # the value of the cost no rule matched, when the category names one
+    processing: bool  # Cost Explorer is still applying an edit of its rules: its values may be the old ones
+
+
+def is_processing(reference: dict) -> bool:
+    """Whether Cost Explorer reports the category's rules as still being applied (Status PROCESSING, in any case;
+    a status without a component is read as Cost Explorer's, the only component AWS documents).
+    https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_CostCategoryProcessingStatus.html
+    """
+    return any(
+        str(status.get("Status", "")).casefold() == "processing"
+        and str(status.get("Component") or "COST_EXPLORER").casefold() == "cost_explorer"
+        for status in reference.get("ProcessingStatus") or []
+        if isinstance(status, dict)
+    )
+
+
+def category_definitions(*, ctx: CollectionContext) -> dict[str, Definition]:
+    """Name → definition of every cost category effective today, all pages, listed once a day (a category renamed
+    or added in AWS is collected from the next day on), or again after TAG_PROBE_HOURS (at least an hour) while one
+    is still processing, so that its applied rules are seen soon.
 
     Every member of a CostCategoryReference is optional: an entry without a Name cannot be asked for and is left
     out. An organization without categories answers no references (or an empty list): nothing to collect.
     https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_ListCostCategoryDefinitions.html
     https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_CostCategoryReference.html
     """
-    key = f"ce:cost-categories:{ctx.source}:{ctx.today}"
+    key = f"ce:cost-category-definitions:{ctx.source}:{ctx.today}"
     definitions = cache.get(key)
     if definitions is None:
         definitions = {}
@@ -44,7 +64,7 @@ def category_definitions(*, ctx: CollectionContext) -> dict[str, str | None]:
         def handle(page: dict) -> int:
             for reference in page.get("CostCategoryReferences") or []:
                 if reference.get("Name"):
-                    definitions[reference["Name"]] = reference.get("DefaultValue")
+                    definitions[reference["Name"]] = Definition(reference.get("DefaultValue"), is_processing(reference))
             return 0
 
         params = {"MaxResults": DEFINITIONS_PAGE}
@@ -55,7 +75,9 @@ def category_definitions(*, ctx: CollectionContext) -> dict[str, str | None]:
             handle=handle,
             page_key="NextToken",
         )
-        cache.set(key, definitions, timeout=DISCOVERY_TTL)
+        processing = any(definition.processing for definition in definitions.values())
+        timeout = max(settings.TAG_PROBE_HOURS, 1) * 3600 if processing else DISCOVERY_TTL
+        cache.set(key, definitions, timeout=min(timeout, DISCOVERY_TTL))
     return definitions
 
 
@@ -129,6 +151,12 @@ def _mark_rechecked(*, ctx: CollectionContext, category: str) -> None:
     transaction.on_commit(lambda: cache.set(key, ctx.now, timeout=timeout))
 
 
+def _forget_rechecked(*, ctx: CollectionContext, category: str) -> None:
+    """Make the next run re-fetch `category`'s open days, once this run's data is committed."""
+    key = _rechecked_key(ctx=ctx, category=category)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def collect_cost_categories(*, ctx: CollectionContext) -> Outcome:
     """Cost by value of every cost category AWS lists, over `ctx.window` or what a scheduled run fetches of it.
 
@@ -136,7 +164,7 @@ def collect_cost_categories(*, ctx: CollectionContext) -> Outcome:
     first run does) keeps its stored history, as an organization that lists none keeps every category's.
     """
     outcome = Outcome(window=ctx.window)
-    for category, default in category_definitions(ctx=ctx).items():
+    for category, (default, processing) in category_definitions(ctx=ctx).items():
         stored = CategoryCost.objects.filter(category=category)
         window = ctx.window or scheduled_window(
             ctx=ctx,
@@ -147,7 +175,12 @@ def collect_cost_categories(*, ctx: CollectionContext) -> Outcome:
         if window is None:
             continue
         outcome.rows += fetch_category_costs(ctx=ctx, category=category, default=default, window=window)
-        if window[0] <= probe_window(today=ctx.today)[0]:  # the whole open window was fetched
+        if processing:
+            # Its values may still be those of the old rules: every run re-fetches its open window until the
+            # category is applied, rather than TAG_PROBE_HOURS after this one.
+            _forget_rechecked(ctx=ctx, category=category)
+            outcome.notes.append(f"cost category {category!r}: Cost Explorer is still applying its rules")
+        elif window[0] <= probe_window(today=ctx.today)[0]:  # the whole open window was fetched
             _mark_rechecked(ctx=ctx, category=category)
         known = outcome.window or window
         outcome.window = (min(window[0], known[0]), max(window[1], known[1]))

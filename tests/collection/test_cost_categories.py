@@ -17,6 +17,7 @@ from django_celery_beat.models import PeriodicTask
 from collection.models import CategoryCost, CollectionRun, SeededSchedule
 from collection.selectors.cost_categories import stored_categories, uncategorized_share
 from collection.services import run_collection
+from collection.services.cost_categories import is_processing
 from collection.services.default_schedule import seed_default_schedule
 from tests.collection.ce_truth import CENTS, CostExplorerTruth, Line
 from tests.factories import CategoryCostFactory
@@ -147,6 +148,41 @@ def test_scheduled_runs_end_equal_to_the_truth_through_restatement_and_a_rule_ch
     assert calls_of(truth, before) == ["", UNIT, ENV]  # the open window of each, one page each
     assert stored() == truth_by_category(truth, UNIT, ENV, start=HISTORY_START)
     assert not CategoryCost.objects.filter(date=CLOSED_DAY, value="Analytics").exists()
+
+
+@pytest.mark.parametrize("status", ["PROCESSING", "processing", "Processing"])
+def test_a_category_still_processing_is_refetched_by_every_run_until_applied(truth, scheduled, status, caplog):
+    truth.category_references = [
+        {**REFERENCES[0], "ProcessingStatus": [{"Component": "COST_EXPLORER", "Status": status}]},
+        REFERENCES[1],
+    ]
+    scheduled()
+    assert f"cost category '{UNIT}': Cost Explorer is still applying its rules" in caplog.text
+    assert stored() == truth_by_category(truth, UNIT, ENV, start=HISTORY_START)
+    # The rules finish applying: B's compute moves from Analytics to Retail on an open day, every total equal.
+    for line in truth.lines:
+        if line.day == CLOSED_DAY and line.categories.get(UNIT) == "Analytics":
+            line.categories[UNIT] = "Retail"
+    before = len(truth.calls)
+    scheduled()
+    assert calls_of(truth, before) == ["", UNIT]  # the probe, then the open window of the processing category only
+    assert stored() == truth_by_category(truth, UNIT, ENV, start=HISTORY_START)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "processing"),
+    [
+        ([{"Component": "COST_EXPLORER", "Status": "APPLIED"}], False),
+        ([{"Component": "cost_explorer", "Status": "processing"}], True),
+        ([{"Status": "PROCESSING"}], True),  # every member is optional: a status without a component is CE's
+        ([{"Component": "COST_EXPLORER"}], False),
+        ([], False),
+        (None, False),
+    ],
+)
+def test_processing_is_read_in_any_casing_with_any_member_absent(statuses, processing):
+    reference = {"Name": UNIT} if statuses is None else {"Name": UNIT, "ProcessingStatus": statuses}
+    assert is_processing(reference) is processing
 
 
 def test_uncategorized_is_the_empty_value_and_the_default_value(truth, scheduled):
