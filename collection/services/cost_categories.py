@@ -25,6 +25,7 @@ UNIQUE = ["date", "category", "value"]
 UPDATE = ["uncategorized", "amount", "currency", "estimated", "updated_at"]
 PROBED_FIELDS = {"UnblendedCost": "amount"}  # CE metric → field: categories store unblended cost
 DISCOVERY_TTL = 24 * 3600  # ListCostCategoryDefinitions is a Cost Explorer request: list the categories once a day
+PROCESSING_TTL = 3600  # while a category is processing: one more listing a run (every 8 h by default)
 DEFINITIONS_PAGE = 100  # MaxResults' largest value
 
 
@@ -48,8 +49,8 @@ def is_processing(reference: dict) -> bool:
 
 def category_definitions(*, ctx: CollectionContext) -> dict[str, Definition]:
     """Name → definition of every cost category effective today, all pages, listed once a day (a category renamed
-    or added in AWS is collected from the next day on), or again after TAG_PROBE_HOURS (at least an hour) while one
-    is still processing, so that its applied rules are seen soon.
+    or added in AWS is collected from the next day on), or again after an hour while one is still processing, so
+    that the next run sees its rules applied.
 
     Every member of a CostCategoryReference is optional: an entry without a Name cannot be asked for and is left
     out. An organization without categories answers no references (or an empty list): nothing to collect.
@@ -76,8 +77,7 @@ def category_definitions(*, ctx: CollectionContext) -> dict[str, Definition]:
             page_key="NextToken",
         )
         processing = any(definition.processing for definition in definitions.values())
-        timeout = max(settings.TAG_PROBE_HOURS, 1) * 3600 if processing else DISCOVERY_TTL
-        cache.set(key, definitions, timeout=min(timeout, DISCOVERY_TTL))
+        cache.set(key, definitions, timeout=PROCESSING_TTL if processing else DISCOVERY_TTL)
     return definitions
 
 
