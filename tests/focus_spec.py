@@ -3,7 +3,14 @@
 From https://github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec/tree/v1.2/specification/columns (tag v1.2,
 each column's "Content Constraints": Feature level, Allows nulls, Data type) and the attributes' formats
 (specification/attributes/datetime_format.md, numeric_format.md, currency_format.md); allowed values from
-chargecategory.md, chargeclass.md and servicecategory.md.
+chargecategory.md, chargeclass.md and servicecategory.md; the Conditional columns' rules from regionid.md,
+regionname.md ("RegionName MUST be null when RegionId is null", "MUST NOT be null when RegionId is not null") and
+tags.md (JSON: attributes/key_value_format.md; "Tags MAY be null").
+
+And AWS's charge types, every value their documentation lists: Cost Explorer's RECORD_TYPE
+(https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetDimensionValues.html) and the
+Cost and Usage Report's line item type as the FOCUS specification's own AWS mapping names them
+(supporting_content/columns/chargecategory.md).
 """
 
 import re
@@ -33,10 +40,35 @@ MANDATORY = {
     "ServiceName": ("String", False),
 }
 # The Conditional columns the export writes.
-CONDITIONAL = {"SubAccountId": ("String", True), "SubAccountName": ("String", True)}
+CONDITIONAL = {
+    "RegionId": ("String", True),
+    "RegionName": ("String", True),
+    "SubAccountId": ("String", True),
+    "SubAccountName": ("String", True),
+    "Tags": ("JSON", True),
+}
 
 CHARGE_CATEGORIES = {"Usage", "Purchase", "Tax", "Credit", "Adjustment"}
 CHARGE_CLASSES = {"", "Correction"}
+AWS_CHARGE_TYPES = {
+    # Cost Explorer RECORD_TYPE
+    "Usage",
+    "Credit",
+    "Refund",
+    "Tax",
+    "Support",
+    "Fee",
+    "RIFee",
+    "DiscountedUsage",
+    "SavingsPlanCoveredUsage",
+    "SavingsPlanNegation",
+    "SavingsPlanRecurringFee",
+    "SavingsPlanUpfrontFee",
+    "BundledDiscount",
+    "Discount",
+    "EdpDiscount",
+    "PrivateRateDiscount",
+}  # CUR's line item types, as the specification's AWS mapping lists them, are among these
 SERVICE_CATEGORIES = {
     "AI and Machine Learning",
     "Analytics",
