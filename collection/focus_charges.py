@@ -65,11 +65,6 @@ def focus_charge(charge_type: str) -> Charge:
     return BY_TYPE.get(charge_type.casefold(), UNMAPPED)
 
 
-def usage_types() -> list[str]:
-    """The charge types (their documented spelling, as stored) that stay inside the services' Usage rows."""
-    return list(_CATEGORIES[USAGE])
-
-
 # Cost Explorer's SERVICE dimension names one service whose whole cost is one charge type: "Tax" (its RECORD_TYPE Tax).
 # Its rows are that charge category already; only what the charge type holds beyond them is split out.
 SERVICE_CHARGE_TYPES = {"Tax": "Tax"}

@@ -115,7 +115,10 @@ def _description(d: DayCost) -> str:
     row = d.row
     match row["kind"]:
         case "charge-type":
-            return f"Daily {row['charge_type']} of the account, all services"
+            unknown = (
+                "" if focus_charge(row["charge_type"]).mapped else " (a charge type not in AWS's list when written)"
+            )
+            return f"Daily {row['charge_type']} of the account, all services{unknown}"
         case "charge-offset":
             return f"The account's daily {', '.join(row['charge_types'])} taken out of its services' rows"
         case "region":

@@ -175,6 +175,10 @@ def test_an_account_days_cost_is_split_by_charge_category_without_double_countin
         ("SomeFutureChargeType", "Adjustment", "", PAYER),
     ]
     assert {r["ServiceName"] for r in charged} == {UNATTRIBUTED_SERVICE}
+    assert (
+        "not in AWS's list"
+        in next(r for r in charged if r["x_ChargeType"] == "SomeFutureChargeType")["ChargeDescription"]
+    )
     offsets = {
         (r["ChargePeriodStart"][:10], r["SubAccountId"]): (r["ChargeCategory"], r["BilledCost"], r["ChargeDescription"])
         for r in rows
