@@ -2,14 +2,17 @@
 export cap, its errors in the envelope."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import duckdb
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.tokens import issue_api_token
+from collection.selectors import cost_totals
 from tests import factories, focus_spec
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +46,29 @@ def test_csv_is_the_default_with_every_mandatory_column(api_client, two_accounts
         ("2025-03-03T00:00:00Z", MEMBER, "2.2500000000"),
     ]
     assert {r["BillingAccountId"] for r in rows} == {PAYER}
+
+
+def test_the_default_window_is_this_month_to_date_split_by_charge_type(api_client):
+    today = timezone.now().date()
+    first = today.replace(day=1)
+    member = factories.AwsAccountFactory(account_id=MEMBER)
+    factories.CostDataFactory(account=member, date=today, unblended_cost=Decimal("4.5"), amortized_cost=Decimal(4))
+    factories.CostDataFactory(account=member, date=first - dt.timedelta(days=1), unblended_cost=Decimal(100))
+    factories.ChargeTypeCostFactory(account=member, date=today, charge_type="Tax", unblended_cost=Decimal("0.5"))
+    rows = focus_rows(api_client.get("/api/focus"))
+    next_month = (first + dt.timedelta(days=31)).replace(day=1)
+    assert [(r["ChargePeriodStart"], r["ChargeCategory"], r["BilledCost"]) for r in rows] == [
+        (f"{today}T00:00:00Z", "Usage", "4.5000000000"),
+        (f"{today}T00:00:00Z", "Tax", "0.5000000000"),
+        (f"{today}T00:00:00Z", "Usage", "-0.5000000000"),
+    ]
+    assert {r["ChargePeriodEnd"] for r in rows} == {f"{today + dt.timedelta(days=1)}T00:00:00Z"}
+    assert {(r["BillingPeriodStart"], r["BillingPeriodEnd"]) for r in rows} == {
+        (f"{first}T00:00:00Z", f"{next_month}T00:00:00Z")
+    }
+    window = {"start": first, "end": today + dt.timedelta(days=1)}
+    assert sum(Decimal(r["BilledCost"]) for r in rows) == cost_totals(**window)["USD"]
+    assert sum(Decimal(r["EffectiveCost"]) for r in rows) == cost_totals(**window, metric="amortized")["USD"]
 
 
 def test_parquet_is_one_file_of_focus_types(api_client, two_accounts, tmp_path):
