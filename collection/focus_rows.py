@@ -21,6 +21,8 @@ day the services do not hold (another window, another scope) adds nothing to the
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from collection.focus_charges import SERVICE_CHARGE_TYPES, USAGE, focus_charge
 
@@ -36,8 +38,7 @@ def _plus(first: Decimal | None, second: Decimal | None) -> Decimal | None:
     return None if first is None or second is None else first + second
 
 
-def _amounts(row: dict) -> tuple:
-    return tuple(row[m] for m in METRICS)
+_amounts = itemgetter(*METRICS)  # a row's METRICS, as a tuple
 
 
 def _difference(first: tuple, second: tuple) -> tuple:
@@ -63,19 +64,16 @@ def service_rows(costs: list[dict], *, split: bool) -> Iterator[dict]:
     """The FOCUS rows of an account-day's services from its stored rows (ordered by service, currency and region,
     the all-regions row "" first). Per-region rows without their all-regions row are not in the stored history's
     totals and are left out."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    for row in costs:
-        groups[(row["service"], row["currency"])].append(row)
-    for rows in groups.values():
-        everywhere, regional = rows[0], rows[1:]
+    common = {"charge_type": None, "charge_split": split}
+    for _, group in groupby(costs, key=itemgetter("service", "currency")):
+        everywhere, *regional = group
         if everywhere["region"]:
             continue
-        common = {"charge_type": None, "charge_split": split}
         if not regional:
-            yield _row(everywhere, _amounts(everywhere), region=None, kind="service", **common)
+            yield {**everywhere, "region": None, "kind": "service", **common}
             continue
         for row in regional:
-            yield _row(row, _amounts(row), kind="region", **common)
+            yield {**row, "kind": "region", **common}
         rest = _difference(_amounts(everywhere), _sum(_amounts(r) for r in regional))
         if not _is_zero(rest):
             yield _row(everywhere, rest, region=None, kind="region-unattributed", **common)
