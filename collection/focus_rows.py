@@ -86,12 +86,12 @@ def charge_rows(costs: list[dict], charges: list[dict]) -> Iterator[dict]:
     for row in costs:
         kind = SERVICE_CHARGE_TYPES.get(row["service"])
         if kind and not row["region"]:
-            carried[(kind, row["currency"])] = _amounts(row)
+            carried[(kind.casefold(), row["currency"])] = _amounts(row)
     moved: dict[str, list[dict]] = defaultdict(list)
     for charge in charges:
         if focus_charge(charge["charge_type"]).category == USAGE:
             continue
-        held = carried.get((charge["charge_type"], charge["currency"]))
+        held = carried.get((charge["charge_type"].casefold(), charge["currency"]))
         amounts = _difference(_amounts(charge), held) if held else _amounts(charge)
         if _is_zero(amounts):
             continue
