@@ -12,8 +12,9 @@ FOCUS-*aligned*, not conformant, and says so on every row (`x_CostmonitorConform
 unblended cost, EffectiveCost the amortized one, ListCost and ContractedCost the unblended one (list and
 contracted prices are not in Cost Explorer's answer), ChargeCategory comes from the charge type
 (`collection.focus_charges`), ServiceCategory is mapped from the service's name, and PricingQuantity and
-PricingUnit are null (quantities are not stored). Rows costmonitor derives (a charge type's or a region's share)
-are aligned whatever the source.
+PricingUnit are null (quantities are not stored). A month ingested from a Data Export is conformant where its
+ChargeCategory is exact too (`_conformance`); rows costmonitor derives (a charge type's or a region's share) are
+aligned whatever the source.
 
 Tags is present (AWS supports user-defined tags) and null on every row: the stored tag costs (`TagCost`) are per
 day, tag value and service, without account or region, one tag key at a time, so no row's tags are known, and
@@ -134,7 +135,11 @@ def _description(d: DayCost) -> str:
 
 
 def _conformance(d: DayCost) -> str:
-    return CONFORMANCE[MonthSource.COST_EXPLORER] if d.row["kind"] in DERIVED else CONFORMANCE[d.source]
+    """A Data Export's own costs are conformant where the row's ChargeCategory is exact too: not on a row
+    costmonitor derives, nor on a service row other charge categories were split out of (or may be inside)."""
+    if d.row["kind"] in DERIVED or not d.row["category_exact"]:
+        return CONFORMANCE[MonthSource.COST_EXPLORER]
+    return CONFORMANCE[d.source]
 
 
 COLUMNS = (

@@ -60,11 +60,11 @@ def _sum(rows: Iterable[tuple]) -> tuple:
     return total
 
 
-def service_rows(costs: list[dict], *, split: bool) -> Iterator[dict]:
+def service_rows(costs: list[dict], *, split: bool, exact: bool) -> Iterator[dict]:
     """The FOCUS rows of an account-day's services from its stored rows (ordered by service, currency and region,
     the all-regions row "" first). Per-region rows without their all-regions row are not in the stored history's
     totals and are left out."""
-    common = {"charge_type": None, "charge_split": split}
+    common = {"charge_type": None, "charge_split": split, "category_exact": exact}
     for _, group in groupby(costs, key=itemgetter("service", "currency")):
         everywhere, *regional = group
         if everywhere["region"]:
@@ -95,7 +95,15 @@ def charge_rows(costs: list[dict], charges: list[dict]) -> Iterator[dict]:
         amounts = _difference(_amounts(charge), held) if held else _amounts(charge)
         if _is_zero(amounts):
             continue
-        row = _row(charge, amounts, service=UNATTRIBUTED_SERVICE, region=None, kind="charge-type", charge_split=True)
+        row = _row(
+            charge,
+            amounts,
+            service=UNATTRIBUTED_SERVICE,
+            region=None,
+            kind="charge-type",
+            charge_split=True,
+            category_exact=False,
+        )
         moved[charge["currency"]].append(row)
         yield row
     for rows in moved.values():
@@ -112,6 +120,8 @@ def charge_rows(costs: list[dict], charges: list[dict]) -> Iterator[dict]:
 
 def day_rows(costs: list[dict], charges: list[dict]) -> Iterator[dict]:
     """Every FOCUS row of one account's stored day (`costs`: its CostData rows; `charges`: its ChargeTypeCost rows,
-    [] when none are stored: then nothing is split)."""
-    yield from service_rows(costs, split=bool(charges))
-    yield from charge_rows(costs, charges)
+    [] when none are stored: then nothing is split). A service row's ChargeCategory is exact (`category_exact`)
+    only when the day's charge types are stored and none is split out of it."""
+    split = list(charge_rows(costs, charges))
+    yield from service_rows(costs, split=bool(charges), exact=bool(charges) and not split)
+    yield from split

@@ -6,11 +6,6 @@ each column's "Content Constraints": Feature level, Allows nulls, Data type) and
 chargecategory.md, chargeclass.md and servicecategory.md; the Conditional columns' rules from regionid.md,
 regionname.md ("RegionName MUST be null when RegionId is null", "MUST NOT be null when RegionId is not null") and
 tags.md (JSON: attributes/key_value_format.md; "Tags MAY be null").
-
-And AWS's charge types, every value their documentation lists: Cost Explorer's RECORD_TYPE
-(https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetDimensionValues.html) and the
-Cost and Usage Report's line item type as the FOCUS specification's own AWS mapping names them
-(supporting_content/columns/chargecategory.md).
 """
 
 import re
@@ -50,25 +45,6 @@ CONDITIONAL = {
 
 CHARGE_CATEGORIES = {"Usage", "Purchase", "Tax", "Credit", "Adjustment"}
 CHARGE_CLASSES = {"", "Correction"}
-AWS_CHARGE_TYPES = {
-    # Cost Explorer RECORD_TYPE
-    "Usage",
-    "Credit",
-    "Refund",
-    "Tax",
-    "Support",
-    "Fee",
-    "RIFee",
-    "DiscountedUsage",
-    "SavingsPlanCoveredUsage",
-    "SavingsPlanNegation",
-    "SavingsPlanRecurringFee",
-    "SavingsPlanUpfrontFee",
-    "BundledDiscount",
-    "Discount",
-    "EdpDiscount",
-    "PrivateRateDiscount",
-}  # CUR's line item types, as the specification's AWS mapping lists them, are among these
 SERVICE_CATEGORIES = {
     "AI and Machine Learning",
     "Analytics",

@@ -47,8 +47,9 @@ class FocusViewSet(viewsets.ViewSet):
         "with the Usage row that takes them back out of the services (x_CostmonitorRow says which kind a row is): "
         "every mandatory column, then RegionId, RegionName, SubAccountId, SubAccountName, Tags (null: tags are not "
         "stored per row) and costmonitor's x_ columns. `x_CostmonitorConformance` says on every row whether it is "
-        "FOCUS-conformant (a month ingested from a Data Export) or FOCUS-aligned (Cost Explorer: BilledCost from "
-        "the unblended cost, EffectiveCost from the amortized one, no quantities; and every derived row). The "
+        "FOCUS-conformant (a month ingested from a Data Export, where the row's ChargeCategory is exact) or "
+        "FOCUS-aligned (Cost Explorer: BilledCost from the unblended cost, EffectiveCost from the amortized one, no "
+        "quantities; and every derived row). The "
         "file's totals are the stored history's. At most API_MAX_CSV_ROWS rows, counted as the stored rows they "
         "are made of: a longer history is fetched a month at a time.",
     )

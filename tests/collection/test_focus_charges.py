@@ -7,7 +7,9 @@ from collection.services.charge_types import DOCUMENTED
 from tests import focus_spec
 
 
-@pytest.mark.parametrize("kind", sorted(focus_spec.AWS_CHARGE_TYPES | set(DOCUMENTED)))
+# Cost Explorer's RECORD_TYPE values as documented; CUR's line item types, as the FOCUS specification's AWS mapping
+# lists them (supporting_content/columns/chargecategory.md), are the same names.
+@pytest.mark.parametrize("kind", DOCUMENTED)
 @pytest.mark.parametrize("spelling", [str, str.lower, str.upper])
 def test_every_documented_charge_type_in_any_case_has_an_allowed_category(kind, spelling):
     charge = focus_charge(spelling(kind))

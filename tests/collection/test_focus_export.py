@@ -292,6 +292,9 @@ def test_an_impossible_day_is_told():
 
 def test_a_month_ingested_from_a_data_export_is_labelled_conformant(bill):
     factories.CostDataFactory(account_id=PAYER, date=dt.date(2025, 2, 28), service="AWS Lambda")
+    factories.CostDataFactory(account_id=PAYER, date=dt.date(2025, 3, 2), service="AWS Lambda")
+    factories.ChargeTypeCostFactory(account_id=PAYER, date=dt.date(2025, 3, 2), charge_type="Usage")
+    factories.CostDataFactory(account_id=PAYER, date=dt.date(2025, 3, 3), service="AWS Lambda")
     ExportIngestion.objects.create(
         billing_period=dt.date(2025, 3, 1),
         kind="costs",
@@ -302,20 +305,24 @@ def test_a_month_ingested_from_a_data_export_is_labelled_conformant(bill):
         ingested_at=timezone.now(),
     )
     out = io.StringIO()
-    call_command("export_focus", "--start", "2025-02-28", "--end", "2025-03-01", stdout=out, stderr=io.StringIO())
+    call_command("export_focus", "--start", "2025-02-28", "--end", "2025-03-03", stdout=out, stderr=io.StringIO())
     labels = [
         (r["ChargePeriodStart"][:10], r["x_CostmonitorRow"], r["x_CostmonitorConformance"], r["x_CostmonitorSource"])
         for r in csv.DictReader(io.StringIO(out.getvalue()))
     ]
-    # What costmonitor derives (a region's remainder, a charge type's share) is aligned whatever the source.
+    # Conformant: the export's costs on a row whose ChargeCategory is exact (2 March: its charge types are all
+    # usage). Aligned: what costmonitor derives (a region's remainder, a charge type's share), the services other
+    # categories were split out of (1 March), and a day whose charge types are not stored (3 March).
     assert labels == [
         ("2025-02-28", "service", "FOCUS-aligned", "cost_explorer"),
-        ("2025-03-01", "region", "FOCUS-conformant", "data_exports"),
-        ("2025-03-01", "region", "FOCUS-conformant", "data_exports"),
+        ("2025-03-01", "region", "FOCUS-aligned", "data_exports"),
+        ("2025-03-01", "region", "FOCUS-aligned", "data_exports"),
         ("2025-03-01", "region-unattributed", "FOCUS-aligned", "data_exports"),
         ("2025-03-01", "charge-type", "FOCUS-aligned", "data_exports"),
         ("2025-03-01", "charge-type", "FOCUS-aligned", "data_exports"),
         ("2025-03-01", "charge-offset", "FOCUS-aligned", "data_exports"),
+        ("2025-03-02", "service", "FOCUS-conformant", "data_exports"),
+        ("2025-03-03", "service", "FOCUS-aligned", "data_exports"),
     ]
 
 
