@@ -41,9 +41,10 @@ class FocusRows:
 
     def bound(self) -> int:
         """At least as many as the rows there are, counted by the database without making them: every stored
-        row of the window (each makes a row at most) and one charge-offset row per account-day of charge types."""
+        row of the window (each makes a row at most) and one charge-offset row per account, day and currency of
+        charge types."""
         charges = within_accounts(ChargeTypeCost.objects.filter(date__gte=self.start, date__lt=self.end), self.scope)
-        days = charges.values("date", "account_id").distinct().count()
+        days = charges.values("date", "account_id", "currency").distinct().count()
         return self._costs().count() + charges.count() + days
 
     def __iter__(self) -> Iterator[dict]:
