@@ -30,6 +30,12 @@ def check_groups(count: int) -> None:
         raise ResultTooLarge(count=count, what="groups", setting="API_MAX_GROUPS")
 
 
+def check_rows(count: int) -> None:
+    """Refuse an export of `count` rows (or of at most that many) over API_MAX_CSV_ROWS."""
+    if count > settings.API_MAX_CSV_ROWS:
+        raise ResultTooLarge(count=count, what="rows", setting="API_MAX_CSV_ROWS")
+
+
 def capped_rows(rows: QuerySet) -> Iterator:
     """The rows of `rows` for a streamed export, refused (ResultTooLarge) before any is sent when there are more
     than API_MAX_CSV_ROWS.
@@ -41,8 +47,9 @@ def capped_rows(rows: QuerySet) -> Iterator:
     first = next(found, None)
     if first is None:
         return iter(())
-    count = first["row_count"] if isinstance(first, dict) else first.row_count
-    if count > settings.API_MAX_CSV_ROWS:
+    try:
+        check_rows(first["row_count"] if isinstance(first, dict) else first.row_count)
+    except ResultTooLarge:
         found.close()
-        raise ResultTooLarge(count=count, what="rows", setting="API_MAX_CSV_ROWS")
+        raise
     return itertools.chain([first], found)

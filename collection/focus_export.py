@@ -23,6 +23,7 @@ PARQUET_TYPES = {
     DataType.DECIMAL: "DECIMAL(38, 10)",
     DataType.STRING: "VARCHAR",
     DataType.DATETIME: "TIMESTAMPTZ",
+    DataType.JSON: "VARCHAR",  # the serialized JSON text the specification's Key-Value Format asks for
     DataType.BOOLEAN: "BOOLEAN",
 }
 
@@ -30,8 +31,8 @@ PARQUET_TYPES = {
 def record_maker(
     *, start: dt.date, end: dt.date, scope: Scope | None = None, account_label: Callable[[str], str] = str
 ) -> Callable[[dict], list[str]]:
-    """`values(row)`: the FOCUS values of a row of `focus_cost_rows(start=start, end=end, scope=scope)` (end
-    exclusive), with each month's source and the payer looked up once."""
+    """`values(row)`: the FOCUS values of a row of `FocusRows(start=start, end=end, scope=scope)` (end exclusive),
+    with each month's source and the payer looked up once."""
     sources = month_sources(months=_months(start, end))
     billing = billing_account(scope=scope)
 

@@ -3,7 +3,9 @@
 From https://github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec/tree/v1.2/specification/columns (tag v1.2,
 each column's "Content Constraints": Feature level, Allows nulls, Data type) and the attributes' formats
 (specification/attributes/datetime_format.md, numeric_format.md, currency_format.md); allowed values from
-chargecategory.md, chargeclass.md and servicecategory.md.
+chargecategory.md, chargeclass.md and servicecategory.md; the Conditional columns' rules from regionid.md,
+regionname.md ("RegionName MUST be null when RegionId is null", "MUST NOT be null when RegionId is not null") and
+tags.md (JSON: attributes/key_value_format.md; "Tags MAY be null").
 """
 
 import re
@@ -33,7 +35,13 @@ MANDATORY = {
     "ServiceName": ("String", False),
 }
 # The Conditional columns the export writes.
-CONDITIONAL = {"SubAccountId": ("String", True), "SubAccountName": ("String", True)}
+CONDITIONAL = {
+    "RegionId": ("String", True),
+    "RegionName": ("String", True),
+    "SubAccountId": ("String", True),
+    "SubAccountName": ("String", True),
+    "Tags": ("JSON", True),
+}
 
 CHARGE_CATEGORIES = {"Usage", "Purchase", "Tax", "Credit", "Adjustment"}
 CHARGE_CLASSES = {"", "Correction"}

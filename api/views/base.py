@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -189,13 +190,18 @@ class CachedListViewSet(viewsets.ViewSet):
 
 
 def slot_export(
-    request, rows: QuerySet, respond: Callable[[Iterator, Callable[[], None]], HttpResponseBase]
+    request,
+    rows: Any,
+    respond: Callable[[Iterator, Callable[[], None]], HttpResponseBase],
+    *,
+    capped: Callable[[Any], Iterator] = capped_rows,
 ) -> HttpResponseBase:
-    """`respond(found, release)`: the export of `rows` (at most API_MAX_CSV_ROWS of them, `capped_rows`) while
-    one of the process's slots (`api.work_limits`) is held, until `release()` (or `respond` raises)."""
+    """`respond(found, release)`: the export of `rows` (at most API_MAX_CSV_ROWS of them, `capped(rows)`: by
+    default `capped_rows`) while one of the process's slots (`api.work_limits`) is held, until `release()` (or
+    `respond` raises)."""
     slot = take_slot(request)
     try:
-        return respond(capped_rows(rows), slot.release)
+        return respond(capped(rows), slot.release)
     except BaseException:
         slot.release()
         raise

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.http import FileResponse
@@ -9,6 +10,7 @@ from rest_framework import viewsets
 
 from api.csv_export import CSVRenderer, demo_filename, stream_csv
 from api.params import FocusParams, parse_query
+from api.result_caps import check_rows
 from api.schema import download_schema
 from api.scopes import request_scope
 from api.views.base import slot_export
@@ -16,7 +18,7 @@ from collection.data_source import DEMO
 from collection.focus_columns import COLUMN_NAMES
 from collection.focus_export import record_maker, write_parquet
 from collection.selectors import latest_data_source
-from collection.selectors.focus import focus_cost_rows
+from collection.selectors.focus import FocusRows
 from costmonitor.masking import public_account_id
 
 PARQUET = (
@@ -40,22 +42,30 @@ class FocusViewSet(viewsets.ViewSet):
         formats={"csv": "text/csv", "parquet": PARQUET},
         summary="The cost history as FOCUS 1.2",
         description="Every stored day of each service's cost in each account over a window (month to date by "
-        "default) as a FOCUS 1.2 row (https://focus.finops.org/): every mandatory column, then SubAccountId, "
-        "SubAccountName and costmonitor's x_ columns. `x_CostmonitorConformance` says on every row whether it is "
-        "FOCUS-conformant (a month ingested from a Data Export) or FOCUS-aligned (Cost Explorer: BilledCost from "
-        "the unblended cost, EffectiveCost from the amortized one, no quantities). At most API_MAX_CSV_ROWS rows: "
-        "a longer history is fetched a month at a time.",
+        "default) as FOCUS 1.2 rows (https://focus.finops.org/), by region where regions are stored, and each "
+        "account-day's charge types outside Usage (credits, refunds, tax, fees) as rows of their ChargeCategory "
+        "with the Usage row that takes them back out of the services (x_CostmonitorRow says which kind a row is): "
+        "every mandatory column, then RegionId, RegionName, SubAccountId, SubAccountName, Tags (null: tags are not "
+        "stored per row) and costmonitor's x_ columns. `x_CostmonitorConformance` says on every row whether it is "
+        "FOCUS-conformant (a month ingested from a Data Export, where the row's ChargeCategory is exact) or "
+        "FOCUS-aligned (Cost Explorer: BilledCost from the unblended cost, EffectiveCost from the amortized one, no "
+        "quantities; and every derived row). The "
+        "file's totals are the stored history's. At most API_MAX_CSV_ROWS rows, counted as the stored rows they "
+        "are made of: a longer history is fetched a month at a time.",
     )
     def list(self, request):
         params = parse_query(FocusParams, request)
         scope = request_scope(request)
         window = {"start": params["start"], "end": params["end_exclusive"]}
-        rows = focus_cost_rows(**window, scope=scope)
+        rows = FocusRows(**window, scope=scope)
         values = record_maker(**window, scope=scope, account_label=public_account_id)
         name = f"focus_{params['start']}_{params['end']}"
         if request.accepted_renderer.format == "parquet":
             return slot_export(
-                request, rows, lambda found, release: _parquet(found, values, f"{name}.parquet", release)
+                request,
+                rows,
+                lambda found, release: _parquet(found, values, f"{name}.parquet", release),
+                capped=_bounded,
             )
         return slot_export(
             request,
@@ -63,7 +73,15 @@ class FocusViewSet(viewsets.ViewSet):
             lambda found, release: stream_csv(
                 found, values=values, columns=COLUMN_NAMES, filename=f"{name}.csv", on_close=release, demo_column=False
             ),
+            capped=_bounded,
         )
+
+
+def _bounded(rows: FocusRows) -> Iterator[dict]:
+    """The rows, refused (RESULT_TOO_LARGE) before any is made when they could be more than API_MAX_CSV_ROWS: the
+    database counts the stored rows they are made of (`FocusRows.bound`)."""
+    check_rows(rows.bound())
+    return iter(rows)
 
 
 def _parquet(rows, values, filename: str, release) -> FileResponse:

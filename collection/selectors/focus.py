@@ -1,41 +1,61 @@
-"""Reads for the FOCUS export: the stored days of cost it is made of, the payer they bill to, each month's source."""
+"""Reads for the FOCUS export: the stored days of cost and charge types it is made of, the payer they bill to, each
+month's source."""
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import QuerySet
 
 from collection.data_source import DEMO
 from collection.focus_columns import BillingAccount, MonthSource
+from collection.focus_rows import METRICS, day_rows
 from collection.kinds import Kind
-from collection.models import AwsAccount, CostData, ExportIngestion
+from collection.models import AwsAccount, ChargeTypeCost, CostData, ExportIngestion
 
 from .runs import latest_data_source
 from .scope import Scope, within_accounts
 
-ROW_FIELDS = (
-    "date",
-    "account_id",
-    "account__name",
-    "service",
-    "currency",
-    "unblended_cost",
-    "amortized_cost",
-    "net_unblended_cost",
-    "net_amortized_cost",
-    "estimated",
-)
+COST_FIELDS = ("date", "account_id", "account__name", "service", "region", "currency", *METRICS, "estimated")
+CHARGE_FIELDS = ("date", "account_id", "account__name", "charge_type", "currency", *METRICS, "estimated")
 
 
-def focus_cost_rows(*, start: date, end: date, scope: Scope | None = None) -> QuerySet:
-    """The all-regions daily rows in [start, end) (end exclusive) within `scope`, as dicts of ROW_FIELDS, by day,
-    account and service: one FOCUS row each, so that the file's totals are the stored history's.
+@dataclass(frozen=True, kw_only=True)
+class FocusRows:
+    """The FOCUS rows of the stored days in [start, end) (end exclusive) within `scope`, by day and account
+    (`collection.focus_rows.day_rows`): so that the file's totals are the stored history's."""
 
-    Per-region rows are left out: they exist only where region breakdown is collected, and beside the
-    all-regions row they would count a cost twice.
-    """
-    qs = within_accounts(CostData.objects.filter(date__gte=start, date__lt=end, region=""), scope)
-    return qs.values(*ROW_FIELDS).order_by("date", "account_id", "service", "currency")
+    start: date
+    end: date
+    scope: Scope | None = None
+
+    def _costs(self) -> QuerySet:
+        qs = CostData.objects.filter(date__gte=self.start, date__lt=self.end)
+        return within_accounts(qs, self.scope).values(*COST_FIELDS)
+
+    def _charges(self, day: date) -> QuerySet:
+        return within_accounts(ChargeTypeCost.objects.filter(date=day), self.scope).values(*CHARGE_FIELDS)
+
+    def bound(self) -> int:
+        """At least as many as the rows there are, counted by the database without making them: every stored
+        row of the window (each makes a row at most) and one charge-offset row per account, day and currency of
+        charge types."""
+        charges = within_accounts(ChargeTypeCost.objects.filter(date__gte=self.start, date__lt=self.end), self.scope)
+        days = charges.values("date", "account_id", "currency").distinct().count()
+        return self._costs().count() + charges.count() + days
+
+    def __iter__(self) -> Iterator[dict]:
+        """The rows, streamed: the window's cost rows in one pass, each day's charge types read once."""
+        ordered = self._costs().order_by("date", "account_id", "service", "currency", "region")
+        for day, costs in groupby(ordered.iterator(chunk_size=2000), key=itemgetter("date")):
+            charges = defaultdict(list)
+            for charge in self._charges(day).order_by("account_id", "charge_type", "currency"):
+                charges[charge["account_id"]].append(charge)
+            for account_id, rows in groupby(costs, key=itemgetter("account_id")):
+                yield from day_rows(list(rows), charges.get(account_id, []))
 
 
 def billing_account(*, scope: Scope | None = None) -> BillingAccount:

@@ -2,14 +2,17 @@
 export cap, its errors in the envelope."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import duckdb
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.tokens import issue_api_token
+from collection.selectors import cost_totals
 from tests import factories, focus_spec
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,29 @@ def test_csv_is_the_default_with_every_mandatory_column(api_client, two_accounts
     assert {r["BillingAccountId"] for r in rows} == {PAYER}
 
 
+def test_the_default_window_is_this_month_to_date_split_by_charge_type(api_client):
+    today = timezone.now().date()
+    first = today.replace(day=1)
+    member = factories.AwsAccountFactory(account_id=MEMBER)
+    factories.CostDataFactory(account=member, date=today, unblended_cost=Decimal("4.5"), amortized_cost=Decimal(4))
+    factories.CostDataFactory(account=member, date=first - dt.timedelta(days=1), unblended_cost=Decimal(100))
+    factories.ChargeTypeCostFactory(account=member, date=today, charge_type="Tax", unblended_cost=Decimal("0.5"))
+    rows = focus_rows(api_client.get("/api/focus"))
+    next_month = (first + dt.timedelta(days=31)).replace(day=1)
+    assert [(r["ChargePeriodStart"], r["ChargeCategory"], r["BilledCost"]) for r in rows] == [
+        (f"{today}T00:00:00Z", "Usage", "4.5000000000"),
+        (f"{today}T00:00:00Z", "Tax", "0.5000000000"),
+        (f"{today}T00:00:00Z", "Usage", "-0.5000000000"),
+    ]
+    assert {r["ChargePeriodEnd"] for r in rows} == {f"{today + dt.timedelta(days=1)}T00:00:00Z"}
+    assert {(r["BillingPeriodStart"], r["BillingPeriodEnd"]) for r in rows} == {
+        (f"{first}T00:00:00Z", f"{next_month}T00:00:00Z")
+    }
+    window = {"start": first, "end": today + dt.timedelta(days=1)}
+    assert sum(Decimal(r["BilledCost"]) for r in rows) == cost_totals(**window)["USD"]
+    assert sum(Decimal(r["EffectiveCost"]) for r in rows) == cost_totals(**window, metric="amortized")["USD"]
+
+
 def test_parquet_is_one_file_of_focus_types(api_client, two_accounts, tmp_path):
     response = api_client.get(f"/api/focus?{WINDOW}&format=parquet")
     assert response.status_code == 200
@@ -67,6 +93,22 @@ def test_a_scoped_token_sees_only_its_accounts_and_no_payer_outside_them(api_use
     ]
     assert PAYER not in body
     assert "management" not in body
+
+
+def test_a_scoped_token_sees_only_its_accounts_charge_types(api_user, two_accounts):
+    factories.ChargeTypeCostFactory(account_id=PAYER, date="2025-03-02", charge_type="Credit", unblended_cost=-1)
+    factories.ChargeTypeCostFactory(account_id=MEMBER, date="2025-03-03", charge_type="Refund", unblended_cost=-2)
+    client = APIClient()
+    token = issue_api_token(username=api_user.username, name="team", account_ids=[MEMBER])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    rows = focus_rows(client.get(f"/api/focus?{WINDOW}"))
+    assert [(r["x_CostmonitorRow"], r["ChargeCategory"], r["ChargeClass"], r["BilledCost"]) for r in rows] == [
+        ("service", "Usage", "", "2.2500000000"),
+        ("charge-type", "Adjustment", "Correction", "-2.0000000000"),
+        ("charge-offset", "Usage", "", "2.0000000000"),
+    ]
+    assert {r["SubAccountId"] for r in rows} == {MEMBER}
+    assert sum(Decimal(r["BilledCost"]) for r in rows) == Decimal("2.25")
 
 
 def test_account_ids_are_masked_when_the_api_masks_them(api_client, two_accounts, settings):
@@ -112,6 +154,17 @@ def test_an_export_over_the_cap_is_refused_before_any_row(api_client, two_accoun
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "RESULT_TOO_LARGE"
     assert response.json()["error"]["details"] == {"count": 2, "limit": 1, "setting": "API_MAX_CSV_ROWS"}
+
+
+def test_the_cap_counts_the_rows_charge_types_and_regions_can_make(api_client, two_accounts, settings):
+    factories.ChargeTypeCostFactory(account_id=PAYER, date="2025-03-02", charge_type="Credit")
+    factories.CostDataFactory(account_id=PAYER, date="2025-03-02", region="us-east-1", unblended_cost=Decimal(1))
+    # The payer's day: its region, the rest of it, the credit and its offset; and the member's service.
+    settings.API_MAX_CSV_ROWS = 5
+    assert len(focus_rows(api_client.get(f"/api/focus?{WINDOW}"))) == 5
+    settings.API_MAX_CSV_ROWS = 4
+    response = api_client.get(f"/api/focus?{WINDOW}&format=parquet")
+    assert (response.status_code, response.json()["error"]["details"]["count"]) == (400, 5)
 
 
 def test_an_anonymous_reader_is_refused(client):

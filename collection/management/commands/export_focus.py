@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from collection.focus_export import FORMATS, record_maker, write_csv, write_parquet
 from collection.management.commands._arguments import day_argument
-from collection.selectors.focus import focus_cost_rows
+from collection.selectors.focus import FocusRows
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if output is not None and not output.parent.is_dir():
             raise CommandError(f"--output {output}: no such directory {output.parent}.")
         window = {"start": start, "end": end + dt.timedelta(days=1)}
-        rows = focus_cost_rows(**window).iterator(chunk_size=2000)
+        rows = FocusRows(**window)
         values = record_maker(**window)
         if format == "parquet":
             count = write_parquet(rows, values=values, path=output)
