@@ -44,7 +44,8 @@ def process(args: list[str], env: dict[str, str], ready_url: str):
     with tempfile.TemporaryFile() as output:
         proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
         try:
-            wait_until(lambda: proc.poll() is None and status(ready_url))
+            # A minute, as for the tests' Celery workers: make test's workers share the CPUs with what they start.
+            wait_until(lambda: proc.poll() is None and status(ready_url), timeout=60, what=f"{ready_url} to answer")
             yield proc
         except AssertionError:
             proc.kill()
