@@ -25,6 +25,7 @@ REQUEST_BOUND_S = 3 * 5 + 10
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.exclusive,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql" or not shutil.which("redis-server") or not os.environ.get("REDIS_URL"),
