@@ -49,10 +49,12 @@ class Period:
 
     manifest: Manifest
     query: queries.Query
-    grain: str  # the SQL naming the period's grain, as the engine materialized it
+    grain: str  # the SQL naming the period's grain, as the engine materialized it ("" with `answers`)
     line_items: int
     invoice_ids: list[str]
     final: bool
+    # The costs kind's aggregates by part, where the engine answered them in one query (`queries.cost_aggregates`).
+    answers: dict[str, list[tuple]] | None = None
 
     @property
     def window(self) -> tuple[date, date]:
@@ -65,6 +67,11 @@ class Period:
     def rows(self, engine: ExportEngine, sql: str) -> list[tuple]:
         """The rows of aggregate `sql` over this period's grain."""
         return engine.rows(sql=sql.replace("{grain}", self.grain), manifest=self.manifest)
+
+    def aggregate(self, engine: ExportEngine, part: str, sql: Callable[[], str]) -> list[tuple]:
+        """The rows of the costs kind's aggregate `part` (`queries.COST_PARTS`): from the period's one combined
+        query where the engine asked it, else from `sql()` over the grain."""
+        return self.answers[part] if self.answers is not None else self.rows(engine, sql())
 
 
 def export_location() -> ExportLocation:
@@ -102,14 +109,28 @@ def read_period(*, engine: ExportEngine, manifest: Manifest, kind: str) -> Perio
             f"column(s) {', '.join(missing)}; check DATA_EXPORTS_FORMAT. Nothing of it was written",
             code=ErrorCode.MALFORMED_RESPONSE,
         )
-    grain = engine.materialize(sql=queries.grain(query, tags=kind == Kind.TAGS), manifest=manifest)
-    invoices = engine.rows(sql=queries.invoices().replace("{grain}", grain), manifest=manifest)
+    answers = None
+    if kind == Kind.COSTS and getattr(engine, "combines_aggregates", False):
+        sql = queries.cost_aggregates(query, top=settings.DATA_EXPORTS_TOP_RESOURCES)
+        grain, answers = "", queries.split_cost_aggregates(engine.rows(sql=sql, manifest=manifest))
+        invoices = answers["invoices"]
+    else:
+        grain = engine.materialize(sql=queries.grain(query, tags=kind == Kind.TAGS), manifest=manifest)
+        invoices = engine.rows(sql=queries.invoices().replace("{grain}", grain), manifest=manifest)
     line_items = sum(count for _, count in invoices)
     if not line_items:
         return None
     ids = sorted(invoice for invoice, _ in invoices if invoice)
     final = all(invoice for invoice, _ in invoices)
-    return Period(manifest=manifest, query=query, grain=grain, line_items=line_items, invoice_ids=ids, final=final)
+    return Period(
+        manifest=manifest,
+        query=query,
+        grain=grain,
+        line_items=line_items,
+        invoice_ids=ids,
+        final=final,
+        answers=answers,
+    )
 
 
 def _text(value, *, limit: int, what: str) -> str:
@@ -161,7 +182,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
     """The month's daily cost by account and service (all regions, and by region with COST_REGION_BREAKDOWN), by
     account and charge type, and of its costliest resources (`write_resources`)."""
     by_region = []
-    for day, account, service, region, *metrics, currency in period.rows(engine, queries.costs()):
+    for day, account, service, region, *metrics, currency in period.aggregate(engine, "costs", queries.costs):
         key = (day, account, _text(service, limit=SERVICE_LENGTH, what="service"))
         region = _text(region, limit=REGION_LENGTH, what="region")
         by_region.append(((*key, region), _amounts(metrics), parsing.currency(currency, operation=OP)))
@@ -174,7 +195,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
     )
     charges = _merged(
         ((day, account, charge_types.charge_type(kind)), _amounts(metrics), parsing.currency(currency, operation=OP))
-        for day, account, kind, *metrics, currency in period.rows(engine, queries.charge_types())
+        for day, account, kind, *metrics, currency in period.aggregate(engine, "charge_types", queries.charge_types)
     )
     ensure_accounts({key[1] for key in charges})
     written += _replace(
@@ -206,8 +227,8 @@ def write_resources(*, engine: ExportEngine, period: Period) -> int:
             _amounts([cost]),
             parsing.currency(currency, operation=OP),
         )
-        for day, service, resource, account, cost, currency in period.rows(
-            engine, queries.top_resources(period.query, top=top)
+        for day, service, resource, account, cost, currency in period.aggregate(
+            engine, "resources", lambda: queries.top_resources(period.query, top=top)
         )
     )
     ensure_accounts({key[1] for key in rows})
