@@ -18,42 +18,28 @@ page, the header row first on the first page:
 https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html
 
 Athena bills USD 5 per TB scanned, each query rounded up to the megabyte with a 10 MB minimum; failed queries
-are free, cancelled ones pay what they scanned (https://aws.amazon.com/athena/pricing/). The run's billed bytes
+are free, cancelled ones pay what they scanned (`athena_pricing`). The run's billed bytes
 are counted (`RequestCounter.record_scanned`) and capped by ATHENA_MAX_BYTES_PER_RUN and what
 ATHENA_MONTHLY_BUDGET_USD leaves of the month; a query that would go past the cap is stopped.
 """
 
 import datetime as dt
-import math
 import time
 from decimal import Decimal
 
 from django.conf import settings
 
 from collection.aws import RequestCounter
+from collection.data_exports.athena_pricing import MINIMUM_BILLED, SERVICE, TB, USD_PER_TB, billed_bytes
 from collection.data_exports.engine import Manifest
 from collection.data_exports.formats import COLUMNS, ExportFormat
 from collection.data_exports.queries import OPTIONAL
 from collection.errors import AWSAPIError, BudgetExceeded, DataValidationError, ErrorCode, aws_call
 from collection.selectors.runs import bytes_scanned_this_month
 
-SERVICE = "athena"
-USD_PER_TB = Decimal(5)
-MB, TB = 2**20, 2**40
-MINIMUM_BILLED = 10 * MB
 PAGE_ROWS = 1000  # GetQueryResults' MaxResults at most
 FINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}
 PARTITION_KEY = "billing_period"  # Hive-style BILLING_PERIOD=YYYY-MM, lower-cased by Glue
-
-
-def billed_bytes(scanned: int) -> int:
-    """What Athena bills of a query that scanned `scanned` bytes: rounded up to the megabyte, 10 MB at least."""
-    return max(MINIMUM_BILLED, math.ceil(scanned / MB) * MB)
-
-
-def scan_cost_usd(billed: int) -> Decimal:
-    """USD of `billed` bytes (`billed_bytes`) at USD 5 per TB."""
-    return USD_PER_TB * billed / TB
 
 
 class AthenaDialect:

@@ -18,7 +18,8 @@ import pytest
 from botocore.stub import Stubber
 
 from collection.aws import RequestCounter
-from collection.data_exports.athena_engine import MB, TB, AthenaEngine, billed_bytes, month_limit_bytes, scan_cost_usd
+from collection.data_exports.athena_engine import AthenaEngine, month_limit_bytes
+from collection.data_exports.athena_pricing import MB, TB, billed_bytes, scan_cost_usd
 from collection.data_exports.engine import Manifest
 from collection.data_exports.formats import ExportFormat
 from collection.errors import AWSAPIError, BudgetExceeded

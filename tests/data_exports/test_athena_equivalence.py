@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from collection.data_exports.athena_engine import MINIMUM_BILLED
+from collection.data_exports.athena_pricing import MINIMUM_BILLED
 from collection.models import ChargeTypeCost, CollectionRun, CostData, ExportIngestion, ResourceCost, TagCost
 from collection.months import month_start
 from collection.selectors.runs import bytes_scanned_this_month
