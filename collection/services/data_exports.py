@@ -94,10 +94,14 @@ def months_in_scope(*, ctx: CollectionContext) -> tuple[date, date]:
     return first, next_month(ctx.today)
 
 
-def read_period(*, engine: ExportEngine, manifest: Manifest, kind: str) -> Period | None:
-    """The period's grain for `kind`'s aggregates and its invoice state; None when its files hold no line item."""
+def read_period(
+    *, engine: ExportEngine, manifest: Manifest, kind: str, export_format: ExportFormat | None = None
+) -> Period | None:
+    """The period's grain for `kind`'s aggregates and its invoice state; None when its files hold no line item.
+    `export_format`: the export's table, DATA_EXPORTS_FORMAT unless given."""
+    export_format = export_format or ExportFormat(settings.DATA_EXPORTS_FORMAT)
     query = queries.Query(
-        format=ExportFormat(settings.DATA_EXPORTS_FORMAT),
+        format=export_format,
         columns=engine.columns(manifest=manifest),
         dialect=engine.dialect,
         billing_period=manifest.billing_period,
@@ -105,7 +109,7 @@ def read_period(*, engine: ExportEngine, manifest: Manifest, kind: str) -> Perio
     missing = query.missing_required()
     if missing:
         raise DataValidationError(
-            f"{OP}: billing period {manifest.billing_period:%Y-%m} lacks the {settings.DATA_EXPORTS_FORMAT} "
+            f"{OP}: billing period {manifest.billing_period:%Y-%m} lacks the {export_format} "
             f"column(s) {', '.join(missing)}; check DATA_EXPORTS_FORMAT. Nothing of it was written",
             code=ErrorCode.MALFORMED_RESPONSE,
         )
@@ -276,13 +280,36 @@ def write_tags(*, engine: ExportEngine, period: Period) -> int:
 WRITERS: dict[str, Callable[..., int]] = {Kind.COSTS: write_costs, Kind.TAGS: write_tags}
 
 
-def _record(*, ctx: CollectionContext, period: Period, engine: ExportEngine, written: int) -> ExportIngestion:
+@dataclass(frozen=True, kw_only=True)
+class Export:
+    """What a run ingests: where the export is delivered, its table, what writes a period's rows and what reads
+    its files."""
+
+    location: ExportLocation
+    format: ExportFormat
+    write: Callable[..., int]
+    open_engine: Callable[..., ExportEngine]
+
+
+def configured_export(*, kind: str) -> Export:
+    """The export the DATA_EXPORTS_* settings name, writing all of `kind`'s datasets, read by DATA_EXPORTS_ENGINE."""
+    return Export(
+        location=export_location(),
+        format=ExportFormat(settings.DATA_EXPORTS_FORMAT),
+        write=WRITERS[kind],
+        open_engine=open_engine,
+    )
+
+
+def _record(
+    *, ctx: CollectionContext, period: Period, engine: ExportEngine, written: int, export: Export
+) -> ExportIngestion:
     manifest = period.manifest
     record, _ = ExportIngestion.objects.update_or_create(
         billing_period=manifest.billing_period,
         kind=ctx.kind,
         defaults={
-            "export_format": settings.DATA_EXPORTS_FORMAT,
+            "export_format": export.format,
             "engine": engine.name,
             "manifest_key": manifest.key,
             "manifest_id": manifest.identity,
@@ -298,11 +325,12 @@ def _record(*, ctx: CollectionContext, period: Period, engine: ExportEngine, wri
     return record
 
 
-def ingest(*, ctx: CollectionContext) -> Outcome:
+def ingest(*, ctx: CollectionContext, export: Export | None = None) -> Outcome:
     """Ingest every billing period in scope whose manifest changed since it was last ingested for `ctx.kind` (each
     one a transaction of its own within the run's, replacing its month); a run given a window re-ingests the
-    periods it touches whatever their manifest."""
-    location, s3 = export_location(), ctx.client("s3")
+    periods it touches whatever their manifest. `export`: the configured one (`configured_export`) unless given."""
+    export = export or configured_export(kind=ctx.kind)
+    location, s3 = export.location, ctx.client("s3")
     first, end = months_in_scope(ctx=ctx)
     listed = {
         period: entry for period, entry in list_manifests(s3=s3, location=location).items() if first <= period < end
@@ -321,14 +349,14 @@ def ingest(*, ctx: CollectionContext) -> Outcome:
             if not manifest.data_files:
                 outcome.notes.append(f"{OP} {label}: the manifest lists no file; the stored month is kept")
                 continue
-            engine = engine or open_engine(ctx=ctx)
-            period = read_period(engine=engine, manifest=manifest, kind=ctx.kind)
+            engine = engine or export.open_engine(ctx=ctx)
+            period = read_period(engine=engine, manifest=manifest, kind=ctx.kind, export_format=export.format)
             if period is None:
                 outcome.notes.append(f"{OP} {label}: its files hold no line item; the stored month is kept")
                 continue
             with transaction.atomic():
-                written = WRITERS[ctx.kind](engine=engine, period=period)
-                _record(ctx=ctx, period=period, engine=engine, written=written)
+                written = export.write(engine=engine, period=period)
+                _record(ctx=ctx, period=period, engine=engine, written=written, export=export)
             outcome.rows += written
             outcome.window = (
                 min(period.window[0], (outcome.window or period.window)[0]),
