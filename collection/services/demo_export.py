@@ -72,34 +72,39 @@ def export_root() -> Path:
     return Path(settings.DATA_DIR) / "demo-export" / LOCATION.bucket
 
 
-def _resource_id(*, service: str, account: str, role: str, number: int) -> str:
+def _resource(*, service: str, account: str, role: str, number: int) -> tuple[str, str]:
+    """(resource id, region) of an account's `number`th resource of `service`: 70 % of them in the main region."""
     digest = hashlib.blake2b(f"{account}|{service}|{number}".encode(), digest_size=8).hexdigest()
     region = MAIN_REGION if _unit("region", account, service, number) < Decimal("0.7") else OTHER_REGION
     template = RESOURCE_IDS.get(service, GENERIC_ID)
-    return template.format(
+    resource = template.format(
         hex=digest[:16], hex8=digest[:8], HEX=digest[:13].upper(), region=region, account=account, role=role, n=number
     )
+    return resource, region
+
+
+def _lines(bill: DemoBill, day: date, account: str, service: str, role: str) -> list[tuple[str, str, Decimal]]:
+    """(resource id, region, cost) of an account's service on `day`: its one to three resources sharing 90 % of
+    the day's cost, and a line without resource id for the rest."""
+    total = bill.unblended(day, account, service)
+    count = 1 + int(_unit("resources", account, service) * 3)
+    weights = [Decimal("0.2") + _unit("weight", account, service, n) for n in range(count)]
+    lines = [
+        (*_resource(service=service, account=account, role=role, number=n), total * RESOURCE_SHARE * w / sum(weights))
+        for n, w in enumerate(weights)
+    ]
+    return [*lines, ("", MAIN_REGION, total - sum(cost for *_, cost in lines))]
 
 
 def line_items(bill: DemoBill, period: date, *, invoice: str) -> dict[str, list]:
-    """The period's line items by column: per day, account and service, its resources' lines and one without."""
+    """The period's line items by column (`COLUMNS`), each day's up to the bill's `now`."""
     columns: dict[str, list] = {name: [] for name in COLUMNS}
     end = (period + timedelta(days=32)).replace(day=1)
-    roles = {account: name.removeprefix("demo-") for account, name in bill.accounts}
     for day in bill.days(period, end):
-        for account, _ in bill.accounts:
-            tags = {f"user_{key}": bill.tag_value(key, account) for key in TAGS}
+        for account, name in bill.accounts:
+            tags = {f"user_{key}": value for key in TAGS if (value := bill.tag_value(key, account))}
             for service in bill.services:
-                total = bill.unblended(day, account, service)
-                count = 1 + int(_unit("resources", account, service) * 3)
-                weights = [Decimal("0.2") + _unit("weight", account, service, n) for n in range(count)]
-                shares = [RESOURCE_SHARE * weight / sum(weights) for weight in weights]
-                lines = [
-                    (_resource_id(service=service, account=account, role=roles[account], number=n), total * s)
-                    for n, s in enumerate(shares)
-                ]
-                lines.append(("", total - sum(cost for _, cost in lines)))
-                for resource, cost in lines:
+                for resource, region, cost in _lines(bill, day, account, service, name.removeprefix("demo-")):
                     values = {
                         "bill_billing_period_start_date": datetime.combine(period, time()),
                         "bill_invoice_id": invoice,
@@ -111,12 +116,12 @@ def line_items(bill: DemoBill, period: date, *, invoice: str) -> dict[str, list]
                         "line_item_unblended_cost": float(cost),
                         "line_item_net_unblended_cost": float(cost),
                         "line_item_currency_code": "USD",
-                        "product_region_code": MAIN_REGION,
+                        "product_region_code": region,
                         "product": {"product_name": service},
-                        "resource_tags": {key: value for key, value in tags.items() if value},
+                        "resource_tags": tags,
                     }
-                    for name, value in values.items():
-                        columns[name].append(value)
+                    for column, value in values.items():
+                        columns[column].append(value)
     return columns
 
 
