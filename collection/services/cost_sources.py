@@ -67,6 +67,7 @@ class DemoSource(CostExplorerSource):
             format=ExportFormat.CUR2,
             write=data_exports.write_resources,
             open_engine=lambda *, ctx: demo_export.LocalExportEngine(),
+            dataset=demo_export.DATASET,
         )
         resources = data_exports.ingest(ctx=ctx, export=export)
         outcome.rows += resources.rows

@@ -283,12 +283,14 @@ WRITERS: dict[str, Callable[..., int]] = {Kind.COSTS: write_costs, Kind.TAGS: wr
 @dataclass(frozen=True, kw_only=True)
 class Export:
     """What a run ingests: where the export is delivered, its table, what writes a period's rows and what reads
-    its files."""
+    its files; `dataset` names what it feeds in `ExportIngestion.kind` (the run's kind, unless only a part of it:
+    the FOCUS export calls a month conformant only where the costs kind itself came from an export)."""
 
     location: ExportLocation
     format: ExportFormat
     write: Callable[..., int]
     open_engine: Callable[..., ExportEngine]
+    dataset: str
 
 
 def configured_export(*, kind: str) -> Export:
@@ -298,6 +300,7 @@ def configured_export(*, kind: str) -> Export:
         format=ExportFormat(settings.DATA_EXPORTS_FORMAT),
         write=WRITERS[kind],
         open_engine=open_engine,
+        dataset=kind,
     )
 
 
@@ -307,7 +310,7 @@ def _record(
     manifest = period.manifest
     record, _ = ExportIngestion.objects.update_or_create(
         billing_period=manifest.billing_period,
-        kind=ctx.kind,
+        kind=export.dataset,
         defaults={
             "export_format": export.format,
             "engine": engine.name,
@@ -335,7 +338,9 @@ def ingest(*, ctx: CollectionContext, export: Export | None = None) -> Outcome:
     listed = {
         period: entry for period, entry in list_manifests(s3=s3, location=location).items() if first <= period < end
     }
-    recorded = {r.billing_period: r for r in ExportIngestion.objects.filter(kind=ctx.kind, billing_period__in=listed)}
+    recorded = {
+        r.billing_period: r for r in ExportIngestion.objects.filter(kind=export.dataset, billing_period__in=listed)
+    }
     outcome, engine = Outcome(), None
     try:
         for period_start in sorted(listed):

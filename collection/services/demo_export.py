@@ -32,6 +32,7 @@ from collection.months import month_start
 from collection.services.demo_data import MAIN_REGION, OTHER_REGION, REFRESH_HOURS, TAGS, DemoBill, _unit
 
 LOCATION = ExportLocation(bucket="demo-cur-exports", prefix="cur2", export_name="demo-cur2")
+DATASET = "resources"  # what its ingestions feed (ExportIngestion.kind): the costs themselves are Cost Explorer's
 PERIODS = 2  # last month and this one: the export was created last month (Data Exports starts at its creation)
 RESOURCE_SHARE = Decimal("0.9")
 # Resource ids as CUR 2.0's line_item_resource_id spells them for each service (an instance id, a bucket name, ARNs).

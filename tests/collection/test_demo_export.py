@@ -15,7 +15,9 @@ import pytest
 import time_machine
 from django.db.models import Sum
 
+from collection.focus_columns import MonthSource
 from collection.models import CostData, ExportIngestion, ResourceCost
+from collection.selectors.focus import month_sources
 from collection.selectors.gauges import cost_gauges
 from collection.services import run_collection
 from collection.services.demo_export import LOCATION, export_root
@@ -47,10 +49,12 @@ def test_a_demo_costs_run_stores_the_costliest_resources_from_the_demo_export(de
     assert run.ce_requests == 0
     assert Decimal(run.ce_cost_usd) == 0
     ingested = ExportIngestion.objects.order_by("billing_period")
-    assert [(r.billing_period, r.engine, r.export_format, r.final) for r in ingested] == [
-        (dt.date(2026, 2, 1), "duckdb", "cur2", True),  # closed and invoiced since the 4th
-        (dt.date(2026, 3, 1), "duckdb", "cur2", False),
+    # Recorded as the resources' ingestion: the costs are Cost Explorer's (FOCUS-aligned, never conformant).
+    assert [(r.billing_period, r.kind, r.engine, r.export_format, r.final) for r in ingested] == [
+        (dt.date(2026, 2, 1), "resources", "duckdb", "cur2", True),  # closed and invoiced since the 4th
+        (dt.date(2026, 3, 1), "resources", "duckdb", "cur2", False),
     ]
+    assert set(month_sources(months=[dt.date(2026, 2, 1)]).values()) == {MonthSource.DEMO}
     assert ingested[0].invoice_ids == ["2026020001"]
     # The resources carry 90 % of each account's and service's daily cost, as the export's lines do.
     by_resource = ResourceCost.objects.filter(date=YESTERDAY).values("account", "service").annotate(total=Sum("amount"))
