@@ -33,7 +33,9 @@ from collection.services.demo_data import MAIN_REGION, OTHER_REGION, REFRESH_HOU
 
 LOCATION = ExportLocation(bucket="demo-cur-exports", prefix="cur2", export_name="demo-cur2")
 DATASET = "resources"  # what its ingestions feed (ExportIngestion.kind): the costs themselves are Cost Explorer's
-PERIODS = 2  # last month and this one: the export was created last month (Data Exports starts at its creation)
+# Last month and this one: the export was created last month (Data Exports starts at its creation); older months
+# leave the folder (their resources stay stored: an absent manifest deletes nothing).
+PERIODS = 2
 RESOURCE_SHARE = Decimal("0.9")
 # Resource ids as CUR 2.0's line_item_resource_id spells them for each service (an instance id, a bucket name, ARNs).
 RESOURCE_IDS = {
@@ -151,14 +153,26 @@ def _final(bill: DemoBill, period: date) -> bool:
     return period < month_start(today=bill.today) and not bill.estimated(last_day)
 
 
-def deliver(*, now: datetime, n_accounts: int, n_services: int) -> None:
-    """The deliveries of the export as of `now`: each period's files and manifest, unless delivered already."""
-    block = now.replace(hour=now.hour // REFRESH_HOURS * REFRESH_HOURS, minute=0, second=0, microsecond=0)
-    bill = DemoBill(now=block, n_accounts=n_accounts, n_services=n_services, today_refresh_hours=REFRESH_HOURS)
+def _periods(bill: DemoBill) -> list[date]:
+    """The billing periods the export holds at the bill's `now`: the last PERIODS months, this one first."""
     period, periods = month_start(today=bill.today), []
     for _ in range(PERIODS):
         periods.append(period)
         period = month_start(today=period - timedelta(days=1))
+    return periods
+
+
+def deliver(*, now: datetime, n_accounts: int, n_services: int) -> None:
+    """The export as of `now`: each period's files and manifest (unless delivered already), and no other period's,
+    so that what the folder holds depends on `now` and the bill alone."""
+    block = now.replace(hour=now.hour // REFRESH_HOURS * REFRESH_HOURS, minute=0, second=0, microsecond=0)
+    bill = DemoBill(now=block, n_accounts=n_accounts, n_services=n_services, today_refresh_hours=REFRESH_HOURS)
+    periods = _periods(bill)
+    for area in ("metadata", "data"):
+        kept = {f"BILLING_PERIOD={period:%Y-%m}" for period in periods}
+        for folder in (export_root() / LOCATION.root / area).glob("BILLING_PERIOD=*"):
+            if folder.name not in kept:
+                shutil.rmtree(folder)
     for period in periods:
         final = _final(bill, period)
         # The bill's shape is part of the execution: a bill of other accounts or services is delivered anew.

@@ -133,3 +133,16 @@ def test_api_resources_and_the_gauge_show_the_demo_resources(demo_run, api_clien
     assert len(gauges) == 5
     costliest = ResourceCost.objects.filter(date=YESTERDAY).order_by("-amount").first()
     assert max(gauges, key=lambda gauge: gauge[1])[0]["resource_id"] == costliest.resource_id
+
+
+def test_the_export_holds_the_last_two_months_as_of_each_run(demo_run):
+    def periods() -> set[str]:
+        return {path.name for path in (export_root() / LOCATION.root / "metadata").iterdir()}
+
+    demo_run(NOW + dt.timedelta(days=40))  # a later run (another test's instant) first
+    assert periods() == {"BILLING_PERIOD=2026-03", "BILLING_PERIOD=2026-04"}
+
+    run = demo_run()
+
+    assert periods() == {"BILLING_PERIOD=2026-02", "BILLING_PERIOD=2026-03"}
+    assert run.aws_requests["s3:GetObject"] == 2
