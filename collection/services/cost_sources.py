@@ -53,7 +53,7 @@ class DataExportsSource:
 
 
 class DemoSource(CostExplorerSource):
-    """The demo: Cost Explorer's answers for costs and tags, and the costliest resources (DATA_EXPORTS_TOP_RESOURCES;
+    """The demo's costs: Cost Explorer's answers, and the costliest resources (DATA_EXPORTS_TOP_RESOURCES;
     0: none) from the demo's Data Export, ingested as a real export is (its manifest, DuckDB over its Parquet files)."""
 
     name = "demo"
@@ -78,7 +78,7 @@ class DemoSource(CostExplorerSource):
 def source_for(*, kind: str, source: str) -> CostSource:
     """The source of `kind`'s dataset for a run on `source` ("aws" or "demo")."""
     if source == DEMO:
-        return DemoSource()
+        return DemoSource() if kind == Kind.COSTS else CostExplorerSource()
     if kind in settings.DATA_EXPORTS_DATASETS:
         return DataExportsSource()
     return CostExplorerSource()
