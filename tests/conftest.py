@@ -97,10 +97,18 @@ def history(db):
 # --- Collection engine (collection/aws.py, collection/services/) ---
 
 
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory) -> Path:
+    """Where the demo delivers its Data Export: one folder for the session, as its deliveries are deterministic."""
+    return tmp_path_factory.mktemp("demo-data")
+
+
 @pytest.fixture
-def demo_source(settings):
-    """Collections read the deterministic demo Cost Explorer: no credentials, no network."""
+def demo_source(settings, demo_data_dir):
+    """Collections read the deterministic demo Cost Explorer (and the demo's Data Export, delivered into
+    `demo_data_dir`): no credentials, no network."""
     settings.COST_SOURCE = "demo"
+    settings.DATA_DIR = demo_data_dir
     settings.AWS_RETRY_DELAY_SCALE = 0
     return settings
 

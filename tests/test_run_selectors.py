@@ -10,6 +10,7 @@ from django.utils import timezone
 from collection.models import CollectionRun
 from collection.selectors import ce_spend_this_month, last_success_by_kind
 from collection.selectors.run_health import aws_requests_this_month
+from collection.selectors.runs import athena_spend_this_month
 from collection.spend_tally import save_tally
 from tests.factories import CollectionRunFactory
 
@@ -34,6 +35,19 @@ def test_runs_still_open_count_what_they_sent_so_far():
     cache.clear()  # the answer cache evicting every key loses no tally: they are in the state cache
     assert ce_spend_this_month() == {"requests": 7, "usd": Decimal("0.07")}  # demo requests are not billed
     assert aws_requests_this_month() == {"ce:GetCostAndUsage": 11}  # but they are AWS-shaped calls all the same
+
+
+def test_athena_spend_is_this_months_billed_bytes_at_5_usd_per_tb():
+    tb = 2**40
+    CollectionRunFactory(bytes_scanned={"athena": tb // 4})
+    CollectionRunFactory(bytes_scanned={"athena": tb // 4}, status=CollectionRun.Status.FAILED)  # paid all the same
+    CollectionRunFactory(bytes_scanned={"athena": tb}, source="demo")  # nothing real was scanned
+    old = CollectionRunFactory(bytes_scanned={"athena": tb})
+    CollectionRun.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(days=40))
+    running = CollectionRunFactory(status=CollectionRun.Status.RUNNING, finished_at=None)
+    save_tally(run_id=running.pk, tally={"bytes_scanned": {"athena": tb // 2}})
+
+    assert athena_spend_this_month() == {"bytes": tb, "usd": Decimal(5)}
 
 
 def test_last_success_ignores_failures_and_running():

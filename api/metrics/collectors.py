@@ -71,6 +71,11 @@ HEALTH_METRICS = {
     ),
     "costmonitor_ce_requests_this_month": ("Billed Cost Explorer requests this UTC month", []),
     "costmonitor_ce_cost_usd_this_month": ("USD spent on Cost Explorer requests this UTC month (0.01 each)", []),
+    "costmonitor_athena_bytes_scanned_this_month": (
+        "Bytes Athena billed this UTC month (each query rounded up to the MB, 10 MB at least)",
+        [],
+    ),
+    "costmonitor_athena_cost_usd_this_month": ("USD spent on Athena scans this UTC month (5 per TB)", []),
     "costmonitor_aws_requests_this_month": ("AWS API requests by operation this UTC month", ["operation"]),
     "costmonitor_aws_retries_this_month": (
         "AWS answers retried (throttling, 5xx, network errors) by operation this UTC month",
@@ -109,6 +114,8 @@ def _health_samples(health: dict) -> Iterator[tuple[str, tuple[str, ...], float]
         yield "costmonitor_collection_errors", labels, count
     yield "costmonitor_ce_requests_this_month", (), health["ce_spend"]["requests"]
     yield "costmonitor_ce_cost_usd_this_month", (), float(health["ce_spend"]["usd"])
+    yield "costmonitor_athena_bytes_scanned_this_month", (), health["athena_spend"]["bytes"]
+    yield "costmonitor_athena_cost_usd_this_month", (), float(health["athena_spend"]["usd"])
     for operation, count in sorted(health["aws_requests"].items()):
         yield "costmonitor_aws_requests_this_month", (operation,), count
     for operation, count in sorted(health["aws_retries"].items()):

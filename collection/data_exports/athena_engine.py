@@ -1,51 +1,45 @@
 """The Athena engine: the export's aggregate SQL run by Athena against its Glue table, bytes scanned capped and paid.
 
 For organizations whose export outgrows one worker. Each query reads the period's line items as
-`(SELECT * FROM "<database>"."<table>" WHERE "$path" IN (?, …))`, the manifest's files passed as execution
-parameters, so only the current snapshot counts however many the table's location holds:
-https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html (ExecutionParameters) and
-https://docs.aws.amazon.com/athena/latest/ug/select.html ("$path"). A query is started, polled until its state is
+`(SELECT * FROM "<database>"."<table>" WHERE billing_period = ? AND "$path" IN (?, …))`, the period and the
+manifest's files passed as execution parameters, so only the current snapshot counts however many the table's
+location holds: https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html
+(ExecutionParameters) and https://docs.aws.amazon.com/athena/latest/ug/select.html ("$path"). The filter on the
+table's `billing_period` partition key (the `BILLING_PERIOD=YYYY-MM` folders Data Exports delivers into, which a Glue
+crawler or partition projection turns into a partition column:
+https://docs.aws.amazon.com/cur/latest/userguide/dataexports-export-delivery.html,
+https://docs.aws.amazon.com/athena/latest/ug/partitions.html) prunes the query to that month's folder; a table
+without that partition key is read through "$path" alone. The costs kind asks one query per period
+(`queries.cost_aggregates`, GROUPING SETS) rather than one per aggregate, each of which would scan the month again.
+A query is started, polled until its state is
 final (QUEUED, RUNNING → SUCCEEDED, FAILED, CANCELLED:
 https://docs.aws.amazon.com/athena/latest/APIReference/API_QueryExecutionStatus.html) and its rows read page by
 page, the header row first on the first page:
 https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryResults.html
 
 Athena bills USD 5 per TB scanned, each query rounded up to the megabyte with a 10 MB minimum; failed queries
-are free, cancelled ones pay what they scanned (https://aws.amazon.com/athena/pricing/). The run's billed bytes
+are free, cancelled ones pay what they scanned (`athena_pricing`). The run's billed bytes
 are counted (`RequestCounter.record_scanned`) and capped by ATHENA_MAX_BYTES_PER_RUN and what
 ATHENA_MONTHLY_BUDGET_USD leaves of the month; a query that would go past the cap is stopped.
 """
 
 import datetime as dt
-import math
 import time
 from decimal import Decimal
 
 from django.conf import settings
 
 from collection.aws import RequestCounter
+from collection.data_exports.athena_pricing import MINIMUM_BILLED, SERVICE, TB, USD_PER_TB, billed_bytes
 from collection.data_exports.engine import Manifest
 from collection.data_exports.formats import COLUMNS, ExportFormat
 from collection.data_exports.queries import OPTIONAL
 from collection.errors import AWSAPIError, BudgetExceeded, DataValidationError, ErrorCode, aws_call
 from collection.selectors.runs import bytes_scanned_this_month
 
-SERVICE = "athena"
-USD_PER_TB = Decimal(5)
-MB, TB = 2**20, 2**40
-MINIMUM_BILLED = 10 * MB
 PAGE_ROWS = 1000  # GetQueryResults' MaxResults at most
 FINAL = {"SUCCEEDED", "FAILED", "CANCELLED"}
-
-
-def billed_bytes(scanned: int) -> int:
-    """What Athena bills of a query that scanned `scanned` bytes: rounded up to the megabyte, 10 MB at least."""
-    return max(MINIMUM_BILLED, math.ceil(scanned / MB) * MB)
-
-
-def scan_cost_usd(billed: int) -> Decimal:
-    """USD of `billed` bytes (`billed_bytes`) at USD 5 per TB."""
-    return USD_PER_TB * billed / TB
+PARTITION_KEY = "billing_period"  # Hive-style BILLING_PERIOD=YYYY-MM, lower-cased by Glue
 
 
 class AthenaDialect:
@@ -79,6 +73,8 @@ class AthenaEngine:
 
     name = "athena"
     dialect = AthenaDialect()
+    # Each query scans (and pays for) the period again: the costs kind's aggregates are asked in one query.
+    combines_aggregates = True
 
     def __init__(self, *, client, counter: RequestCounter, limit_bytes: int, export_format: ExportFormat) -> None:
         self.client, self.counter, self.limit_bytes = client, counter, limit_bytes
@@ -86,6 +82,7 @@ class AthenaEngine:
         # Glue keeps column names in lower case; the aggregates name them as the format spells them.
         known = {*COLUMNS[export_format].required, *OPTIONAL[export_format]}
         self.spelling = {name.lower(): name for name in known}
+        self.partitioned = False  # whether the table has the billing_period partition key (`columns`)
 
     def columns(self, *, manifest: Manifest) -> frozenset[str]:
         """The Glue table's columns and partition keys (GetTableMetadata, no query, nothing scanned)."""
@@ -98,6 +95,7 @@ class AthenaEngine:
             WorkGroup=settings.ATHENA_WORKGROUP,
         )
         table = answer["TableMetadata"]
+        self.partitioned = any(key["Name"].lower() == PARTITION_KEY for key in table.get("PartitionKeys", []))
         names = [c["Name"] for c in [*table.get("Columns", []), *table.get("PartitionKeys", [])]]
         return frozenset(self.spelling.get(name.lower(), name) for name in names)
 
@@ -109,14 +107,20 @@ class AthenaEngine:
     def rows(self, *, sql: str, manifest: Manifest) -> list[tuple]:
         if not manifest.data_files:
             return []  # ExecutionParameters holds one value at least; a period without files has no rows
-        marks = ", ".join("?" for _ in manifest.data_files)
-        # The table's name is a checked setting (costmonitor.E060, E061); the files are parameters.
-        query = sql.replace("{source}", f'(SELECT * FROM {self.table} WHERE "$path" IN ({marks}))')  # noqa: S608
-        execution_id = self._start(
-            query, parameters=["'" + uri.replace("'", "''") + "'" for uri in manifest.data_files]
-        )
+        query, parameters = self._source(sql, manifest=manifest)
+        execution_id = self._start(query, parameters=parameters)
         self._wait(execution_id, manifest=manifest)
         return self._results(execution_id)
+
+    def _source(self, sql: str, *, manifest: Manifest) -> tuple[str, list[str]]:
+        """`sql` reading the period's files of the table (its partition only, when partitioned), and its parameters."""
+        files = ["'" + uri.replace("'", "''") + "'" for uri in manifest.data_files]
+        marks = ", ".join("?" for _ in files)
+        where, parameters = f'"$path" IN ({marks})', files
+        if self.partitioned:
+            where, parameters = f"{PARTITION_KEY} = ? AND {where}", [f"'{manifest.billing_period:%Y-%m}'", *files]
+        # The table's name is a checked setting (costmonitor.E060, E061); the period and files are parameters.
+        return sql.replace("{source}", f"(SELECT * FROM {self.table} WHERE {where})"), parameters  # noqa: S608
 
     def _spent(self) -> int:
         return self.counter.scanned[SERVICE]

@@ -183,3 +183,48 @@ def top_resources(query: Query, *, top: int) -> str:
         "(PARTITION BY day, service, currency ORDER BY cost DESC, resource_id, account_id) AS place FROM per_resource) "
         f"SELECT day, service, resource_id, account_id, cost, currency FROM ranked WHERE place <= {int(top)}"
     )
+
+
+# The parts of `cost_aggregates`, each answering the rows of its per-aggregate query above.
+COST_PARTS = ("costs", "charge_types", "invoices", "resources")
+
+
+def cost_aggregates(query: Query, *, top: int) -> str:
+    """The costs kind's every aggregate in one scan of `{source}`, for an engine that pays per scan (Athena):
+    `costs`, `charge_types`, `invoices` and (`top` > 0) `top_resources` as GROUPING SETS of the line items, each
+    row labelled with its part (`split_cost_aggregates`). Sums of the line items equal sums of their grain.
+    https://trino.io/docs/current/sql/select.html#grouping-sets"""
+    sets = [
+        "(day, account_id, service, region, currency)",
+        "(day, account_id, charge_type, currency)",
+        "(invoice_id)",
+    ]
+    if top:
+        sets.append("(day, service, resource_id, account_id, currency)")
+    part = (
+        "CASE WHEN GROUPING(region) = 0 THEN 'costs' WHEN GROUPING(charge_type) = 0 THEN 'charge_types' "
+        "WHEN GROUPING(invoice_id) = 0 THEN 'invoices' ELSE 'resources' END"
+    )
+    return (
+        f"{items(query)}, sets AS (SELECT {part} AS part, day, account_id, service, region, charge_type, invoice_id, "
+        f"resource_id, currency, {METRICS.replace('SUM(unblended)', 'SUM(unblended) AS cost')}, COUNT(*) AS line_items "
+        f"FROM items GROUP BY GROUPING SETS ({', '.join(sets)})), ranked AS (SELECT *, ROW_NUMBER() OVER "
+        "(PARTITION BY part, day, service, currency ORDER BY cost DESC, resource_id, account_id) AS place FROM sets "
+        "WHERE part <> 'resources' OR resource_id <> '') "
+        f"SELECT * FROM ranked WHERE part <> 'resources' OR place <= {int(top)}"
+    )
+
+
+def split_cost_aggregates(rows: list[tuple]) -> dict[str, list[tuple]]:
+    """`cost_aggregates`' rows by part, each shaped as its per-aggregate query answers them."""
+    parts: dict[str, list[tuple]] = {name: [] for name in COST_PARTS}
+    for part, day, account, service, region, charge, invoice, resource, currency, *metrics, count, _place in rows:
+        if part == "costs":
+            parts[part].append((day, account, service, region, *metrics, currency))
+        elif part == "charge_types":
+            parts[part].append((day, account, charge, *metrics, currency))
+        elif part == "invoices":
+            parts[part].append((invoice, count))
+        else:
+            parts[part].append((day, service, resource, account, metrics[0], currency))
+    return parts

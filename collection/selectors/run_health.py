@@ -9,7 +9,13 @@ from collection.models import CollectionRun
 from collection.months import month_start
 
 from .first_run import schedule_paused
-from .runs import ce_spend_this_month, current_data_source, last_success_by_kind, open_run_tallies
+from .runs import (
+    athena_spend_this_month,
+    ce_spend_this_month,
+    current_data_source,
+    last_success_by_kind,
+    open_run_tallies,
+)
 from .schedule import scheduled_intervals
 
 FINISHED = CollectionRun.objects.filter(finished_at__isnull=False)
@@ -57,6 +63,7 @@ def collection_health(*, today: date | None = None) -> dict:
         "last_duration": last_duration_by_kind(),
         "runs": runs_by_outcome(),
         "ce_spend": ce_spend_this_month(today=today),
+        "athena_spend": athena_spend_this_month(today=today),
         "aws_requests": aws_requests_this_month(today=today),
         "aws_retries": aws_retries_this_month(today=today),
         "data_source": current_data_source(),

@@ -7,6 +7,8 @@ from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from collection.aws import CE_REQUEST_USD
+from collection.data_exports.athena_pricing import SERVICE as ATHENA
+from collection.data_exports.athena_pricing import scan_cost_usd
 from collection.data_source import source_name
 from collection.models import CollectionRun
 from collection.months import month_start
@@ -50,6 +52,13 @@ def bytes_scanned_this_month(*, service: str, today: date | None = None) -> int:
     finished = sum(int(scanned[service]) for scanned in stored.values_list("bytes_scanned", flat=True))
     running = sum(int(t.get("bytes_scanned", {}).get(service, 0)) for t in open_run_tallies(runs).values())
     return finished + running
+
+
+def athena_spend_this_month(*, today: date | None = None) -> dict:
+    """Bytes Athena billed this month (`bytes_scanned_this_month`) and their USD at its price per TB: what
+    ATHENA_MONTHLY_BUDGET_USD is checked against."""
+    billed = bytes_scanned_this_month(service=ATHENA, today=today)
+    return {"bytes": billed, "usd": scan_cost_usd(billed)}
 
 
 def last_success_by_kind() -> dict[str, datetime]:

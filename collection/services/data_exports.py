@@ -49,10 +49,12 @@ class Period:
 
     manifest: Manifest
     query: queries.Query
-    grain: str  # the SQL naming the period's grain, as the engine materialized it
+    grain: str  # the SQL naming the period's grain, as the engine materialized it ("" with `answers`)
     line_items: int
     invoice_ids: list[str]
     final: bool
+    # The costs kind's aggregates by part, where the engine answered them in one query (`queries.cost_aggregates`).
+    answers: dict[str, list[tuple]] | None = None
 
     @property
     def window(self) -> tuple[date, date]:
@@ -65,6 +67,11 @@ class Period:
     def rows(self, engine: ExportEngine, sql: str) -> list[tuple]:
         """The rows of aggregate `sql` over this period's grain."""
         return engine.rows(sql=sql.replace("{grain}", self.grain), manifest=self.manifest)
+
+    def aggregate(self, engine: ExportEngine, part: str, sql: Callable[[], str]) -> list[tuple]:
+        """The rows of the costs kind's aggregate `part` (`queries.COST_PARTS`): from the period's one combined
+        query where the engine asked it, else from `sql()` over the grain."""
+        return self.answers[part] if self.answers is not None else self.rows(engine, sql())
 
 
 def export_location() -> ExportLocation:
@@ -87,10 +94,14 @@ def months_in_scope(*, ctx: CollectionContext) -> tuple[date, date]:
     return first, next_month(ctx.today)
 
 
-def read_period(*, engine: ExportEngine, manifest: Manifest, kind: str) -> Period | None:
-    """The period's grain for `kind`'s aggregates and its invoice state; None when its files hold no line item."""
+def read_period(
+    *, engine: ExportEngine, manifest: Manifest, kind: str, export_format: ExportFormat | None = None
+) -> Period | None:
+    """The period's grain for `kind`'s aggregates and its invoice state; None when its files hold no line item.
+    `export_format`: the export's table, DATA_EXPORTS_FORMAT unless given."""
+    export_format = export_format or ExportFormat(settings.DATA_EXPORTS_FORMAT)
     query = queries.Query(
-        format=ExportFormat(settings.DATA_EXPORTS_FORMAT),
+        format=export_format,
         columns=engine.columns(manifest=manifest),
         dialect=engine.dialect,
         billing_period=manifest.billing_period,
@@ -98,18 +109,32 @@ def read_period(*, engine: ExportEngine, manifest: Manifest, kind: str) -> Perio
     missing = query.missing_required()
     if missing:
         raise DataValidationError(
-            f"{OP}: billing period {manifest.billing_period:%Y-%m} lacks the {settings.DATA_EXPORTS_FORMAT} "
+            f"{OP}: billing period {manifest.billing_period:%Y-%m} lacks the {export_format} "
             f"column(s) {', '.join(missing)}; check DATA_EXPORTS_FORMAT. Nothing of it was written",
             code=ErrorCode.MALFORMED_RESPONSE,
         )
-    grain = engine.materialize(sql=queries.grain(query, tags=kind == Kind.TAGS), manifest=manifest)
-    invoices = engine.rows(sql=queries.invoices().replace("{grain}", grain), manifest=manifest)
+    answers = None
+    if kind == Kind.COSTS and getattr(engine, "combines_aggregates", False):
+        sql = queries.cost_aggregates(query, top=settings.DATA_EXPORTS_TOP_RESOURCES)
+        grain, answers = "", queries.split_cost_aggregates(engine.rows(sql=sql, manifest=manifest))
+        invoices = answers["invoices"]
+    else:
+        grain = engine.materialize(sql=queries.grain(query, tags=kind == Kind.TAGS), manifest=manifest)
+        invoices = engine.rows(sql=queries.invoices().replace("{grain}", grain), manifest=manifest)
     line_items = sum(count for _, count in invoices)
     if not line_items:
         return None
     ids = sorted(invoice for invoice, _ in invoices if invoice)
     final = all(invoice for invoice, _ in invoices)
-    return Period(manifest=manifest, query=query, grain=grain, line_items=line_items, invoice_ids=ids, final=final)
+    return Period(
+        manifest=manifest,
+        query=query,
+        grain=grain,
+        line_items=line_items,
+        invoice_ids=ids,
+        final=final,
+        answers=answers,
+    )
 
 
 def _text(value, *, limit: int, what: str) -> str:
@@ -161,7 +186,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
     """The month's daily cost by account and service (all regions, and by region with COST_REGION_BREAKDOWN), by
     account and charge type, and of its costliest resources (`write_resources`)."""
     by_region = []
-    for day, account, service, region, *metrics, currency in period.rows(engine, queries.costs()):
+    for day, account, service, region, *metrics, currency in period.aggregate(engine, "costs", queries.costs):
         key = (day, account, _text(service, limit=SERVICE_LENGTH, what="service"))
         region = _text(region, limit=REGION_LENGTH, what="region")
         by_region.append(((*key, region), _amounts(metrics), parsing.currency(currency, operation=OP)))
@@ -174,7 +199,7 @@ def write_costs(*, engine: ExportEngine, period: Period) -> int:
     )
     charges = _merged(
         ((day, account, charge_types.charge_type(kind)), _amounts(metrics), parsing.currency(currency, operation=OP))
-        for day, account, kind, *metrics, currency in period.rows(engine, queries.charge_types())
+        for day, account, kind, *metrics, currency in period.aggregate(engine, "charge_types", queries.charge_types)
     )
     ensure_accounts({key[1] for key in charges})
     written += _replace(
@@ -206,8 +231,8 @@ def write_resources(*, engine: ExportEngine, period: Period) -> int:
             _amounts([cost]),
             parsing.currency(currency, operation=OP),
         )
-        for day, service, resource, account, cost, currency in period.rows(
-            engine, queries.top_resources(period.query, top=top)
+        for day, service, resource, account, cost, currency in period.aggregate(
+            engine, "resources", lambda: queries.top_resources(period.query, top=top)
         )
     )
     ensure_accounts({key[1] for key in rows})
@@ -255,13 +280,39 @@ def write_tags(*, engine: ExportEngine, period: Period) -> int:
 WRITERS: dict[str, Callable[..., int]] = {Kind.COSTS: write_costs, Kind.TAGS: write_tags}
 
 
-def _record(*, ctx: CollectionContext, period: Period, engine: ExportEngine, written: int) -> ExportIngestion:
+@dataclass(frozen=True, kw_only=True)
+class Export:
+    """What a run ingests: where the export is delivered, its table, what writes a period's rows and what reads
+    its files; `dataset` names what it feeds in `ExportIngestion.kind` (the run's kind, unless only a part of it:
+    the FOCUS export calls a month conformant only where the costs kind itself came from an export)."""
+
+    location: ExportLocation
+    format: ExportFormat
+    write: Callable[..., int]
+    open_engine: Callable[..., ExportEngine]
+    dataset: str
+
+
+def configured_export(*, kind: str) -> Export:
+    """The export the DATA_EXPORTS_* settings name, writing all of `kind`'s datasets, read by DATA_EXPORTS_ENGINE."""
+    return Export(
+        location=export_location(),
+        format=ExportFormat(settings.DATA_EXPORTS_FORMAT),
+        write=WRITERS[kind],
+        open_engine=open_engine,
+        dataset=kind,
+    )
+
+
+def _record(
+    *, ctx: CollectionContext, period: Period, engine: ExportEngine, written: int, export: Export
+) -> ExportIngestion:
     manifest = period.manifest
     record, _ = ExportIngestion.objects.update_or_create(
         billing_period=manifest.billing_period,
-        kind=ctx.kind,
+        kind=export.dataset,
         defaults={
-            "export_format": settings.DATA_EXPORTS_FORMAT,
+            "export_format": export.format,
             "engine": engine.name,
             "manifest_key": manifest.key,
             "manifest_id": manifest.identity,
@@ -277,16 +328,19 @@ def _record(*, ctx: CollectionContext, period: Period, engine: ExportEngine, wri
     return record
 
 
-def ingest(*, ctx: CollectionContext) -> Outcome:
+def ingest(*, ctx: CollectionContext, export: Export | None = None) -> Outcome:
     """Ingest every billing period in scope whose manifest changed since it was last ingested for `ctx.kind` (each
     one a transaction of its own within the run's, replacing its month); a run given a window re-ingests the
-    periods it touches whatever their manifest."""
-    location, s3 = export_location(), ctx.client("s3")
+    periods it touches whatever their manifest. `export`: the configured one (`configured_export`) unless given."""
+    export = export or configured_export(kind=ctx.kind)
+    location, s3 = export.location, ctx.client("s3")
     first, end = months_in_scope(ctx=ctx)
     listed = {
         period: entry for period, entry in list_manifests(s3=s3, location=location).items() if first <= period < end
     }
-    recorded = {r.billing_period: r for r in ExportIngestion.objects.filter(kind=ctx.kind, billing_period__in=listed)}
+    recorded = {
+        r.billing_period: r for r in ExportIngestion.objects.filter(kind=export.dataset, billing_period__in=listed)
+    }
     outcome, engine = Outcome(), None
     try:
         for period_start in sorted(listed):
@@ -300,14 +354,14 @@ def ingest(*, ctx: CollectionContext) -> Outcome:
             if not manifest.data_files:
                 outcome.notes.append(f"{OP} {label}: the manifest lists no file; the stored month is kept")
                 continue
-            engine = engine or open_engine(ctx=ctx)
-            period = read_period(engine=engine, manifest=manifest, kind=ctx.kind)
+            engine = engine or export.open_engine(ctx=ctx)
+            period = read_period(engine=engine, manifest=manifest, kind=ctx.kind, export_format=export.format)
             if period is None:
                 outcome.notes.append(f"{OP} {label}: its files hold no line item; the stored month is kept")
                 continue
             with transaction.atomic():
-                written = WRITERS[ctx.kind](engine=engine, period=period)
-                _record(ctx=ctx, period=period, engine=engine, written=written)
+                written = export.write(engine=engine, period=period)
+                _record(ctx=ctx, period=period, engine=engine, written=written, export=export)
             outcome.rows += written
             outcome.window = (
                 min(period.window[0], (outcome.window or period.window)[0]),

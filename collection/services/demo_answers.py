@@ -15,6 +15,7 @@ from collection.services.demo_data import (
     TEN_PLACES,
     DemoBill,
 )
+from collection.services.demo_export import DemoExportAnswers
 from collection.services.windows import month_periods
 
 
@@ -48,7 +49,7 @@ def _filter_account(flt: dict | None) -> str | None:
     return (flt or {}).get("Dimensions", {}).get("Values", [None])[0]
 
 
-class DemoAnswers(DemoAccountAnswers, DemoBudgetAnswers, DemoCommitmentAnswers):
+class DemoAnswers(DemoAccountAnswers, DemoBudgetAnswers, DemoCommitmentAnswers, DemoExportAnswers):
     def __init__(self, *, now: datetime, page_size: int = 500, **bill_options) -> None:
         self.bill = DemoBill(now=now, **bill_options)
         self.page_size = page_size

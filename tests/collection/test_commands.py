@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from collection.models import CollectionRun
+from collection.models import CollectionRun, ResourceCost
 from tests.factories import CollectionRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,8 @@ def call(*args) -> str:
 def test_collect_prints_rows_requests_and_usd(demo_source):
     out = call("collect", "--kind", "costs")
     assert "costs" in out
-    assert "succeeded, 1856 rows, 0 CE requests (USD 0.00), source demo" in out
+    rows = 1856 + ResourceCost.objects.count()  # costs and charge types, and the demo export's resources
+    assert f"succeeded, {rows} rows, 0 CE requests (USD 0.00), source demo" in out
 
 
 def test_collect_all_runs_every_kind(demo_source):

@@ -48,7 +48,9 @@ def test_a_queued_run_answers_the_source_it_then_runs_as(staff_api_client, demo_
 
 def test_demo_requests_are_unbilled_in_the_run_as_in_the_months_spend(demo_source):
     run = run_collection(kind="costs", trigger="schedule")
-    assert run.aws_requests == {"ce:GetCostAndUsage": 4}  # costs and charge types: the calls are still accounted
+    # Costs and charge types, and the resources of the demo's Data Export (its listing, two manifests): the calls
+    # are still accounted.
+    assert run.aws_requests == {"ce:GetCostAndUsage": 4, "s3:GetObject": 2, "s3:ListObjectsV2": 1}
     assert (run.ce_requests, run.ce_cost_usd) == (0, Decimal("0.00"))
     assert ce_spend_this_month()["requests"] == run.ce_requests == 0
     assert "0 CE requests (USD 0.00), source demo" in run.summary()

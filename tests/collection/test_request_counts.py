@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from collection.models import ResourceCost
 from collection.services import run_collection
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,9 @@ def test_run_records_its_spend_and_demo_label(clock):
     # Four calls answered by the demo source (costs, charge types), none billed: the run's billed figure matches the
     # month's spend.
     assert (run.source, run.ce_calls, run.ce_requests, str(run.ce_cost_usd)) == ("demo", 4, 0, "0.00")
-    assert run.rows_written == 1450 + 29 * 14
+    # Costs and charge types, and the costliest resources of the demo's Data Export (this month's and last month's).
+    assert run.rows_written == 1450 + 29 * 14 + ResourceCost.objects.count()
+    assert ResourceCost.objects.exists()
     assert (run.window_start, run.window_end) == (dt.date(2026, 2, 18), dt.date(2026, 3, 19))
 
 

@@ -33,7 +33,10 @@ ATHENA_TYPES = {
     "HUGEINT": "bigint",
     "INTEGER": "integer",
 }
-SOURCE = re.compile(r'\(SELECT \* FROM "(\w+)"\."(\w+)" WHERE "\$path" IN \(((?:\'[^\']*\'(?:, )?)+)\)\)')
+SOURCE = re.compile(
+    r'\(SELECT \* FROM "(\w+)"\."(\w+)" WHERE (?:billing_period = \'(?P<period>[0-9-]+)\' AND )?'
+    r'"\$path" IN \((?P<files>(?:\'[^\']*\'(?:, )?)+)\)\)'
+)
 
 
 @dataclass
@@ -49,8 +52,10 @@ class FakeAthena:
     schema: list[tuple[str, str]]  # the export table's columns (name, DuckDB type)
     endpoint: str  # moto's S3
     page_rows: int = 2
+    partitioned: bool = True  # the Glue table has the billing_period partition key, as a crawler makes it
     queries: dict[str, Query] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    sql: list[str] = field(default_factory=list)  # each StartQueryExecution's QueryString, as sent
 
     def install(self, client) -> None:
         client.meta.events.register("before-call.athena.*", self._answer)
@@ -69,14 +74,22 @@ class FakeAthena:
         columns = [
             {"Name": name.lower(), "Type": GLUE_TYPES.get(kind, "map<string,string>")} for name, kind in self.schema
         ]
-        return {"TableMetadata": {"Name": request["TableName"], "Columns": columns}}
+        table = {"Name": request["TableName"], "Columns": columns}
+        if self.partitioned:
+            table["PartitionKeys"] = [{"Name": "billing_period", "Type": "string"}]
+        return {"TableMetadata": table}
 
     def StartQueryExecution(self, request: dict) -> dict:
         sql = request["QueryString"]
+        self.sql.append(sql)
         for value in request.get("ExecutionParameters", []):
             sql = sql.replace("?", value, 1)
-        files = re.findall(r"'([^']*)'", SOURCE.search(sql).group(3))
-        sql = SOURCE.sub(lambda m: f"read_parquet([{m.group(3)}], union_by_name = true)", sql)
+        source = SOURCE.search(sql)
+        # The partition filter prunes to the period's folder, as Athena reads only that partition's files.
+        folder = f"/BILLING_PERIOD={source['period']}/" if source["period"] else "/"
+        files = [uri for uri in re.findall(r"'([^']*)'", source["files"]) if folder in uri]
+        listed = ", ".join(f"'{uri}'" for uri in files)
+        sql = SOURCE.sub(lambda m: f"read_parquet([{listed}], union_by_name = true)", sql)
         sql = sql.replace("element_at(", "map_extract_value(")
         engine = DuckDBEngine(session=boto3.Session(region_name="us-east-1"), endpoint_url=self.endpoint)
         try:

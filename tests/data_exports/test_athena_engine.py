@@ -18,7 +18,8 @@ import pytest
 from botocore.stub import Stubber
 
 from collection.aws import RequestCounter
-from collection.data_exports.athena_engine import MB, TB, AthenaEngine, billed_bytes, month_limit_bytes, scan_cost_usd
+from collection.data_exports.athena_engine import AthenaEngine, month_limit_bytes
+from collection.data_exports.athena_pricing import MB, TB, billed_bytes, scan_cost_usd
 from collection.data_exports.engine import Manifest
 from collection.data_exports.formats import ExportFormat
 from collection.errors import AWSAPIError, BudgetExceeded
@@ -205,3 +206,83 @@ def test_the_monthly_budget_narrows_a_runs_cap(settings):
     assert month_limit_bytes(spent_bytes=TB) == 0
     settings.ATHENA_MONTHLY_BUDGET_USD = 0  # no budget: the run's cap alone
     assert month_limit_bytes(spent_bytes=TB) == 100 * 2**30
+
+
+def partitioned_engine(client, stubber) -> AthenaEngine:
+    """An engine that read the Glue table's metadata: the billing_period partition key a crawler makes of the
+    export's BILLING_PERIOD=YYYY-MM folders."""
+    table = {
+        "Name": "org_export",
+        "Columns": [{"Name": "line_item_unblended_cost", "Type": "double"}],
+        "PartitionKeys": [{"Name": "BILLING_PERIOD", "Type": "string"}],
+    }
+    stubber.add_response("get_table_metadata", {"TableMetadata": table})
+    athena_engine = engine(client)
+    athena_engine.columns(manifest=MANIFEST)
+    return athena_engine
+
+
+def test_a_partitioned_table_is_read_through_the_periods_partition_only(athena):
+    client, stubber = athena
+    athena_engine = partitioned_engine(client, stubber)
+    expected = {
+        "QueryString": 'SELECT day, account_id, SUM(unblended) FROM (SELECT * FROM "cur"."org_export" WHERE '
+        'billing_period = ? AND "$path" IN (?, ?)) GROUP BY day, account_id',
+        "ExecutionParameters": ["'2026-03'", f"'{FILES[0]}'", "'s3://cur-exports/x''y.parquet'"],
+        "QueryExecutionContext": {"Catalog": "AwsDataCatalog", "Database": "cur"},
+        "WorkGroup": "costmonitor",
+        "ResultConfiguration": {"OutputLocation": "s3://athena-results/costmonitor/"},
+    }
+    stubber.add_response("start_query_execution", {"QueryExecutionId": QID}, expected)
+    stubber.add_response("get_query_execution", execution("SUCCEEDED", scanned=3 * MB))
+    stubber.add_response("get_query_results", page(["2026-03-01", "111122223333", "1"], header=True))
+
+    assert athena_engine.rows(sql=SQL, manifest=MANIFEST) == [(dt.date(2026, 3, 1), "111122223333", Decimal(1))]
+    assert athena_engine.counter.scanned["athena"] == 10 * MB
+
+
+# Every QueryExecutionState the reference lists, in the casings an answer may carry (the engine reads it upper-cased).
+@pytest.mark.parametrize(
+    ("waiting", "final", "billed"),
+    [
+        (["QUEUED", "RUNNING"], "SUCCEEDED", 12 * MB),
+        (["Queued", "Running"], "Succeeded", 12 * MB),
+        (["queued", "running"], "succeeded", 12 * MB),
+        (["RUNNING"], "Failed", 0),
+        (["running"], "cancelled", 12 * MB),
+        ([], "CANCELLED", 12 * MB),
+    ],
+)
+def test_every_state_in_any_casing_is_polled_to_its_end(athena, waiting, final, billed):
+    client, stubber = athena
+    start(stubber)
+    for number, state in enumerate(waiting):  # Statistics absent while queued, present once running
+        stubber.add_response("get_query_execution", execution(state, scanned=number * MB if number else None))
+    stubber.add_response("get_query_execution", execution(final, scanned=11 * MB + 5))
+    succeeded = final.upper() == "SUCCEEDED"
+    if succeeded:
+        stubber.add_response("get_query_results", page(["2026-03-01", "111122223333", "2"], header=True))
+    athena_engine = engine(client)
+
+    if succeeded:
+        assert athena_engine.rows(sql=SQL, manifest=MANIFEST) == [(dt.date(2026, 3, 1), "111122223333", Decimal(2))]
+    else:
+        with pytest.raises(AWSAPIError, match=f"ended {final.upper()}") as failure:
+            athena_engine.rows(sql=SQL, manifest=MANIFEST)
+        assert failure.value.code == f"AthenaQuery{final.title()}"
+    assert athena_engine.counter.scanned["athena"] == billed
+
+
+def test_result_pages_are_read_until_the_last_token(athena):
+    client, stubber = athena
+    start(stubber)
+    stubber.add_response("get_query_execution", execution("SUCCEEDED", scanned=MB))
+    for number in range(3):
+        token = f"t{number + 1}" if number < 2 else None
+        params = {"QueryExecutionId": QID, "MaxResults": 1000, **({"NextToken": f"t{number}"} if number else {})}
+        row = [f"2026-03-0{number + 1}", "111122223333", str(number)]
+        stubber.add_response("get_query_results", page(row, header=number == 0, token=token), params)
+
+    rows = engine(client).rows(sql=SQL, manifest=MANIFEST)
+
+    assert [row[2] for row in rows] == [Decimal(0), Decimal(1), Decimal(2)]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from collection.data_exports.athena_engine import MINIMUM_BILLED
+from collection.data_exports.athena_pricing import MINIMUM_BILLED
 from collection.models import ChargeTypeCost, CollectionRun, CostData, ExportIngestion, ResourceCost, TagCost
 from collection.months import month_start
 from collection.selectors.runs import bytes_scanned_this_month
@@ -84,18 +84,20 @@ def collect_both() -> list[CollectionRun]:
 def athena(settings, client_hooks, s3_endpoint):
     """Runs read through the Athena engine, answered by the emulator over the export's files."""
 
-    def use(table: str) -> FakeAthena:
+    def use(table: str, *, partitioned: bool = True) -> FakeAthena:
         settings.DATA_EXPORTS_ENGINE = "athena"
         settings.ATHENA_DATABASE, settings.ATHENA_TABLE, settings.ATHENA_POLL_SECONDS = "cur", "org_export", 0
-        fake = FakeAthena(schema=schemas.CUR2 if table == "cur2" else schemas.FOCUS12, endpoint=s3_endpoint)
+        schema = schemas.CUR2 if table == "cur2" else schemas.FOCUS12
+        fake = FakeAthena(schema=schema, endpoint=s3_endpoint, partitioned=partitioned)
         client_hooks.append(lambda service, client: fake.install(client) if service == "athena" else None)
         return fake
 
     return use
 
 
+@pytest.mark.parametrize("partitioned", [True, False], ids=["billing_period partition", "no partition key"])
 @pytest.mark.parametrize(("export", "lines"), [("cur2_export", cur2_lines), ("focus_export", focus_lines)])
-def test_duckdb_and_athena_store_the_same_rows_from_one_export(request, settings, athena, export, lines):
+def test_duckdb_and_athena_store_the_same_rows_from_one_export(request, settings, athena, export, lines, partitioned):
     delivery = request.getfixturevalue(export)
     settings.COST_REGION_BREAKDOWN = True
     settings.DATA_EXPORTS_TOP_RESOURCES = 1
@@ -107,13 +109,17 @@ def test_duckdb_and_athena_store_the_same_rows_from_one_export(request, settings
     for model in (CostData, ChargeTypeCost, TagCost, ResourceCost, ExportIngestion):
         model.objects.all().delete()
 
-    fake = athena(delivery.table)
+    fake = athena(delivery.table, partitioned=partitioned)
     runs = collect_both()
 
     assert [run.status for run in runs] == ["succeeded", "succeeded"], [run.error_message for run in runs]
     assert stored() == by_duckdb
     assert set(ExportIngestion.objects.values_list("engine", flat=True)) == {"athena"}
     assert fake.calls.count("GetQueryResults") > fake.calls.count("StartQueryExecution")  # pages of 2 rows
+    # The costs kind's four aggregates in one query of the month; tags: invoices, tag keys, tags.
+    assert [run.aws_requests["athena:StartQueryExecution"] for run in runs] == [1, 3]
+    pruned = [q for q in fake.sql if "billing_period = ?" in q]
+    assert len(pruned) == (4 if partitioned else 0)
     for run in runs:
         assert run.ce_requests == 0
         assert run.aws_requests["athena:StartQueryExecution"] == run.bytes_scanned["athena"] // MINIMUM_BILLED

@@ -267,6 +267,7 @@ def test_cost_explorer_keeps_the_datasets_the_export_does_not_feed(cur2_export, 
     assert source_for(kind="costs", source="aws").name == COST_EXPLORER
     assert source_for(kind="tags", source="aws").name == DATA_EXPORTS
     assert source_for(kind="tags", source="demo").name == COST_EXPLORER
+    assert source_for(kind="costs", source="demo").name == "demo"  # CE answers, the demo export's resources
 
 
 def test_a_listed_file_that_cannot_be_read_fails_the_run_and_writes_nothing(cur2_export):

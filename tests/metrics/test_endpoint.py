@@ -77,6 +77,13 @@ def test_metrics_show_every_gauge_from_the_snapshot(client, metrics_history, set
     assert samples(families, "costmonitor_monthly_budget_usd") == {(): 1000}
 
 
+def test_athena_spend_this_month_is_exposed_like_cost_explorers(client, db):
+    factories.CollectionRunFactory(bytes_scanned={"athena": 3 * 2**40})
+    families = scrape(client)
+    assert samples(families, "costmonitor_athena_bytes_scanned_this_month") == {(): 3 * 2**40}
+    assert samples(families, "costmonitor_athena_cost_usd_this_month") == {(): 15.0}
+
+
 def test_account_ids_are_masked_when_configured(client, metrics_history, settings):
     settings.MASK_ACCOUNT_IDS = True
     accounts = {dict(k)["account_id"] for k in samples(scrape(client), "aws_cost_total")}
