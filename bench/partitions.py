@@ -19,6 +19,7 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python b
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import statistics
 import time
@@ -165,7 +166,7 @@ class Bench:
     def restatement(self, label: str, start: dt.date, end: dt.date) -> None:
         """The window's rows again with new amounts, one service left out each round (its rows deleted), the one
         left out before back in: the writers' staged upsert and window replacement."""
-        rounds = iter(range(10**6))
+        rounds = itertools.count()
 
         def statements(name: str) -> list[tuple[str, tuple]]:
             missing = next(rounds) // 2 % self.services + 1
