@@ -329,8 +329,8 @@ class CollectionRun(models.Model):
 
 
 class SeededSchedule(models.Model):
-    """A kind whose default periodic task was created once (`seed_default_schedule`): never again, so that an
-    operator who deleted or renamed it keeps it that way."""
+    """A kind (or a maintenance task's key) whose default periodic task was created once (`seed_default_schedule`):
+    never again, so that an operator who deleted or renamed it keeps it that way."""
 
     kind = models.CharField(max_length=16, primary_key=True)
     seeded_at = models.DateTimeField(auto_now_add=True)

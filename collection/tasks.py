@@ -1,15 +1,19 @@
-"""The Celery task of every collection: a thin call to `run_collection` (see README "Scheduling")."""
+"""The Celery task of every collection, a thin call to `run_collection` (see README "Scheduling"), and the
+maintenance tasks beside them."""
 
 import logging
 
 from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.utils import timezone
 
 from collection import services
 from collection.errors import THROTTLING_CODES
 from collection.models import CollectionRun
+from collection.services.retention import expire_history as expire_months
 from collection.task_arguments import task_window
-from collection.task_names import COLLECT_TASK
+from collection.task_names import COLLECT_TASK, EXPIRE_HISTORY_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -85,3 +89,11 @@ def collect(
         }
         raise self.retry(kwargs=arguments, countdown=countdown)
     return {"run_id": run.pk, "status": run.status}
+
+
+@shared_task(name=EXPIRE_HISTORY_TASK)
+def expire_history() -> dict[str, int]:
+    """Delete the whole months older than HISTORY_RETENTION_MONTHS (each logged); return the months and rows gone."""
+    expired = expire_months(today=timezone.now().date(), months=settings.HISTORY_RETENTION_MONTHS)
+    gone = [month for month in expired if not month.kept]
+    return {"months": len(gone), "rows": sum(month.total for month in gone), "kept": len(expired) - len(gone)}

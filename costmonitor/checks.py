@@ -84,6 +84,22 @@ RULES = (
     Rule("costmonitor.E007", "METRICS_DAILY_DAYS", "between 1 and 62", lambda value: 1 <= value <= 62),
     Rule("costmonitor.E008", "MONTHLY_BUDGET_USD", "0 or more (0: no budget)", lambda value: value >= 0),
     Rule("costmonitor.E011", "CE_MAX_PAGES_PER_QUERY", "a positive integer", _positive),
+    # The current month and the one before, which AWS restates until it closes it, are never expired.
+    Rule(
+        "costmonitor.E012",
+        "HISTORY_RETENTION_MONTHS",
+        "0 (keep everything) or at least 2 months (the current one and the one before)",
+        lambda value: value == 0 or value >= 2,
+    ),
+    # Shorter, the first costs run would fetch (and pay Cost Explorer for) days that the next expiry deletes.
+    Rule(
+        "costmonitor.W002",
+        "HISTORY_RETENTION_MONTHS",
+        "0 or at least COST_HISTORY_DAYS / 28 + 1 months ({settings.COST_HISTORY_DAYS} days of first-run history)",
+        lambda value: value == 0 or 28 * (value - 1) >= settings.COST_HISTORY_DAYS,
+        level=checks.Warning,
+        hint="Raise HISTORY_RETENTION_MONTHS or lower COST_HISTORY_DAYS.",
+    ),
     # GetAnomalies answers anomalies of the last 90 days only.
     # https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetAnomalies.html
     Rule("costmonitor.E033", "ANOMALY_DAYS", "between 1 and 90", lambda value: 1 <= value <= 90),

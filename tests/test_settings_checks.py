@@ -24,6 +24,18 @@ REFUSED = [
     ("TAG_PROBE_HOURS", -1, "costmonitor.E009", "0 or more (0: every run)"),
     ("COST_FULL_REFRESH_HOURS", -24, "costmonitor.E010", "0 or more (0: every run)"),
     ("CE_MAX_PAGES_PER_QUERY", 0, "costmonitor.E011", "a positive integer"),
+    (
+        "HISTORY_RETENTION_MONTHS",
+        1,
+        "costmonitor.E012",
+        "0 (keep everything) or at least 2 months (the current one and the one before)",
+    ),
+    (
+        "HISTORY_RETENTION_MONTHS",
+        -3,
+        "costmonitor.E012",
+        "0 (keep everything) or at least 2 months (the current one and the one before)",
+    ),
     ("ANOMALY_DAYS", 0, "costmonitor.E033", "between 1 and 90"),
     ("ANOMALY_DAYS", 91, "costmonitor.E033", "between 1 and 90"),
     (
@@ -64,10 +76,25 @@ def test_a_value_out_of_range_is_a_check_error(settings, setting, value, check_i
         ("MONTHLY_BUDGET_USD", 0.0),
         ("ANOMALY_DAYS", 1),
         ("ANOMALY_DAYS", 90),
+        ("HISTORY_RETENTION_MONTHS", 0),
+        ("HISTORY_RETENTION_MONTHS", 5),  # 4 whole months before the current one hold COST_HISTORY_DAYS=90
     ],
 )
 def test_values_at_the_bounds_pass(settings, setting, value):
     setattr(settings, setting, value)
+    assert check_settings() == []
+
+
+def test_a_retention_shorter_than_the_first_history_is_a_warning(settings):
+    """The first costs run would pay Cost Explorer for days the next expiry deletes; still allowed."""
+    settings.HISTORY_RETENTION_MONTHS, settings.COST_HISTORY_DAYS = 4, 90
+    [warning] = check_settings()
+    assert (warning.id, warning.is_serious()) == ("costmonitor.W002", False)
+    assert warning.msg == (
+        "HISTORY_RETENTION_MONTHS must be 0 or at least COST_HISTORY_DAYS / 28 + 1 months (90 days of first-run "
+        "history), not 4."
+    )
+    settings.COST_HISTORY_DAYS = 84
     assert check_settings() == []
 
 

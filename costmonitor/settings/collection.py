@@ -29,6 +29,9 @@ RECOMMENDATION_REFRESH_HOURS = env.int("RECOMMENDATION_REFRESH_HOURS", default=1
 # Days of Cost Anomaly Detection history each anomalies run re-reads (AWS keeps 90) and /metrics exports.
 ANOMALY_DAYS = env.int("ANOMALY_DAYS", default=30)
 COLLECTION_LOCK_TTL = env.int("COLLECTION_LOCK_TTL", default=30)
+# Calendar months of dated history kept, the current one included; older whole months are deleted daily
+# (collection/services/retention.py). 0: everything is kept.
+HISTORY_RETENTION_MONTHS = env.int("HISTORY_RETENTION_MONTHS", default=0)
 
 # AWS Data Exports (collection/data_exports/): which datasets the export feeds instead of Cost Explorer, where it is
 # delivered, its table, and the engine that reads it. Empty DATA_EXPORTS_DATASETS: Cost Explorer feeds everything.
