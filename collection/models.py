@@ -545,3 +545,6 @@ from collection.budget_models import (  # noqa: E402, F401
     BudgetNotification,
     CostAnomaly,
 )
+
+# The cost rollups likewise (kept by database triggers, collection/rollups.py).
+from collection.rollup_models import CostDayByAccount, CostDayByService, CostMonthByAccountService  # noqa: E402, F401

@@ -1,4 +1,7 @@
-"""Reads of daily cost history, aggregated by the database: the one source for /api/costs and /metrics."""
+"""Reads of daily cost history, aggregated by the database: the one source for /api/costs and /metrics.
+
+A query a cost rollup can answer (`rollups.answering_rollup`) reads it; any other reads the detail rows.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +17,7 @@ from collection.cost_metrics import FIELDS_BY_NAME, NULLABLE_FIELDS
 from collection.models import ChargeTypeCost, CostData
 
 from .filters import narrowed, stored_days
+from .rollups import answering_rollup, rollup_metric_sum
 from .scope import Scope, within_accounts
 
 GROUP_FIELDS = {"service": "service", "account": "account_id", "region": "region", "charge_type": "charge_type"}
@@ -62,6 +66,28 @@ def cost_queryset(
     return narrowed(qs, account_id=account_id, service=service, region=region)
 
 
+def _summed_rows(
+    *, start: date, end: date, dimensions: Sequence[str] = (), granularity: str | None = None, **query: Any
+) -> tuple[QuerySet, str, Any]:
+    """(rows to sum, their day field, the metric's sum) of `cost_queryset(start=, end=, **query)`, grouped by
+    `dimensions` at `granularity`: a rollup's rows where one holds them all, else the detail rows."""
+    by_region = query.get("by_region") or query.get("region")
+    by_charge_type = query.get("by_charge_type") or query.get("charge_type")
+    if not (by_region or by_charge_type):
+        account_id, service, scope = query.get("account_id"), query.get("service"), query.get("scope")
+        needed = {
+            *dimensions,
+            *(["account"] if account_id or scope is not None else []),
+            *(["service"] if service else []),
+        }
+        choice = answering_rollup(dimensions=needed, granularity=granularity, start=start, end=end)
+        if choice is not None:
+            rows = choice.model.objects.filter(**{f"{choice.day}__gte": start, f"{choice.day}__lt": end})
+            rows = narrowed(within_accounts(rows, scope), account_id=account_id, service=service)
+            return rows, choice.day, rollup_metric_sum
+    return cost_queryset(start=start, end=end, **query), "date", metric_sum
+
+
 def cost_coverage(*, scope: Scope | None = None) -> dict[str, date] | None:
     """The first and last day of stored daily cost the reader may see (`{"first_day", "last_day"}`), or None."""
     return stored_days(within_accounts(CostData.objects.all(), scope))
@@ -93,9 +119,11 @@ def cost_breakdown(
     by_charge_type = "charge_type" in group_by
     if by_charge_type and not CHARGE_TYPE_GROUPS.issuperset(group_by):
         raise ValueError("charge_type groups with account only")
-    qs = cost_queryset(
+    qs, day, summed = _summed_rows(
         start=start,
         end=end,
+        dimensions=[g for g in group_by if g in ("service", "account")],
+        granularity=granularity,
         account_id=account_id,
         service=service,
         region=region,
@@ -106,20 +134,21 @@ def cost_breakdown(
     )
     keys = [GROUP_FIELDS[g] for g in group_by]
     if granularity == "daily":
-        qs = qs.annotate(period=F("date"))
+        qs = qs.annotate(period=F(day))
         keys.insert(0, "period")
     elif granularity == "monthly":
-        qs = qs.annotate(period=TruncMonth("date"))
+        qs = qs.annotate(period=F(day) if day == "month" else TruncMonth(day))
         keys.insert(0, "period")
     keys.append("currency")
-    return qs.values(*keys).annotate(amount=metric_sum(METRIC_FIELDS[metric])).order_by(*keys)
+    return qs.values(*keys).annotate(amount=summed(METRIC_FIELDS[metric])).order_by(*keys)
 
 
 def cost_totals(*, metric: str = "unblended", **query: Any) -> dict[str, Decimal | None]:
     """Total cost of the window per currency (ISO 4217 code, in code order) of `cost_queryset(**query)` (the window
     and the filters of `cost_breakdown`): amounts in different currencies are never added. {} when the window
     holds no cost; None for a net metric some row lacks."""
-    rows = cost_queryset(**query).values("currency").annotate(total=metric_sum(METRIC_FIELDS[metric]))
+    qs, _, summed = _summed_rows(**query)
+    rows = qs.values("currency").annotate(total=summed(METRIC_FIELDS[metric]))
     return {row["currency"]: row["total"] for row in rows.order_by("currency")}
 
 

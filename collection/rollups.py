@@ -1,0 +1,186 @@
+"""The SQL that keeps the cost rollups (`collection.rollup_models`) equal to the all-regions CostData rows.
+
+Database triggers, so that every writer is covered in its own transaction: the upserts (bulk_create and the COPY
+path's INSERT … ON CONFLICT), window replacement's deletions, Data Exports ingestion, the admin, raw SQL, TRUNCATE.
+
+PostgreSQL: statement-level triggers with transition tables. Each statement's changed rows are first summed per
+group (old rows subtracted, new rows added), so a rollup row is written once per group and statement, not once per
+detail row; a group whose sums did not change (an hourly run re-writing the same figures) is not written at all.
+https://www.postgresql.org/docs/current/sql-createtrigger.html (REFERENCING … TABLE, one event per such trigger).
+SQLite has row-level triggers only, each adding or subtracting its row. https://www.sqlite.org/lang_createtrigger.html
+A group left with no rows is deleted, so a rollup holds exactly the groups the detail rows hold.
+"""
+
+from dataclasses import dataclass
+
+from collection.cost_metrics import COST_METRICS
+
+DETAIL = "collection_costdata"
+AMOUNTS = [m.field for m in COST_METRICS]
+# (amount column, its count of unknown rows) of each metric a row may not know.
+UNKNOWNS = [(m.field, f"{m.name}_unknown") for m in COST_METRICS if not m.required]
+MONTH = {"postgresql": "date_trunc('month', {t}.date)::date", "sqlite": "strftime('%Y-%m-01', {t}.date)"}
+
+
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    keys: tuple[str, ...]  # its columns, as CostData's (but `month`)
+
+    def key_sql(self, vendor: str, t: str) -> list[str]:
+        return [MONTH[vendor].format(t=t) if key == "month" else f"{t}.{key}" for key in self.keys]
+
+
+ROLLUPS = (
+    Rollup("collection_costdaybyservice", ("date", "service", "currency")),
+    Rollup("collection_costdaybyaccount", ("date", "account_id", "currency")),
+    Rollup("collection_costmonthbyaccountservice", ("account_id", "month", "service", "currency")),
+)
+SUMMED = [*AMOUNTS, "rows", *(unknown for _, unknown in UNKNOWNS)]
+
+
+def _columns(rollup: Rollup) -> str:
+    return ", ".join([*rollup.keys, *SUMMED])
+
+
+def rebuild_sql(vendor: str) -> list[str]:
+    """Statements that empty every rollup and sum it again from the detail rows (after a load with triggers off)."""
+    statements = []
+    for rollup in ROLLUPS:
+        keys = rollup.key_sql(vendor, "d")
+        sums = [
+            *(f"SUM(COALESCE(d.{a}, 0))" for a in AMOUNTS),
+            "COUNT(*)",
+            *(f"COUNT(*) - COUNT(d.{a})" for a, _ in UNKNOWNS),
+        ]
+        statements += [
+            f"DELETE FROM {rollup.table}",  # noqa: S608 - constant identifiers
+            f"INSERT INTO {rollup.table} ({_columns(rollup)}) SELECT {', '.join(keys + sums)} "  # noqa: S608
+            f"FROM {DETAIL} d WHERE d.region = '' GROUP BY {', '.join(keys)}",
+        ]
+    return statements
+
+
+# PostgreSQL: one function per event, each reading the transition tables its trigger declares.
+PG_CHANGES = {
+    "insert": "SELECT 1 AS sign, n.* FROM new_rows n WHERE n.region = ''",
+    "update": "SELECT -1 AS sign, o.* FROM old_rows o WHERE o.region = '' "
+    "UNION ALL SELECT 1, n.* FROM new_rows n WHERE n.region = ''",
+    "delete": "SELECT -1 AS sign, o.* FROM old_rows o WHERE o.region = ''",
+}
+PG_REFERENCING = {
+    "insert": "NEW TABLE AS new_rows",
+    "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "OLD TABLE AS old_rows",
+}
+
+
+def _pg_apply(rollup: Rollup, changes: str) -> str:
+    """Add each group's change to its rollup row, then delete the rows left with no detail rows."""
+    keys = rollup.key_sql("postgresql", "c")
+    deltas = [
+        *(f"SUM(c.sign * COALESCE(c.{a}, 0))" for a in AMOUNTS),
+        "SUM(c.sign)",
+        *(f"COALESCE(SUM(c.sign) FILTER (WHERE c.{a} IS NULL), 0)" for a, _ in UNKNOWNS),
+    ]
+    positions = ", ".join(str(i + 1) for i in range(len(keys)))
+    changed = " OR ".join(f"{delta} <> 0" for delta in deltas)
+    added = ", ".join(f"{col} = {rollup.table}.{col} + EXCLUDED.{col}" for col in SUMMED)
+    return f"""
+    WITH written AS (
+        INSERT INTO {rollup.table} ({_columns(rollup)})
+        SELECT {", ".join(keys + deltas)} FROM ({changes}) c
+        GROUP BY {positions} HAVING {changed} ORDER BY {positions}
+        ON CONFLICT ({", ".join(rollup.keys)}) DO UPDATE SET {added}
+        RETURNING id, rows
+    ) SELECT array_agg(id) INTO gone FROM written WHERE rows = 0;
+    IF gone IS NOT NULL THEN
+        DELETE FROM {rollup.table} WHERE id = ANY(gone);
+    END IF;"""  # noqa: S608 - constant identifiers
+
+
+def postgresql_install_sql() -> list[str]:
+    statements = []
+    for event, changes in PG_CHANGES.items():
+        function = f"collection_cost_rollup_{event}"
+        body = "".join(_pg_apply(rollup, changes) for rollup in ROLLUPS)
+        statements += [
+            f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"DECLARE gone bigint[];\nBEGIN{body}\n    RETURN NULL;\nEND $$",
+            f"CREATE TRIGGER cost_rollup_{event} AFTER {event.upper()} ON {DETAIL} "
+            f"REFERENCING {PG_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        ]
+    # DELETE, not TRUNCATE: a TRUNCATE of several tables (Django's flush) names the rollups too, and truncating
+    # them again from its trigger is refused ("being used by active queries").
+    emptied = "".join(f"\n    DELETE FROM {rollup.table};" for rollup in ROLLUPS)  # noqa: S608
+    statements += [
+        "CREATE FUNCTION collection_cost_rollup_truncate() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN{emptied}\n    RETURN NULL;\nEND $$",
+        f"CREATE TRIGGER cost_rollup_truncate AFTER TRUNCATE ON {DETAIL} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION collection_cost_rollup_truncate()",
+    ]
+    return statements
+
+
+def postgresql_uninstall_sql() -> list[str]:
+    return [f"DROP TRIGGER cost_rollup_{event} ON {DETAIL}" for event in [*PG_CHANGES, "truncate"]] + [
+        f"DROP FUNCTION collection_cost_rollup_{event}()" for event in [*PG_CHANGES, "truncate"]
+    ]
+
+
+def _sqlite_add(rollup: Rollup, row: str) -> str:
+    values = [
+        *rollup.key_sql("sqlite", row),
+        *(f"COALESCE({row}.{a}, 0)" for a in AMOUNTS),
+        "1",
+        *(f"{row}.{a} IS NULL" for a, _ in UNKNOWNS),
+    ]
+    added = ", ".join(f"{col} = {col} + excluded.{col}" for col in SUMMED)
+    return (
+        f"INSERT INTO {rollup.table} ({_columns(rollup)}) VALUES ({', '.join(values)}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(rollup.keys)}) DO UPDATE SET {added};"
+    )
+
+
+def _sqlite_subtract(rollup: Rollup, row: str) -> str:
+    match = " AND ".join(
+        f"{col} = {value}" for col, value in zip(rollup.keys, rollup.key_sql("sqlite", row), strict=True)
+    )
+    subtracted = [
+        *(f"{a} = {a} - COALESCE({row}.{a}, 0)" for a in AMOUNTS),
+        "rows = rows - 1",
+        *(f"{unknown} = {unknown} - ({row}.{a} IS NULL)" for a, unknown in UNKNOWNS),
+    ]
+    return (
+        f"UPDATE {rollup.table} SET {', '.join(subtracted)} WHERE {match}; "  # noqa: S608 - constant identifiers
+        f"DELETE FROM {rollup.table} WHERE {match} AND rows = 0;"
+    )
+
+
+# Columns whose change moves or changes a row's share of the rollups: an UPDATE leaving them as they were (an
+# hourly run re-writing the same figures, stamping updated_at only) touches no rollup.
+SQLITE_SHARE = ["date", "account_id", "service", "region", "currency", *AMOUNTS]
+
+
+def sqlite_install_sql() -> list[str]:
+    unchanged = " AND ".join(f"OLD.{col} IS NEW.{col}" for col in SQLITE_SHARE)
+    triggers = {
+        "insert": ("INSERT", "NEW.region = ''", _sqlite_add, "NEW"),
+        "delete": ("DELETE", "OLD.region = ''", _sqlite_subtract, "OLD"),
+        "update_old": ("UPDATE", f"OLD.region = '' AND NOT ({unchanged})", _sqlite_subtract, "OLD"),
+        "update_new": ("UPDATE", f"NEW.region = '' AND NOT ({unchanged})", _sqlite_add, "NEW"),
+    }
+    return [
+        f"CREATE TRIGGER cost_rollup_{name} AFTER {event} ON {DETAIL} FOR EACH ROW WHEN {when} BEGIN "
+        + " ".join(write(rollup, row) for rollup in ROLLUPS)
+        + " END"
+        for name, (event, when, write, row) in triggers.items()
+    ]
+
+
+def sqlite_uninstall_sql() -> list[str]:
+    return [f"DROP TRIGGER cost_rollup_{name}" for name in ("insert", "delete", "update_old", "update_new")]
+
+
+INSTALL = {"postgresql": postgresql_install_sql, "sqlite": sqlite_install_sql}
+UNINSTALL = {"postgresql": postgresql_uninstall_sql, "sqlite": sqlite_uninstall_sql}
