@@ -1,5 +1,5 @@
-"""Cost rollups: the all-regions daily costs summed per day and service, per day and account, and per month, account
-and service, kept by database triggers in the transaction that writes the detail rows (`collection.rollups`)."""
+"""Cost rollups: the all-regions daily costs summed per day and service and per day and account, kept by database
+triggers in the transaction that writes the detail rows (`collection.rollups`)."""
 
 from django.db import models
 
@@ -57,22 +57,3 @@ class CostDayByAccount(CostRollup):
 
     def __str__(self) -> str:
         return f"{self.date} {self.account_id} {self.currency}"
-
-
-class CostMonthByAccountService(CostRollup):
-    """One calendar month of one service's cost in one account; `month` is the month's first day."""
-
-    month = models.DateField()
-    account = models.ForeignKey(AwsAccount, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    service = models.CharField(max_length=255)
-
-    class Meta:
-        verbose_name = "monthly cost rollup by account and service"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "month", "service", "currency"], name="uniq_rollup_month_account_service"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.account_id} {self.service} {self.currency}"

@@ -1,4 +1,4 @@
-"""Cost rollups by day and service, day and account, month, account and service; the triggers that keep them."""
+"""Cost rollups by day and service and by day and account, the triggers that keep them; a covering account index."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -9,7 +9,7 @@ from collection import rollups
 def install(apps, schema_editor):
     """The vendor's triggers, then the rollups summed from the rows already stored."""
     vendor = schema_editor.connection.vendor
-    for statement in [*rollups.INSTALL[vendor](), *rollups.rebuild_sql(vendor)]:
+    for statement in [*rollups.INSTALL[vendor](), *rollups.rebuild_sql()]:
         schema_editor.execute(statement, params=None)
 
 
@@ -25,6 +25,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name='CostDayByAccount',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('unblended_cost', models.DecimalField(decimal_places=10, max_digits=24)),
+                ('amortized_cost', models.DecimalField(decimal_places=10, max_digits=24)),
+                ('net_unblended_cost', models.DecimalField(decimal_places=10, help_text='Sum of the rows that know it.', max_digits=24)),
+                ('net_amortized_cost', models.DecimalField(decimal_places=10, help_text='Sum of the rows that know it.', max_digits=24)),
+                ('currency', models.CharField(max_length=3)),
+                ('rows', models.IntegerField(help_text='Detail rows summed; a group of none is deleted.')),
+                ('net_unblended_unknown', models.IntegerField(help_text='Rows whose net unblended cost is unknown.')),
+                ('net_amortized_unknown', models.IntegerField(help_text='Rows whose net amortized cost is unknown.')),
+                ('date', models.DateField()),
+            ],
+            options={
+                'verbose_name': 'daily cost rollup by account',
+            },
+        ),
         migrations.CreateModel(
             name='CostDayByService',
             fields=[
@@ -42,49 +60,28 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'daily cost rollup by service',
-                'constraints': [models.UniqueConstraint(fields=('date', 'service', 'currency'), name='uniq_rollup_day_service')],
             },
         ),
-        migrations.CreateModel(
-            name='CostDayByAccount',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unblended_cost', models.DecimalField(decimal_places=10, max_digits=24)),
-                ('amortized_cost', models.DecimalField(decimal_places=10, max_digits=24)),
-                ('net_unblended_cost', models.DecimalField(decimal_places=10, help_text='Sum of the rows that know it.', max_digits=24)),
-                ('net_amortized_cost', models.DecimalField(decimal_places=10, help_text='Sum of the rows that know it.', max_digits=24)),
-                ('currency', models.CharField(max_length=3)),
-                ('rows', models.IntegerField(help_text='Detail rows summed; a group of none is deleted.')),
-                ('net_unblended_unknown', models.IntegerField(help_text='Rows whose net unblended cost is unknown.')),
-                ('net_amortized_unknown', models.IntegerField(help_text='Rows whose net amortized cost is unknown.')),
-                ('date', models.DateField()),
-                ('account', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collection.awsaccount')),
-            ],
-            options={
-                'verbose_name': 'daily cost rollup by account',
-                'constraints': [models.UniqueConstraint(fields=('date', 'account', 'currency'), name='uniq_rollup_day_account')],
-            },
+        migrations.RemoveIndex(
+            model_name='costdata',
+            name='cost_account_date',
         ),
-        migrations.CreateModel(
-            name='CostMonthByAccountService',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unblended_cost', models.DecimalField(decimal_places=10, max_digits=24)),
-                ('amortized_cost', models.DecimalField(decimal_places=10, max_digits=24)),
-                ('net_unblended_cost', models.DecimalField(decimal_places=10, help_text='Sum of the rows that know it.', max_digits=24)),
-                ('net_amortized_cost', models.DecimalField(decimal_places=10, help_text='Sum of the rows that know it.', max_digits=24)),
-                ('currency', models.CharField(max_length=3)),
-                ('rows', models.IntegerField(help_text='Detail rows summed; a group of none is deleted.')),
-                ('net_unblended_unknown', models.IntegerField(help_text='Rows whose net unblended cost is unknown.')),
-                ('net_amortized_unknown', models.IntegerField(help_text='Rows whose net amortized cost is unknown.')),
-                ('month', models.DateField()),
-                ('service', models.CharField(max_length=255)),
-                ('account', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collection.awsaccount')),
-            ],
-            options={
-                'verbose_name': 'monthly cost rollup by account and service',
-                'constraints': [models.UniqueConstraint(fields=('account', 'month', 'service', 'currency'), name='uniq_rollup_month_account_service')],
-            },
+        migrations.AddIndex(
+            model_name='costdata',
+            index=models.Index(fields=['account', 'date', 'service', 'region'], include=('unblended_cost', 'amortized_cost', 'net_unblended_cost', 'net_amortized_cost', 'currency'), name='cost_account_date_cover'),
+        ),
+        migrations.AddField(
+            model_name='costdaybyaccount',
+            name='account',
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collection.awsaccount'),
+        ),
+        migrations.AddConstraint(
+            model_name='costdaybyservice',
+            constraint=models.UniqueConstraint(fields=('date', 'service', 'currency'), name='uniq_rollup_day_service'),
+        ),
+        migrations.AddConstraint(
+            model_name='costdaybyaccount',
+            constraint=models.UniqueConstraint(fields=('date', 'account', 'currency'), name='uniq_rollup_day_account'),
         ),
         migrations.RunPython(install, uninstall),
     ]

@@ -34,7 +34,8 @@ def metric_sum(field: str):
     cost was, or absent from Cost Explorer's answer): a sum of the known rows only would pass for the total."""
     if field not in NULLABLE_FIELDS:
         return Sum(field)
-    return Case(When(GreaterThan(Count("pk"), Count(field)), then=Value(None)), default=Sum(field), output_field=MONEY)
+    # COUNT(*), not of the key: the covering index holds every column this reads (an index-only scan).
+    return Case(When(GreaterThan(Count("*"), Count(field)), then=Value(None)), default=Sum(field), output_field=MONEY)
 
 
 def cost_queryset(
@@ -66,26 +67,22 @@ def cost_queryset(
     return narrowed(qs, account_id=account_id, service=service, region=region)
 
 
-def _summed_rows(
-    *, start: date, end: date, dimensions: Sequence[str] = (), granularity: str | None = None, **query: Any
-) -> tuple[QuerySet, str, Any]:
-    """(rows to sum, their day field, the metric's sum) of `cost_queryset(start=, end=, **query)`, grouped by
-    `dimensions` at `granularity`: a rollup's rows where one holds them all, else the detail rows."""
-    by_region = query.get("by_region") or query.get("region")
-    by_charge_type = query.get("by_charge_type") or query.get("charge_type")
-    if not (by_region or by_charge_type):
+def _summed_rows(*, dimensions: Sequence[str] = (), **query: Any) -> tuple[QuerySet, Any]:
+    """(rows to sum, the metric's sum) of `cost_queryset(**query)` grouped by `dimensions` (of "service",
+    "account"): a rollup's rows where one holds every dimension grouped, filtered or scoped by, else the detail rows.
+    A region or a charge type is never in a rollup."""
+    if not any(query.get(name) for name in ("region", "by_region", "charge_type", "by_charge_type")):
         account_id, service, scope = query.get("account_id"), query.get("service"), query.get("scope")
         needed = {
             *dimensions,
             *(["account"] if account_id or scope is not None else []),
             *(["service"] if service else []),
         }
-        choice = answering_rollup(dimensions=needed, granularity=granularity, start=start, end=end)
-        if choice is not None:
-            rows = choice.model.objects.filter(**{f"{choice.day}__gte": start, f"{choice.day}__lt": end})
-            rows = narrowed(within_accounts(rows, scope), account_id=account_id, service=service)
-            return rows, choice.day, rollup_metric_sum
-    return cost_queryset(start=start, end=end, **query), "date", metric_sum
+        rollup = answering_rollup(dimensions=needed)
+        if rollup is not None:
+            rows = within_accounts(rollup.objects.filter(date__gte=query["start"], date__lt=query["end"]), scope)
+            return narrowed(rows, account_id=account_id, service=service), rollup_metric_sum
+    return cost_queryset(**query), metric_sum
 
 
 def cost_coverage(*, scope: Scope | None = None) -> dict[str, date] | None:
@@ -119,11 +116,10 @@ def cost_breakdown(
     by_charge_type = "charge_type" in group_by
     if by_charge_type and not CHARGE_TYPE_GROUPS.issuperset(group_by):
         raise ValueError("charge_type groups with account only")
-    qs, day, summed = _summed_rows(
+    qs, summed = _summed_rows(
+        dimensions=group_by,
         start=start,
         end=end,
-        dimensions=[g for g in group_by if g in ("service", "account")],
-        granularity=granularity,
         account_id=account_id,
         service=service,
         region=region,
@@ -134,10 +130,10 @@ def cost_breakdown(
     )
     keys = [GROUP_FIELDS[g] for g in group_by]
     if granularity == "daily":
-        qs = qs.annotate(period=F(day))
+        qs = qs.annotate(period=F("date"))
         keys.insert(0, "period")
     elif granularity == "monthly":
-        qs = qs.annotate(period=F(day) if day == "month" else TruncMonth(day))
+        qs = qs.annotate(period=TruncMonth("date"))
         keys.insert(0, "period")
     keys.append("currency")
     return qs.values(*keys).annotate(amount=summed(METRIC_FIELDS[metric])).order_by(*keys)
@@ -147,7 +143,7 @@ def cost_totals(*, metric: str = "unblended", **query: Any) -> dict[str, Decimal
     """Total cost of the window per currency (ISO 4217 code, in code order) of `cost_queryset(**query)` (the window
     and the filters of `cost_breakdown`): amounts in different currencies are never added. {} when the window
     holds no cost; None for a net metric some row lacks."""
-    qs, _, summed = _summed_rows(**query)
+    qs, summed = _summed_rows(**query)
     rows = qs.values("currency").annotate(total=summed(METRIC_FIELDS[metric]))
     return {row["currency"]: row["total"] for row in rows.order_by("currency")}
 
