@@ -1,5 +1,5 @@
-"""Cost rollups: the all-regions daily costs summed per day and service and per day and account, kept by database
-triggers in the transaction that writes the detail rows (`collection.rollups`)."""
+"""Cost rollups: the all-regions daily costs summed per day or calendar month and service, and per day or month and
+account, kept by database triggers in the transaction that writes the detail rows (`collection.rollups`)."""
 
 from django.db import models
 
@@ -57,3 +57,35 @@ class CostDayByAccount(CostRollup):
 
     def __str__(self) -> str:
         return f"{self.date} {self.account_id} {self.currency}"
+
+
+class CostMonthByService(CostRollup):
+    """One calendar month of one service's cost, every account together; `month` is the month's first day."""
+
+    month = models.DateField()
+    service = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = "monthly cost rollup by service"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "service", "currency"], name="uniq_rollup_month_service"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.service} {self.currency}"
+
+
+class CostMonthByAccount(CostRollup):
+    """One calendar month of one account's cost, every service together; `month` is the month's first day."""
+
+    month = models.DateField()
+    account = models.ForeignKey(AwsAccount, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        verbose_name = "monthly cost rollup by account"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "account", "currency"], name="uniq_rollup_month_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.account_id} {self.currency}"

@@ -19,20 +19,24 @@ DETAIL = "collection_costdata"
 AMOUNTS = [m.field for m in COST_METRICS]
 # (amount column, its count of unknown rows) of each metric a row may not know.
 UNKNOWNS = [(m.field, f"{m.name}_unknown") for m in COST_METRICS if not m.required]
+# The first day of a date's month: a date on PostgreSQL, the ISO text Django stores dates as on SQLite.
+MONTH = {"postgresql": "date_trunc('month', {t}.date)::date", "sqlite": "strftime('%Y-%m-01', {t}.date)"}
 
 
 @dataclass(frozen=True)
 class Rollup:
     table: str
-    keys: tuple[str, ...]  # its group columns, as CostData names them
+    keys: tuple[str, ...]  # its group columns, as CostData names them, or `month`: the first day of the date's month
 
-    def key_sql(self, t: str) -> list[str]:
-        return [f"{t}.{key}" for key in self.keys]
+    def key_sql(self, vendor: str, t: str) -> list[str]:
+        return [MONTH[vendor].format(t=t) if key == "month" else f"{t}.{key}" for key in self.keys]
 
 
 ROLLUPS = (
     Rollup("collection_costdaybyservice", ("date", "service", "currency")),
     Rollup("collection_costdaybyaccount", ("date", "account_id", "currency")),
+    Rollup("collection_costmonthbyservice", ("month", "service", "currency")),
+    Rollup("collection_costmonthbyaccount", ("month", "account_id", "currency")),
 )
 SUMMED = [*AMOUNTS, "rows", *(unknown for _, unknown in UNKNOWNS)]
 
@@ -41,11 +45,11 @@ def _columns(rollup: Rollup) -> str:
     return ", ".join([*rollup.keys, *SUMMED])
 
 
-def rebuild_sql() -> list[str]:
+def rebuild_sql(vendor: str) -> list[str]:
     """Statements that empty every rollup and sum it again from the detail rows (after a load with triggers off)."""
     statements = []
     for rollup in ROLLUPS:
-        keys = rollup.key_sql("d")
+        keys = rollup.key_sql(vendor, "d")
         sums = [
             *(f"SUM(COALESCE(d.{a}, 0))" for a in AMOUNTS),
             "COUNT(*)",
@@ -75,7 +79,7 @@ PG_REFERENCING = {
 
 def _pg_apply(rollup: Rollup, changes: str) -> str:
     """Add each group's change to its rollup row, then delete the rows left with no detail rows."""
-    keys = rollup.key_sql("c")
+    keys = rollup.key_sql("postgresql", "c")
     deltas = [
         *(f"SUM(c.sign * COALESCE(c.{a}, 0))" for a in AMOUNTS),
         "SUM(c.sign)",
@@ -128,7 +132,7 @@ def postgresql_uninstall_sql() -> list[str]:
 
 def _sqlite_add(rollup: Rollup, row: str) -> str:
     values = [
-        *rollup.key_sql(row),
+        *rollup.key_sql("sqlite", row),
         *(f"COALESCE({row}.{a}, 0)" for a in AMOUNTS),
         "1",
         *(f"{row}.{a} IS NULL" for a, _ in UNKNOWNS),
@@ -141,7 +145,9 @@ def _sqlite_add(rollup: Rollup, row: str) -> str:
 
 
 def _sqlite_subtract(rollup: Rollup, row: str) -> str:
-    match = " AND ".join(f"{col} = {value}" for col, value in zip(rollup.keys, rollup.key_sql(row), strict=True))
+    match = " AND ".join(
+        f"{col} = {value}" for col, value in zip(rollup.keys, rollup.key_sql("sqlite", row), strict=True)
+    )
     subtracted = [
         *(f"{a} = {a} - COALESCE({row}.{a}, 0)" for a in AMOUNTS),
         "rows = rows - 1",
@@ -180,3 +186,9 @@ def sqlite_uninstall_sql() -> list[str]:
 
 INSTALL = {"postgresql": postgresql_install_sql, "sqlite": sqlite_install_sql}
 UNINSTALL = {"postgresql": postgresql_uninstall_sql, "sqlite": sqlite_uninstall_sql}
+
+# CostData's (account, date, service, region) index, covering what the cost selectors read of the detail rows.
+COVERING_INDEX = (
+    f"CREATE INDEX cost_account_date_cover ON {DETAIL} (account_id, date, service, region) "
+    f"INCLUDE ({', '.join(AMOUNTS)}, currency)"
+)

@@ -3,15 +3,17 @@
 from decimal import Decimal
 
 from django.db.models import Count, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from collection.cost_metrics import COST_METRICS
-from collection.models import CostData, CostDayByAccount, CostDayByService
+from collection.models import CostData, CostDayByAccount, CostDayByService, CostMonthByAccount, CostMonthByService
 
 CENT = Decimal("0.01")
 KEYS = {
     CostDayByService: ("date", "service", "currency"),
     CostDayByAccount: ("date", "account_id", "currency"),
+    CostMonthByService: ("month", "service", "currency"),
+    CostMonthByAccount: ("month", "account_id", "currency"),
 }
 AMOUNTS = [m.field for m in COST_METRICS]
 UNKNOWNS = {m.field: f"{m.name}_unknown" for m in COST_METRICS if not m.required}
@@ -31,7 +33,7 @@ def _cents(rows, keys, *, prefix: str = "") -> dict[tuple, tuple]:
 def expected(model) -> dict[tuple, tuple]:
     """The groups of `model` summed from the all-regions detail rows: amounts to the cent, rows, unknown counts."""
     keys = KEYS[model]
-    detail = CostData.objects.filter(region="")
+    detail = CostData.objects.filter(region="").annotate(month=TruncMonth("date"))
     sums = {f"sum_{a}": Coalesce(Sum(a), Value(Decimal(0))) for a in AMOUNTS}
     unknown = {u: Count("pk") - Count(a) for a, u in UNKNOWNS.items()}
     rows = detail.values(*keys).annotate(**sums, rows=Count("pk"), **unknown).order_by()

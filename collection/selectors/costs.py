@@ -67,10 +67,12 @@ def cost_queryset(
     return narrowed(qs, account_id=account_id, service=service, region=region)
 
 
-def _summed_rows(*, dimensions: Sequence[str] = (), **query: Any) -> tuple[QuerySet, Any]:
-    """(rows to sum, the metric's sum) of `cost_queryset(**query)` grouped by `dimensions` (of "service",
-    "account"): a rollup's rows where one holds every dimension grouped, filtered or scoped by, else the detail rows.
-    A region or a charge type is never in a rollup."""
+def _summed_rows(
+    *, dimensions: Sequence[str] = (), granularity: str | None = None, **query: Any
+) -> tuple[QuerySet, str, Any]:
+    """(rows to sum, their date field, the metric's sum) of `cost_queryset(**query)` grouped by `dimensions` at
+    `granularity`: a rollup's rows where one holds every dimension grouped, filtered or scoped by, else the detail
+    rows. A region or a charge type is never in a rollup."""
     if not any(query.get(name) for name in ("region", "by_region", "charge_type", "by_charge_type")):
         account_id, service, scope = query.get("account_id"), query.get("service"), query.get("scope")
         needed = {
@@ -78,11 +80,13 @@ def _summed_rows(*, dimensions: Sequence[str] = (), **query: Any) -> tuple[Query
             *(["account"] if account_id or scope is not None else []),
             *(["service"] if service else []),
         }
-        rollup = answering_rollup(dimensions=needed)
+        start, end = query["start"], query["end"]
+        rollup = answering_rollup(dimensions=needed, granularity=granularity, start=start, end=end)
         if rollup is not None:
-            rows = within_accounts(rollup.objects.filter(date__gte=query["start"], date__lt=query["end"]), scope)
-            return narrowed(rows, account_id=account_id, service=service), rollup_metric_sum
-    return cost_queryset(**query), metric_sum
+            rows = rollup.model.objects.filter(**{f"{rollup.day}__gte": start, f"{rollup.day}__lt": end})
+            rows = narrowed(within_accounts(rows, scope), account_id=account_id, service=service)
+            return rows, rollup.day, rollup_metric_sum
+    return cost_queryset(**query), "date", metric_sum
 
 
 def cost_coverage(*, scope: Scope | None = None) -> dict[str, date] | None:
@@ -116,8 +120,9 @@ def cost_breakdown(
     by_charge_type = "charge_type" in group_by
     if by_charge_type and not CHARGE_TYPE_GROUPS.issuperset(group_by):
         raise ValueError("charge_type groups with account only")
-    qs, summed = _summed_rows(
+    qs, day, summed = _summed_rows(
         dimensions=group_by,
+        granularity=granularity,
         start=start,
         end=end,
         account_id=account_id,
@@ -130,10 +135,10 @@ def cost_breakdown(
     )
     keys = [GROUP_FIELDS[g] for g in group_by]
     if granularity == "daily":
-        qs = qs.annotate(period=F("date"))
+        qs = qs.annotate(period=F(day))
         keys.insert(0, "period")
     elif granularity == "monthly":
-        qs = qs.annotate(period=TruncMonth("date"))
+        qs = qs.annotate(period=F(day) if day == "month" else TruncMonth(day))
         keys.insert(0, "period")
     keys.append("currency")
     return qs.values(*keys).annotate(amount=summed(METRIC_FIELDS[metric])).order_by(*keys)
@@ -143,7 +148,7 @@ def cost_totals(*, metric: str = "unblended", **query: Any) -> dict[str, Decimal
     """Total cost of the window per currency (ISO 4217 code, in code order) of `cost_queryset(**query)` (the window
     and the filters of `cost_breakdown`): amounts in different currencies are never added. {} when the window
     holds no cost; None for a net metric some row lacks."""
-    qs, summed = _summed_rows(**query)
+    qs, _, summed = _summed_rows(**query)
     rows = qs.values("currency").annotate(total=summed(METRIC_FIELDS[metric]))
     return {row["currency"]: row["total"] for row in rows.order_by("currency")}
 

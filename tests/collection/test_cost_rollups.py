@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from collection.models import CostData, CostDayByService
+from collection.models import CostData, CostDayByService, CostMonthByAccount
 from collection.selectors import cost_breakdown, cost_totals
 from collection.selectors import costs as cost_selectors
 from collection.selectors.scope import Scope
@@ -163,3 +163,7 @@ def test_a_query_a_rollup_holds_reads_it(accounts):
     assert cost_totals(start=MONTH, end=MONTH + dt.timedelta(days=1)) == {"USD": Decimal("42")}
     by_account = cost_breakdown(start=MONTH, end=MONTH + dt.timedelta(days=1), group_by=["account", "service"])
     assert [r["amount"] for r in by_account] == [Decimal("3"), Decimal("4")]  # the detail rows' grain
+    CostMonthByAccount.objects.filter(month=MONTH, account_id=B).update(unblended_cost=Decimal("40"))
+    next_month = (MONTH + dt.timedelta(days=31)).replace(day=1)
+    whole = cost_breakdown(start=MONTH, end=next_month, granularity="monthly", group_by=["account"])
+    assert [r["amount"] for r in whole] == [Decimal("3"), Decimal("40")]  # a whole month: the monthly rollup
