@@ -46,19 +46,25 @@ def _columns(rollup: Rollup) -> str:
 
 
 def rebuild_sql(vendor: str) -> list[str]:
-    """Statements that empty every rollup and sum it again from the detail rows (after a load with triggers off)."""
+    """Statements that empty every rollup and sum it again (after a load with triggers off): the daily ones from
+    the detail rows, each monthly one from the daily one of its dimension (30 times fewer rows to read)."""
     statements = []
     for rollup in ROLLUPS:
         keys = rollup.key_sql(vendor, "d")
-        sums = [
-            *(f"SUM(COALESCE(d.{a}, 0))" for a in AMOUNTS),
-            "COUNT(*)",
-            *(f"COUNT(*) - COUNT(d.{a})" for a, _ in UNKNOWNS),
-        ]
+        daily = next((r for r in ROLLUPS if "month" in rollup.keys and r.keys == ("date", *rollup.keys[1:])), None)
+        if daily is None:
+            sums = [
+                *(f"SUM(COALESCE(d.{a}, 0))" for a in AMOUNTS),
+                "COUNT(*)",
+                *(f"COUNT(*) - COUNT(d.{a})" for a, _ in UNKNOWNS),
+            ]
+            source = f"{DETAIL} d WHERE d.region = ''"
+        else:
+            sums, source = [f"SUM(d.{col})" for col in SUMMED], f"{daily.table} d"
         statements += [
             f"DELETE FROM {rollup.table}",  # noqa: S608 - constant identifiers
             f"INSERT INTO {rollup.table} ({_columns(rollup)}) SELECT {', '.join(keys + sums)} "  # noqa: S608
-            f"FROM {DETAIL} d WHERE d.region = '' GROUP BY {', '.join(keys)}",
+            f"FROM {source} GROUP BY {', '.join(keys)}",
         ]
     return statements
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from collection import rollups
 from collection.models import CostData, CostDayByService, CostMonthByAccount
 from collection.selectors import cost_breakdown, cost_totals
 from collection.selectors import costs as cost_selectors
@@ -167,3 +168,14 @@ def test_a_query_a_rollup_holds_reads_it(accounts):
     next_month = (MONTH + dt.timedelta(days=31)).replace(day=1)
     whole = cost_breakdown(start=MONTH, end=next_month, granularity="monthly", group_by=["account"])
     assert [r["amount"] for r in whole] == [Decimal("3"), Decimal("40")]  # a whole month: the monthly rollup
+
+
+def test_the_rebuild_sums_every_rollup_again(accounts):
+    write([row(LAST_MONTH + dt.timedelta(days=i), a, "EC2", "2.5") for i in range(40) for a in (A, B)])
+    write([row(MONTH, A, "S3", "1", net=Decimal("0.5"))])
+    CostDayByService.objects.all().delete()  # as after a load with the triggers off
+    CostMonthByAccount.objects.update(unblended_cost=Decimal(0))
+    with connection.cursor() as cursor:
+        for statement in rollups.rebuild_sql(connection.vendor):
+            cursor.execute(statement)
+    assert_rollups_exact()
