@@ -198,3 +198,10 @@ COVERING_INDEX = (
     f"CREATE INDEX cost_account_date_cover ON {DETAIL} (account_id, date, service, region) "
     f"INCLUDE ({', '.join(AMOUNTS)}, currency)"
 )
+# How many (month, service, currency) groups the detail rows hold, which PostgreSQL cannot guess from each column's
+# statistics (it took one account's year, 2,400 groups, for 49,000, and sorted 73,000 rows on disk to group them
+# where a hash in memory does). Extended statistics on the expression Django's TruncMonth writes; read at ANALYZE.
+# https://www.postgresql.org/docs/current/planner-stats.html#PLANNER-STATS-EXTENDED
+MONTH_SERVICE_STATISTICS = (
+    f"CREATE STATISTICS cost_month_service (ndistinct) ON (date_trunc('month', date)), service, currency FROM {DETAIL}"
+)

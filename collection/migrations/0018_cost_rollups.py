@@ -14,10 +14,17 @@ def install(apps, schema_editor):
 
 
 def covering_index(apps, schema_editor):
-    """On PostgreSQL, the (account, date, service, region) index made covering (INCLUDE), in place."""
+    """On PostgreSQL, the (account, date, service, region) index made covering (INCLUDE), in place, and the
+    statistics of the (month, service, currency) groups."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX cost_account_date_cover")
         schema_editor.execute(rollups.COVERING_INDEX)
+        schema_editor.execute(rollups.MONTH_SERVICE_STATISTICS)
+
+
+def drop_statistics(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP STATISTICS cost_month_service")
 
 
 def uninstall(apps, schema_editor):
@@ -140,6 +147,6 @@ class Migration(migrations.Migration):
             model_name='costmonthbyaccount',
             constraint=models.UniqueConstraint(fields=('month', 'account', 'currency'), name='uniq_rollup_month_account'),
         ),
-        migrations.RunPython(covering_index, migrations.RunPython.noop),
+        migrations.RunPython(covering_index, drop_statistics),
         migrations.RunPython(install, uninstall),
     ]
