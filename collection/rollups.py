@@ -70,11 +70,12 @@ def rebuild_sql(vendor: str) -> list[str]:
 
 
 # PostgreSQL: one function per event, each reading the transition tables its trigger declares.
+CHANGED_COLUMNS = ", ".join(["date", "account_id", "service", "currency", *AMOUNTS])
 PG_CHANGES = {
-    "insert": "SELECT 1 AS sign, n.* FROM new_rows n WHERE n.region = ''",
-    "update": "SELECT -1 AS sign, o.* FROM old_rows o WHERE o.region = '' "
-    "UNION ALL SELECT 1, n.* FROM new_rows n WHERE n.region = ''",
-    "delete": "SELECT -1 AS sign, o.* FROM old_rows o WHERE o.region = ''",
+    "insert": f"SELECT 1 AS sign, {CHANGED_COLUMNS} FROM new_rows WHERE region = ''",  # noqa: S608
+    "update": f"SELECT -1 AS sign, {CHANGED_COLUMNS} FROM old_rows WHERE region = '' "  # noqa: S608
+    f"UNION ALL SELECT 1, {CHANGED_COLUMNS} FROM new_rows WHERE region = ''",
+    "delete": f"SELECT -1 AS sign, {CHANGED_COLUMNS} FROM old_rows WHERE region = ''",  # noqa: S608
 }
 PG_REFERENCING = {
     "insert": "NEW TABLE AS new_rows",
@@ -83,38 +84,64 @@ PG_REFERENCING = {
 }
 
 
-def _pg_apply(rollup: Rollup, changes: str) -> str:
-    """Add each group's change to its rollup row, then delete the rows left with no detail rows."""
-    keys = rollup.key_sql("postgresql", "c")
-    deltas = [
-        *(f"SUM(c.sign * COALESCE(c.{a}, 0))" for a in AMOUNTS),
-        "SUM(c.sign)",
-        *(f"COALESCE(SUM(c.sign) FILTER (WHERE c.{a} IS NULL), 0)" for a, _ in UNKNOWNS),
-    ]
-    positions = ", ".join(str(i + 1) for i in range(len(keys)))
-    changed = " OR ".join(f"{delta} <> 0" for delta in deltas)
-    added = ", ".join(f"{col} = {rollup.table}.{col} + EXCLUDED.{col}" for col in SUMMED)
-    return f"""
-    WITH written AS (
-        INSERT INTO {rollup.table} ({_columns(rollup)})
-        SELECT {", ".join(keys + deltas)} FROM ({changes}) c
-        GROUP BY {positions} HAVING {changed} ORDER BY {positions}
-        ON CONFLICT ({", ".join(rollup.keys)}) DO UPDATE SET {added}
-        RETURNING id, rows
-    ) SELECT array_agg(id) INTO gone FROM written WHERE rows = 0;
-    IF gone IS NOT NULL THEN
-        DELETE FROM {rollup.table} WHERE id = ANY(gone);
+def _daily_source(rollup: Rollup) -> Rollup | None:
+    """The daily rollup a monthly one sums (the same dimension), or None for a daily one."""
+    if "month" not in rollup.keys:
+        return None
+    return next(r for r in ROLLUPS if r.keys == ("date", *rollup.keys[1:]))
+
+
+def _pg_apply(changes: str) -> str:
+    """One statement: the changed rows read once, summed per day and group (the groups whose sums changed), each
+    monthly rollup's change summed from its daily one; every rollup row added to, then those left with no detail
+    rows deleted."""
+    parts, gone = [f"changed AS MATERIALIZED ({changes})"], []
+    for index, rollup in enumerate(ROLLUPS):
+        daily = _daily_source(rollup)
+        keys = rollup.key_sql("postgresql", "c")
+        if daily is None:
+            sums = [
+                *(f"SUM(c.sign * COALESCE(c.{a}, 0))" for a in AMOUNTS),
+                "SUM(c.sign)",
+                *(f"COALESCE(SUM(c.sign) FILTER (WHERE c.{a} IS NULL), 0)" for a, _ in UNKNOWNS),
+            ]
+            source = "changed c"
+        else:
+            sums, source = [f"SUM(c.{col})" for col in SUMMED], f"delta_{ROLLUPS.index(daily)} c"
+        named = [f"{key} AS {name}" for key, name in zip(keys, rollup.keys, strict=True)]
+        named += [f"{total} AS {col}" for total, col in zip(sums, SUMMED, strict=True)]
+        positions = ", ".join(str(i + 1) for i in range(len(keys)))
+        changed = " OR ".join(f"{total} <> 0" for total in sums)
+        added = ", ".join(f"{col} = {rollup.table}.{col} + EXCLUDED.{col}" for col in SUMMED)
+        parts += [
+            f"delta_{index} AS (SELECT {', '.join(named)} FROM {source} GROUP BY {positions} HAVING {changed})",  # noqa: S608
+            f"written_{index} AS (INSERT INTO {rollup.table} ({_columns(rollup)}) "  # noqa: S608
+            f"SELECT * FROM delta_{index} ORDER BY {positions} "
+            f"ON CONFLICT ({', '.join(rollup.keys)}) DO UPDATE SET {added} RETURNING id, rows)",
+        ]
+        gone.append(f"(SELECT array_agg(id) FROM written_{index} WHERE rows = 0)")  # noqa: S608
+    deletes = "".join(
+        f"""
+    IF gone[{index + 1}] IS NOT NULL THEN
+        DELETE FROM {rollup.table} WHERE id = ANY(gone[{index + 1}]::bigint[]);
     END IF;"""  # noqa: S608 - constant identifiers
+        for index, rollup in enumerate(ROLLUPS)
+    )
+    # Each rollup's emptied rows, as text (one array of arrays would need them all of one length).
+    texts = ", ".join(f"{g}::text" for g in gone)
+    ctes = ",\n    ".join(parts)
+    return f"""
+    WITH {ctes}
+    SELECT ARRAY[{texts}] INTO gone;{deletes}"""
 
 
 def postgresql_install_sql() -> list[str]:
     statements = []
     for event, changes in PG_CHANGES.items():
         function = f"collection_cost_rollup_{event}"
-        body = "".join(_pg_apply(rollup, changes) for rollup in ROLLUPS)
         statements += [
             f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-            f"DECLARE gone bigint[];\nBEGIN{body}\n    RETURN NULL;\nEND $$",
+            f"DECLARE gone text[];\nBEGIN{_pg_apply(changes)}\n    RETURN NULL;\nEND $$",
             f"CREATE TRIGGER cost_rollup_{event} AFTER {event.upper()} ON {DETAIL} "
             f"REFERENCING {PG_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
         ]
