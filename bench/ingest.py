@@ -22,7 +22,8 @@ from collection.services.upserts import ensure_accounts
 
 DAYS = 60
 NOW = dt.datetime(2026, 3, 17, 6, 0, tzinfo=dt.UTC)
-COLUMNS = ["date", "account_id", "service", "region", "unblended_cost", "amortized_cost", "currency", "estimated"]
+# The columns of cost_rows' tuples (FIELDS, the account as its column): every stored metric since net cost was.
+COLUMNS = [CostData._meta.get_field(name).column for name in FIELDS]
 
 
 def pages() -> list[dict]:

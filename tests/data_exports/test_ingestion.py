@@ -15,6 +15,7 @@ from collection.models import ChargeTypeCost, CollectionRun, CostData, ExportIng
 from collection.months import month_start
 from collection.services import run_collection
 from tests.data_exports.exports import cur2_line
+from tests.rollup_truth import assert_rollups_exact
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +112,18 @@ def test_a_restated_month_replaces_exactly_that_month(cur2_export):
     ]
     assert not ChargeTypeCost.objects.filter(charge_type="Credit").exists()
     assert CostData.objects.get(date=EARLIER).updated_at == earlier_stamp  # the other month untouched
+
+
+def test_the_cost_rollups_follow_every_ingested_and_restated_month(cur2_export, settings):
+    settings.COST_REGION_BREAKDOWN = True  # region rows too, which no rollup sums
+    cur2_export.deliver(EARLIER, [cur2_line(day=EARLIER, account=A, service=EC2, cost="7")])
+    cur2_export.deliver(LAST, lines())
+    collect()
+    assert_rollups_exact()
+
+    cur2_export.deliver(LAST, [cur2_line(day=D1, account=A, service=EC2, cost="20.0625")])  # S3 gone, EC2 restated
+    collect()
+    assert_rollups_exact()
 
 
 def test_a_month_is_final_once_its_invoice_id_is_set(cur2_export):
