@@ -15,6 +15,7 @@ from collection import models, tasks
 from collection.cache_versions import dataset_version
 from collection.task_names import EXPIRE_HISTORY_TASK
 from tests import factories
+from tests.rollup_truth import assert_rollups_exact
 
 # Each expiring table, by the day field that places its rows in a month.
 EXPIRING = {
@@ -88,6 +89,8 @@ def test_whole_months_before_the_retention_go_from_every_dated_table(db, setting
     assert f"keeping {first_kept:%Y-%m} onwards" in out
     assert f"{last_gone:%Y-%m}: deleted 8 rows (CostData 1, ChargeTypeCost 1, TagCost 1," in out
     assert "deleted 16 rows in 2 months." in out
+    assert_rollups_exact()  # the cost rollups lose the expired months with their detail rows
+    assert not models.CostMonthByService.objects.filter(month__lt=first_kept).exists()
 
 
 def test_the_current_and_the_previous_month_are_always_kept(db, settings):
