@@ -173,13 +173,41 @@ def invoices() -> str:
     return "SELECT invoice_id, SUM(line_items) FROM {grain} GROUP BY invoice_id"
 
 
-def top_resources(query: Query, *, top: int) -> str:
-    """(day, service, resource_id, account_id, unblended, currency): the `top` costliest resources per day and
-    service (ties broken by resource id, so that every engine answers the same rows). A scan of its own."""
+RESOURCE = "resource_id, account_id, service, currency"  # what one resource's cost is summed by, with its day
+# The ranking of a service's resources on a day: costliest first, ties broken by resource id, so that every engine
+# answers the same rows.
+RANKING = (("cost", True), ("resource_id", False), ("account_id", False))
+
+
+def top_resources(query: Query, *, top: int, exact: bool = False) -> str:
+    """(day, service, resource_id, account_id, unblended, currency, collisions): the `top` costliest resources per
+    day and service (`RANKING`). A scan of its own.
+
+    Every resource-day is summed (millions of them for 100,000 resources over a month), the widest aggregate of a
+    period. Where the dialect has a compact `resource_key` (DuckDB: a 64-bit hash), and unless `exact`, the sums
+    are grouped by it and the resource's columns kept once per resource (both from the same scan, as GROUPING
+    SETS), halving the memory the sums take; `collisions` counts the keys two resources share (odds about
+    n^2 / 2^65); a caller finding any runs the query again `exact`: grouped by the columns themselves, as every
+    dialect without a key does (collisions 0)."""
+    key = None if exact else query.dialect.resource_key(RESOURCE)
+    order = query.dialect.ranking(RANKING)
+    if key is None:
+        sums = (
+            f"per_resource AS (SELECT day, {RESOURCE}, SUM(unblended) AS cost, 0 AS collisions FROM items "
+            f"WHERE resource_id <> '' GROUP BY day, {RESOURCE})"
+        )
+    else:
+        sums = (
+            f"keyed AS (SELECT day, {RESOURCE}, unblended, {key} AS resource_key FROM items WHERE resource_id <> ''), "
+            f"grouped AS (SELECT day, resource_key, {RESOURCE}, SUM(unblended) AS cost, GROUPING(day) AS naming "
+            f"FROM keyed GROUP BY GROUPING SETS ((day, resource_key), (resource_key, {RESOURCE}))), "
+            f"names AS (SELECT resource_key, {RESOURCE} FROM grouped WHERE naming = 1), "
+            "per_resource AS (SELECT s.day, n.resource_id, n.account_id, n.service, n.currency, s.cost, "
+            "(SELECT COUNT(*) - COUNT(DISTINCT resource_key) FROM names) AS collisions "
+            "FROM grouped AS s JOIN names AS n ON s.resource_key = n.resource_key WHERE s.naming = 0)"
+        )
     return (
-        f"{items(query)}, per_resource AS (SELECT day, service, resource_id, account_id, currency, "
-        "SUM(unblended) AS cost FROM items WHERE resource_id <> '' "
-        "GROUP BY day, service, resource_id, account_id, currency), ranked AS (SELECT *, ROW_NUMBER() OVER "
-        "(PARTITION BY day, service, currency ORDER BY cost DESC, resource_id, account_id) AS place FROM per_resource) "
-        f"SELECT day, service, resource_id, account_id, cost, currency FROM ranked WHERE place <= {int(top)}"
+        f"{items(query)}, {sums}, ranked AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY day, service, currency "
+        f"ORDER BY {order}) AS place FROM per_resource) SELECT day, service, resource_id, account_id, cost, currency, "
+        f"collisions FROM ranked WHERE place <= {int(top)}"
     )
