@@ -158,9 +158,11 @@ def duckdb_costs(paths: list[str]) -> dict:
             dialect=engine.dialect,
             billing_period=PERIOD,
         )
+        # A CUR 2.0 line's amortized cost is its unblended one where `items` leaves it NULL (its type moves none).
         sql = queries.items(query) + (
-            " SELECT day, account_id, service, region, SUM(unblended), SUM(amortized), SUM(net_unblended), "
-            "SUM(net_amortized), currency FROM items GROUP BY day, account_id, service, region, currency"
+            " SELECT day, account_id, service, region, SUM(unblended), SUM(COALESCE(amortized, unblended, 0)), "
+            "SUM(net_unblended), SUM(COALESCE(net_amortized, net_unblended, 0)), currency FROM items "
+            "GROUP BY day, account_id, service, region, currency"
         )
         return LINE_ITEMS, len(engine.rows(sql=sql, manifest=manifest))
 

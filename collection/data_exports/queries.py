@@ -59,21 +59,21 @@ def _money(expression: str) -> str:
 
 
 def _cur2_metrics(query: Query) -> dict[str, str]:
-    gross = " ".join(f"WHEN '{kind}' THEN {_money(g)}" for kind, (g, _) in CUR2_AMORTIZED.items())
-    net = " ".join(f"WHEN '{kind}' THEN {_money(n)}" for kind, (_, n) in CUR2_AMORTIZED.items())
-    has_net = "line_item_net_unblended_cost" in query.columns
-    unblended = "line_item_unblended_cost"
+    # A line's amortized cost only where its type moves cost (CUR2_AMORTIZED), NULL where it is its unblended cost:
+    # the grain sums that once per row of its own (`_amortized_sums`) instead of casting every line again.
+    gross = " ".join(f"WHEN '{kind}' THEN COALESCE({_money(g)}, 0)" for kind, (g, _) in CUR2_AMORTIZED.items())
+    net = " ".join(f"WHEN '{kind}' THEN COALESCE({_money(n)}, 0)" for kind, (_, n) in CUR2_AMORTIZED.items())
     return {
-        "unblended": _money(unblended),
-        "amortized": f"COALESCE(CASE line_item_line_item_type {gross} ELSE {_money(unblended)} END, 0)",
+        "unblended": _money("line_item_unblended_cost"),
+        "amortized": f"CASE line_item_line_item_type {gross} END",
         "net_unblended": _money("line_item_net_unblended_cost"),
         # Net amortized is known only where the export carries net cost at all.
-        "net_amortized": (
-            f"COALESCE(CASE line_item_line_item_type {net} ELSE {_money('line_item_net_unblended_cost')} END, 0)"
-            if has_net
-            else f"CAST(NULL AS {MONEY})"
-        ),
+        "net_amortized": (f"CASE line_item_line_item_type {net} END" if _has_net(query) else f"CAST(NULL AS {MONEY})"),
     }
+
+
+def _has_net(query: Query) -> bool:
+    return "line_item_net_unblended_cost" in query.columns
 
 
 def _focus_metrics(query: Query) -> dict[str, str]:
@@ -88,7 +88,8 @@ def _focus_metrics(query: Query) -> dict[str, str]:
 
 
 def items(query: Query) -> str:
-    """The normalized line items: `WITH src AS (…), items AS (…)`, to be followed by a SELECT from `items`."""
+    """The normalized line items: `WITH src AS (…), items AS (…)`, to be followed by a SELECT from `items`. A CUR 2.0
+    line's `amortized` and `net_amortized` are NULL where they are its unblended and net unblended cost."""
     names = COLUMNS[query.format]
     absent = {name: kind for name, kind in OPTIONAL[query.format].items() if name not in query.columns}
     fill = "".join(f", CAST(NULL AS {kind}) AS {name}" for name, kind in sorted(absent.items()))
@@ -127,10 +128,24 @@ def grain(query: Query, *, tags: bool = False) -> str:
             f"COUNT(*) AS line_items FROM items GROUP BY {TAG_KEYS}, {query.dialect.map_group_key('tags')}"
         )
     return (
-        f"{items(query)} SELECT {COST_KEYS}, SUM(unblended) AS unblended, SUM(amortized) AS amortized, "
-        "SUM(net_unblended) AS net_unblended, SUM(net_amortized) AS net_amortized, COUNT(*) AS line_items "
-        f"FROM items GROUP BY {COST_KEYS}"
+        f"{items(query)} SELECT {COST_KEYS}, SUM(unblended) AS unblended, SUM(net_unblended) AS net_unblended, "
+        f"{_amortized_sums(query)}, COUNT(*) AS line_items FROM items GROUP BY {COST_KEYS}"
     )
+
+
+def _amortized_sums(query: Query) -> str:
+    """The grain row's amortized and net amortized cost. Its lines share their type (`charge_type` is a key): in CUR
+    2.0 one whose type moves no cost sums its unblended (net unblended) cost, as each of its lines would."""
+    if query.format != ExportFormat.CUR2:
+        return "SUM(amortized) AS amortized, SUM(net_amortized) AS net_amortized"
+    moving = "charge_type IN (" + ", ".join(f"'{kind}'" for kind in CUR2_AMORTIZED) + ")"
+    gross = f"CASE WHEN {moving} THEN COALESCE(SUM(amortized), 0) ELSE COALESCE(SUM(unblended), 0) END"
+    net = (
+        f"CASE WHEN {moving} THEN COALESCE(SUM(net_amortized), 0) ELSE COALESCE(SUM(net_unblended), 0) END"
+        if _has_net(query)
+        else "SUM(net_amortized)"
+    )
+    return f"{gross} AS amortized, {net} AS net_amortized"
 
 
 METRICS = "SUM(unblended), SUM(amortized), SUM(net_unblended), SUM(net_amortized)"
