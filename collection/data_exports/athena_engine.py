@@ -53,6 +53,14 @@ class AthenaDialect:
         # https://trino.io/docs/current/language/types.html#map
         return column
 
+    def resource_key(self, columns: str) -> str | None:
+        # Grouped by the columns themselves: Athena's memory is not the worker's, and the hashed form's second
+        # reference to its sums would be a second scan of the files (and paid).
+        return None
+
+    def ranking(self, order: tuple[tuple[str, bool], ...]) -> str:
+        return ", ".join(f"{c} {'DESC' if d else 'ASC'} NULLS LAST" for c, d in order)
+
 
 # What each Athena column type reads as in Python; any other (varchar, timestamp…) stays text.
 # https://docs.aws.amazon.com/athena/latest/ug/data-types.html

@@ -44,6 +44,15 @@ class Dialect(Protocol):
         """What to GROUP BY for equal maps in `column` (the column itself where grouping by a map is cheap)."""
         ...
 
+    def resource_key(self, columns: str) -> str | None:
+        """A compact key standing for `columns` in the resource-day sums (`queries.top_resources`), whose collisions
+        the query counts; None: group by the columns themselves."""
+        ...
+
+    def ranking(self, order: tuple[tuple[str, bool], ...]) -> str:
+        """The ORDER BY of a top-N ROW_NUMBER from (column, descending) pairs, NULLs last."""
+        ...
+
 
 class ExportEngine(Protocol):
     """Runs aggregate SQL over one billing period's line items.

@@ -220,6 +220,10 @@ def write_resources(*, engine: ExportEngine, period: Period) -> int:
     top = settings.DATA_EXPORTS_TOP_RESOURCES
     if not top:
         return 0
+    found = period.aggregate(engine, "resources", lambda: queries.top_resources(period.query, top=top))
+    if any(collisions for *_, collisions in found):
+        # Two resources shared a compact key: their sums were merged. Summed again by the columns themselves.
+        found = period.rows(engine, queries.top_resources(period.query, top=top, exact=True))
     rows = _merged(
         (
             (
@@ -231,9 +235,7 @@ def write_resources(*, engine: ExportEngine, period: Period) -> int:
             _amounts([cost]),
             parsing.currency(currency, operation=OP),
         )
-        for day, service, resource, account, cost, currency in period.aggregate(
-            engine, "resources", lambda: queries.top_resources(period.query, top=top)
-        )
+        for day, service, resource, account, cost, currency, _ in found
     )
     ensure_accounts({key[1] for key in rows})
     return _replace(

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from collection.data_exports.duckdb_engine import DuckDBDialect
 from collection.models import CostData, ResourceCost
 from collection.months import month_start
 from collection.services import run_collection
@@ -70,6 +71,22 @@ def test_the_top_n_of_each_service_and_day_ties_decided_by_resource_id(request, 
     ]
     # The same transaction wrote the month's costs, the line without a resource included.
     assert CostData.objects.get(date=D1, account_id=A, service=EC2, region="").unblended_cost == Decimal(60)
+
+
+def test_resources_sharing_duckdbs_compact_key_are_summed_again_by_their_columns(settings, monkeypatch, cur2_export):
+    # Every resource under one key: the hashed sums merge them all, and the collision says so.
+    monkeypatch.setattr(DuckDBDialect, "resource_key", lambda self, columns: "0")
+    settings.DATA_EXPORTS_TOP_RESOURCES = 2
+    cur2_export.deliver(LAST, bill(cur2_line))
+
+    collect()
+
+    assert stored() == [
+        (D1, EC2, A, "i-a", Decimal(6), True),
+        (D1, EC2, B, "i-b", Decimal(3), True),
+        (D1, S3, B, BUCKET_ARN, Decimal("0.25"), True),
+        (D2, S3, B, BUCKET_ARN, Decimal("0.5"), True),
+    ]
 
 
 def test_a_restated_month_replaces_its_resources_and_an_empty_manifest_keeps_them(settings, cur2_export):
