@@ -232,6 +232,15 @@ def top_resources(query: Query, *, top: int, exact: bool = False) -> str:
 COST_PARTS = ("costs", "charge_types", "invoices", "resources")
 
 
+def _line_metrics(query: Query) -> str:
+    """`METRICS` summed over the line items themselves rather than their grain: a CUR 2.0 line whose amortized cost
+    is NULL (its type moves no cost, `items`) counts its unblended cost, as `_amortized_sums` does per grain row."""
+    if query.format != ExportFormat.CUR2:
+        return METRICS
+    net = "SUM(COALESCE(net_amortized, net_unblended, 0))" if _has_net(query) else "SUM(net_amortized)"
+    return f"SUM(unblended), SUM(COALESCE(amortized, unblended, 0)), SUM(net_unblended), {net}"
+
+
 def cost_aggregates(query: Query, *, top: int) -> str:
     """The costs kind's every aggregate in one scan of `{source}`, for an engine that pays per scan (Athena):
     `costs`, `charge_types`, `invoices` and (`top` > 0) `top_resources` as GROUPING SETS of the line items, each
@@ -250,7 +259,8 @@ def cost_aggregates(query: Query, *, top: int) -> str:
     )
     return (
         f"{items(query)}, sets AS (SELECT {part} AS part, day, account_id, service, region, charge_type, invoice_id, "
-        f"resource_id, currency, {METRICS.replace('SUM(unblended)', 'SUM(unblended) AS cost')}, COUNT(*) AS line_items "
+        f"resource_id, currency, {_line_metrics(query).replace('SUM(unblended)', 'SUM(unblended) AS cost')}, "
+        "COUNT(*) AS line_items "
         f"FROM items GROUP BY GROUPING SETS ({', '.join(sets)})), ranked AS (SELECT *, ROW_NUMBER() OVER "
         f"(PARTITION BY part, day, service, currency ORDER BY {query.dialect.ranking(RANKING)}) AS place FROM sets "
         "WHERE part <> 'resources' OR resource_id <> '') "
