@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import shutil
+import tempfile
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -71,8 +72,15 @@ COLUMNS = {
 
 
 def export_root() -> Path:
-    """Where the demo's bucket lives on disk: DATA_DIR/demo-export/<bucket>/."""
-    return Path(settings.DATA_DIR) / "demo-export" / LOCATION.bucket
+    """Where the demo's bucket lives on disk: DATA_DIR/demo-export/<bucket>/, or the same folders under the
+    temporary directory where DATA_DIR cannot be written: the image runs on a read-only root whose only writable
+    folder is its tmpfs /tmp (docker run --read-only, compose, Helm)."""
+    folder = Path(settings.DATA_DIR) / "demo-export"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "costmonitor-demo-export"
+    return folder / LOCATION.bucket
 
 
 def _resource(*, service: str, account: str, role: str, number: int) -> tuple[str, str]:

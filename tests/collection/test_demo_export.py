@@ -8,7 +8,9 @@ Manifest: https://docs.aws.amazon.com/cur/latest/userguide/dataexports-manifest.
 
 import datetime as dt
 import json
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -72,6 +74,18 @@ def test_a_demo_costs_run_stores_the_costliest_resources_from_the_demo_export(de
     assert ResourceCost.objects.filter(date=YESTERDAY, resource_id__startswith="i-0").exists()
     assert not ResourceCost.objects.filter(date=YESTERDAY, estimated=False).exists()
     assert not ResourceCost.objects.filter(date=dt.date(2026, 2, 27), estimated=True).exists()
+
+
+def test_a_data_dir_that_cannot_be_written_puts_the_export_in_the_temporary_folder(demo_run, settings, tmp_path):
+    """As the image runs: a read-only root, /tmp its one writable folder. (A file where DATA_DIR's parent should
+    be refuses the folder to any user, root included, as a read-only file system does.)"""
+    (tmp_path / "not-a-folder").write_text("")
+    settings.DATA_DIR = tmp_path / "not-a-folder" / "data"
+    settings.DATA_EXPORTS_TOP_RESOURCES = 20
+    run = demo_run()
+    assert run.status == "succeeded", run.error_message
+    assert export_root() == Path(tempfile.gettempdir()) / "costmonitor-demo-export" / LOCATION.bucket
+    assert ResourceCost.objects.exists()
 
 
 def test_the_demo_export_is_laid_out_and_typed_as_aws_delivers_cur2(demo_run):
