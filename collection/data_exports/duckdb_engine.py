@@ -17,6 +17,7 @@ from django.conf import settings
 
 from collection.data_exports.engine import Manifest
 from collection.errors import AWSAPIError, DataValidationError, ErrorCode
+from collection.writable import writable_folder
 
 DEFAULT_S3_HOST = "amazonaws.com"
 
@@ -92,8 +93,7 @@ class DuckDBEngine:
     dialect = DuckDBDialect()
 
     def __init__(self, *, session: boto3.Session | None, endpoint_url: str | None) -> None:
-        temp = Path(settings.DUCKDB_TEMP_DIRECTORY)
-        temp.mkdir(parents=True, exist_ok=True)
+        temp = writable_folder(Path(settings.DUCKDB_TEMP_DIRECTORY), fallback="costmonitor-duckdb")
         self.connection = duckdb.connect(
             config={
                 "memory_limit": settings.DUCKDB_MEMORY_LIMIT,

@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import shutil
-import tempfile
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -31,6 +30,7 @@ from collection.data_exports.engine import Manifest
 from collection.data_exports.manifest import ExportLocation
 from collection.months import month_start
 from collection.services.demo_data import MAIN_REGION, OTHER_REGION, REFRESH_HOURS, TAGS, DemoBill, _unit
+from collection.writable import writable_folder
 
 LOCATION = ExportLocation(bucket="demo-cur-exports", prefix="cur2", export_name="demo-cur2")
 DATASET = "resources"  # what its ingestions feed (ExportIngestion.kind): the costs themselves are Cost Explorer's
@@ -72,14 +72,8 @@ COLUMNS = {
 
 
 def export_root() -> Path:
-    """Where the demo's bucket lives on disk: DATA_DIR/demo-export/<bucket>/, or the same folders under the
-    temporary directory where DATA_DIR cannot be written: the image runs on a read-only root whose only writable
-    folder is its tmpfs /tmp (docker run --read-only, compose, Helm)."""
-    folder = Path(settings.DATA_DIR) / "demo-export"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        folder = Path(tempfile.gettempdir()) / "costmonitor-demo-export"
+    """Where the demo's bucket lives on disk: DATA_DIR/demo-export/<bucket>/ (else under the temporary directory)."""
+    folder = writable_folder(Path(settings.DATA_DIR) / "demo-export", fallback="costmonitor-demo-export")
     return folder / LOCATION.bucket
 
 
