@@ -19,4 +19,6 @@ def schedule_paused() -> bool:
     Shown on /health and /metrics, so an installation that never collects because nobody confirmed is told apart
     from one whose collections fail.
     """
-    return awaits_confirmation(source=source_name())
+    # The recorded go-ahead first (one indexed query): a confirmed installation never walks boto3's credential chain,
+    # which may ask the instance metadata service, on every probe and scrape.
+    return not spend_confirmed() and source_name() == AWS
