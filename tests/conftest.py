@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
@@ -32,6 +33,12 @@ def pytest_configure(config):
     """The calendar pass (.ci/run): with COSTMONITOR_TEST_NOW (an ISO instant) the whole run starts at that instant
     and the clock ticks on from there. Only this process travels: tests that start other processes are marked
     `integration` and left out of that pass."""
+    # A password hashed for a test user in a fraction of a millisecond instead of PBKDF2's half second (a third of
+    # the tests create a user): the suite's own accounts need no strength. Django's own hashers stay listed after it,
+    # so a hash a subprocess writes (createsuperuser) still verifies here.
+    # https://docs.djangoproject.com/en/5.2/topics/testing/overview/#password-hashing
+    fast = "django.contrib.auth.hashers.MD5PasswordHasher"
+    django_settings.PASSWORD_HASHERS = [fast, *django_settings.PASSWORD_HASHERS]
     instant = os.environ.get("COSTMONITOR_TEST_NOW")
     if instant:
         traveller = time_machine.travel(dt.datetime.fromisoformat(instant), tick=True)
