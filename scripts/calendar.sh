@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The calendar pass: the in-process suite at the instants that break date arithmetic (COSTMONITOR_TEST_NOW,
 # tests/conftest.py); tests that start other processes (marker `integration`) and the reliability scenarios
-# cannot travel in time and are left out, as are the date-independent modules listed below. The instants run
+# cannot travel in time and are left out, as are the date-independent modules listed below and the answer-variant
+# tests (marker `variants`: a collection run per variant of AWS's answers, two minutes of the pass at each instant,
+# varying the answer while the date arithmetic they pass through is what the rest of their modules test). The instants run
 # side by side (CALENDAR_JOBS at a time, default: one per CPU), each with its own data directory so their file
 # caches and SQLite files never meet; each pass's output is printed whole when it ends. Extra arguments pass
 # through to pytest.
@@ -36,7 +38,7 @@ pass() {  # pass INDEX INSTANT ARGS...: one calendar pass, its output in $work/I
   local index=$1 instant=$2; shift 2
   local rc=0
   COSTMONITOR_TEST_NOW=$instant COSTMONITOR_DATA_DIR="$work/data-$index" \
-    .venv/bin/python -m pytest -q -p no:cacheprovider -m "not integration and not reliability" \
+    .venv/bin/python -m pytest -q -p no:cacheprovider -m "not integration and not reliability and not variants" \
     "${ignored[@]}" "$@" \
     >"$work/$index.log" 2>&1 || rc=$?
   echo "$rc" >"$work/$index.rc"

@@ -389,6 +389,7 @@ STORED_ENUMS = {"savingsPlans.0.savingsPlanType", "savingsPlans.0.state", "savin
 IDENTITY = {"UserId": "AIDA", "Account": PAYER, "Arn": f"arn:aws:iam::{PAYER}:user/costmonitor"}
 
 
+@pytest.mark.variants
 def test_every_variant_of_every_answer_is_stored_or_fails_clearly(aws_source, client_hooks, settings, monkeypatch):
     """Each answer completed with every member botocore's output shape declares, then each optional member absent
     in turn and each enum in every documented value and another case: the run succeeds, or fails with a clear code

@@ -728,6 +728,7 @@ def verdict(case: Case, variant: Variant, run: CollectionRun, before: Rows, afte
     return None
 
 
+@pytest.mark.variants
 @pytest.mark.parametrize("name", list(CASES))
 def test_every_variant_of_an_answer_is_stored_right_or_fails_clearly(
     name, aws_source, client_hooks, settings, monkeypatch
