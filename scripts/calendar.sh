@@ -3,10 +3,10 @@
 # tests/conftest.py); tests that start other processes (marker `integration`) and the reliability scenarios
 # cannot travel in time and are left out, as are the date-independent modules listed below and the answer-variant
 # tests (marker `variants`: a collection run per variant of AWS's answers, two minutes of the pass at each instant,
-# varying the answer while the date arithmetic they pass through is what the rest of their modules test). The instants run
-# side by side (CALENDAR_JOBS at a time, default: one per CPU), each with its own data directory so their file
-# caches and SQLite files never meet; each pass's output is printed whole when it ends. Extra arguments pass
-# through to pytest.
+# varying the answer while the date arithmetic they pass through is what the rest of their modules test). The
+# instants run side by side (CALENDAR_JOBS at a time, default: one per CPU), each with its own data directory so
+# their file caches and SQLite files never meet; each pass's output is printed whole when it ends. Extra arguments
+# pass through to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/venv.sh requirements/test.txt
