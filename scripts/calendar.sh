@@ -20,7 +20,7 @@ INSTANTS=(
 # headers, masking, schema fuzzing, error envelopes): the date-sensitive rest of the suite runs at each instant.
 DATE_INDEPENDENT=(
   tests/api/test_docs.py tests/api/test_schema.py
-  tests/security/test_bounded_cache.py tests/security/test_bounded_work.py tests/security/test_csp_browser.py
+  tests/security/test_bounded_cache.py tests/security/test_csp_browser.py
   tests/security/test_csp_headers.py tests/security/test_error_envelopes.py tests/security/test_log_masking.py
   tests/security/test_metrics_access.py tests/security/test_scope_schemathesis.py
   tests/test_backends.py tests/test_commands_setup.py tests/test_compose.py tests/test_deployment_doc.py

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -60,6 +61,15 @@ def _clear_cache():
     _clear_caches()
     yield
     _clear_caches()
+
+
+@pytest.fixture
+def minute_start():
+    """The clock at the start of a minute, ticking: the throttles count in fixed windows (`api.throttling`), so a test
+    that sends a few requests against a per-minute rate would see its count reset if it ran across a minute's end."""
+    now = time.time()
+    with time_machine.travel(now - now % 60, tick=True):
+        yield
 
 
 @pytest.fixture

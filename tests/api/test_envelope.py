@@ -108,7 +108,7 @@ def test_bad_parameter_is_a_400_envelope_naming_the_field(api_client):
     ]
 
 
-def test_throttled_user_gets_a_429_envelope(api_client, settings):
+def test_throttled_user_gets_a_429_envelope(api_client, settings, minute_start):
     settings.API_THROTTLE_RATE = "2/min"
     settings.API_UNCACHED_REQUEST_COST = 1  # every request counts one, cached or not
     for _ in range(2):

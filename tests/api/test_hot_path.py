@@ -77,7 +77,7 @@ def test_auth_cache_off_still_authenticates(api_client, settings):
     assert [api_client.get("/api/forecast").status_code for _ in range(2)] == [200, 200]
 
 
-def test_throttling_counts_each_user_apart(api_client, django_user_model, settings):
+def test_throttling_counts_each_user_apart(api_client, django_user_model, settings, minute_start):
     settings.API_THROTTLE_RATE = "2/min"
     settings.API_UNCACHED_REQUEST_COST = 1  # every request counts one, cached or not
     for _ in range(3):
@@ -173,7 +173,7 @@ def test_a_cached_hit_never_skips_a_views_own_permission(api_client, cost, staff
     assert (staff.status_code, body["metadata"]["cached"], body["data"]["total"]) == (200, True, "12.3400000000")
 
 
-def test_a_view_with_other_throttles_is_not_counted_by_the_round_trip(api_client, cost, settings):
+def test_a_view_with_other_throttles_is_not_counted_by_the_round_trip(api_client, cost, settings, minute_start):
     settings.API_THROTTLE_RATE = "2/min"
     settings.API_UNCACHED_REQUEST_COST = 1  # every request counts one, cached or not
     api_client.get(URL)

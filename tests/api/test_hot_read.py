@@ -55,7 +55,9 @@ def test_a_cached_answer_is_one_redis_round_trip(api_client, cost, redis_command
     assert body["metadata"]["cache_age"] > 0
 
 
-def test_the_round_trip_counts_requests_with_those_the_throttle_counted(api_client, cost, settings, redis_commands):
+def test_the_round_trip_counts_requests_with_those_the_throttle_counted(
+    api_client, cost, settings, redis_commands, minute_start
+):
     settings.API_THROTTLE_RATE = "3/min"
     settings.API_UNCACHED_REQUEST_COST = 1  # every request counts one, cached or not
     # The first request is counted by the throttle (its token's user is not cached yet), the others in the round trip.
@@ -98,7 +100,7 @@ def test_redis_down_is_tried_once_per_request_and_counted(
     assert {op: cache_errors(op) - before[op] for op in before} == {"auth": 1, "throttle": 1, "version": 1}
 
 
-def test_the_file_cache_answers_cached_and_throttles(api_client, cost, settings, file_cache):
+def test_the_file_cache_answers_cached_and_throttles(api_client, cost, settings, file_cache, minute_start):
     settings.API_THROTTLE_RATE = "3/min"
     settings.API_UNCACHED_REQUEST_COST = 1  # every request counts one, cached or not
     bodies = [api_client.get(URL).json() for _ in range(4)]

@@ -66,7 +66,7 @@ def test_a_rolled_back_change_keeps_the_cache(cached_client, api_user, django_ca
     assert cached_client.get(URL).json()["metadata"]["cached"] is True
 
 
-def test_failed_token_attempts_are_throttled_per_client_address(db, settings):
+def test_failed_token_attempts_are_throttled_per_client_address(db, settings, minute_start):
     settings.API_AUTH_FAILURE_RATE = "3/min"
     attacker = APIClient(REMOTE_ADDR="203.0.113.7")
     statuses = []
@@ -82,7 +82,7 @@ def test_failed_token_attempts_are_throttled_per_client_address(db, settings):
     assert other.get(URL).json()["error"]["code"] == "AUTHENTICATION_FAILED"
 
 
-def test_a_blocked_address_is_refused_before_any_database_query(db, settings, django_assert_num_queries):
+def test_a_blocked_address_is_refused_before_any_database_query(db, settings, django_assert_num_queries, minute_start):
     settings.API_AUTH_FAILURE_RATE = "1/min"
     client = APIClient(REMOTE_ADDR="203.0.113.8")
     client.credentials(HTTP_AUTHORIZATION="Token guess")
@@ -91,7 +91,7 @@ def test_a_blocked_address_is_refused_before_any_database_query(db, settings, dj
         assert client.get(URL).status_code == 429
 
 
-def test_a_cached_valid_token_is_not_refused_by_failures_from_its_address(cached_client, settings):
+def test_a_cached_valid_token_is_not_refused_by_failures_from_its_address(cached_client, settings, minute_start):
     settings.API_AUTH_FAILURE_RATE = "1/min"
     bad = APIClient()
     bad.credentials(HTTP_AUTHORIZATION="Token guess")
@@ -112,7 +112,7 @@ def test_tokens_are_masked_in_every_log_line(api_user, log_lines):
     assert legacy not in text
 
 
-def test_a_forged_forwarded_for_header_does_not_evade_the_failure_throttle(db, settings):
+def test_a_forged_forwarded_for_header_does_not_evade_the_failure_throttle(db, settings, minute_start):
     settings.API_AUTH_FAILURE_RATE = "2/min"
     attacker = APIClient(REMOTE_ADDR="203.0.113.9")
     statuses = []
