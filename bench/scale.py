@@ -331,7 +331,7 @@ def ingest(cursor, *, args, last: dt.date) -> None:
                 upsert_rows(CostData, fields=FIELDS, rows=batch, unique=UNIQUE, update=UPDATE)
                 sample.append(len(batch) / (time.perf_counter() - began))
             CostData.objects.filter(date=day).delete()
-            cursor.execute("VACUUM collection_costdata, collection_costdaybyservice, collection_costdaybyaccount")
+            cursor.execute(f"VACUUM {TABLE}, {', '.join(rollup.table for rollup in rollups.ROLLUPS)}")
     baseline = measured["neither (main's schema)"]
     print(
         f"\ningest of one day ({len(new):,} rows) through the collectors' upsert, rows/s, median of "

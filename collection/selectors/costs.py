@@ -83,7 +83,8 @@ def _summed_rows(
         start, end = query["start"], query["end"]
         rollup = answering_rollup(dimensions=needed, granularity=granularity, start=start, end=end)
         if rollup is not None:
-            rows = rollup.model.objects.filter(**{f"{rollup.day}__gte": start, f"{rollup.day}__lt": end})
+            first = start.replace(day=1) if rollup.day == "month" else start
+            rows = rollup.model.objects.filter(**{f"{rollup.day}__gte": first, f"{rollup.day}__lt": end})
             rows = narrowed(within_accounts(rows, scope), account_id=account_id, service=service)
             return rows, rollup.day, rollup_metric_sum
     return cost_queryset(**query), "date", metric_sum

@@ -117,13 +117,16 @@ METRICS = ["unblended", "amortized", "net_unblended", "net_amortized"]
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-@pytest.mark.parametrize("window", ["months", "partial"])
+@pytest.mark.parametrize("window", ["months", "partial", "stored days"])
 def test_rollup_answers_equal_the_detail_rows(accounts, monkeypatch, question, window):
     days = [LAST_MONTH + dt.timedelta(days=i) for i in range(0, 40, 3)]
     write([row(d, a, s, f"{i}.37", net=Decimal(i)) for i, d in enumerate(days) for a in (A, B) for s in ("EC2", "S3")])
     write([row(days[2], A, "EC2", "1"), row(days[3], B, "S3", "1")])  # net unknown: what sums them answers None
-    start, end = (LAST_MONTH, MONTH + dt.timedelta(days=31)) if window == "months" else (days[1], days[-2])
-    end = end.replace(day=1) if window == "months" else end
+    start, end = {
+        "months": (LAST_MONTH, (MONTH + dt.timedelta(days=31)).replace(day=1)),
+        "partial": (days[1], days[-2]),  # days stored before and after it, in its months: the daily rollups
+        "stored days": (LAST_MONTH - dt.timedelta(days=5), days[-1] + dt.timedelta(days=1)),  # the months answer
+    }[window]
     answers = {}
     for source in ("rollups", "detail"):
         if source == "detail":
@@ -159,15 +162,20 @@ def test_month_to_date_net_cost_per_account_from_the_rollups(accounts):
 
 
 def test_a_query_a_rollup_holds_reads_it(accounts):
-    write([row(MONTH, A, "EC2", "3"), row(MONTH, B, "EC2", "4")])
+    second = MONTH + dt.timedelta(days=1)
+    write([row(MONTH, A, "EC2", "3"), row(MONTH, B, "EC2", "4"), row(second, A, "EC2", "1")])
     CostDayByService.objects.filter(date=MONTH).update(unblended_cost=Decimal("42"))  # marks what the rollup says
-    assert cost_totals(start=MONTH, end=MONTH + dt.timedelta(days=1)) == {"USD": Decimal("42")}
-    by_account = cost_breakdown(start=MONTH, end=MONTH + dt.timedelta(days=1), group_by=["account", "service"])
+    assert cost_totals(start=MONTH, end=second) == {"USD": Decimal("42")}  # a day of the month: the daily rollup
+    by_account = cost_breakdown(start=MONTH, end=second, group_by=["account", "service"])
     assert [r["amount"] for r in by_account] == [Decimal("3"), Decimal("4")]  # the detail rows' grain
     CostMonthByAccount.objects.filter(month=MONTH, account_id=B).update(unblended_cost=Decimal("40"))
     next_month = (MONTH + dt.timedelta(days=31)).replace(day=1)
     whole = cost_breakdown(start=MONTH, end=next_month, granularity="monthly", group_by=["account"])
-    assert [r["amount"] for r in whole] == [Decimal("3"), Decimal("40")]  # a whole month: the monthly rollup
+    assert [r["amount"] for r in whole] == [Decimal("4"), Decimal("40")]  # a whole month: the monthly rollup
+    # To the last stored day, or from before the first: no stored day is left out of the months, which answer.
+    for start, end in ((MONTH, second + dt.timedelta(days=1)), (MONTH - dt.timedelta(days=9), next_month)):
+        part = cost_breakdown(start=start, end=end, granularity=None, group_by=["account"])
+        assert [r["amount"] for r in part] == [Decimal("4"), Decimal("40")]
 
 
 def test_the_rebuild_sums_every_rollup_again(accounts):
