@@ -103,6 +103,10 @@ CUR2_AMORTIZED = {
         "CASE WHEN COALESCE(reservation_reservation_a_r_n, '') <> '' THEN 0 ELSE line_item_net_unblended_cost END",
     ),
 }
+# The types whose lines cost their own (unblended, net unblended) amount where an export lacks every optional column
+# their expression reads (read as NULL, below): a fee is a reservation's only where it names one. Any other type
+# costs 0 then.
+CUR2_OWN_COST_WITHOUT_COLUMNS = frozenset({"Fee"})
 # The optional columns those expressions read, with the type they read as when an export lacks them.
 CUR2_AMORTIZED_COLUMNS = {
     "savings_plan_savings_plan_effective_cost": "DOUBLE",
