@@ -204,27 +204,17 @@ def test_amortized_cost_spreads_a_reservations_upfront_fee(cur2_export):
 def test_amortized_cost_of_fees_and_unused_commitments_without_the_reservation_columns(cur2_export):
     """No reservation ARN column: a fee costs its own amount. The unused part of a Savings Plan's commitment and of a
     reservation's fees is their amortized cost; without the reservation's net columns, its net amortized cost is 0."""
+    at = {"day": D1, "account": A, "service": EC2}
+    commitment = {"savings_plan_total_commitment_to_date": 10.0, "savings_plan_used_commitment": 7.0}
+    unused = {
+        "reservation_unused_amortized_upfront_fee_for_billing_period": 1.5,
+        "reservation_unused_recurring_fee": 0.5,
+    }
     lines = [
-        cur2_line(day=D1, account=A, service=EC2, cost="5", kind="Fee"),
-        cur2_line(day=D1, account=A, service=EC2, cost="100", kind="SavingsPlanUpfrontFee"),
-        cur2_line(
-            day=D1,
-            account=A,
-            service=EC2,
-            cost="10",
-            kind="SavingsPlanRecurringFee",
-            savings_plan_total_commitment_to_date=10.0,
-            savings_plan_used_commitment=7.0,
-        ),
-        cur2_line(
-            day=D1,
-            account=A,
-            service=EC2,
-            cost="20",
-            kind="RIFee",
-            reservation_unused_amortized_upfront_fee_for_billing_period=1.5,
-            reservation_unused_recurring_fee=0.5,
-        ),
+        cur2_line(**at, cost="5", kind="Fee"),
+        cur2_line(**at, cost="100", kind="SavingsPlanUpfrontFee"),
+        cur2_line(**at, cost="10", kind="SavingsPlanRecurringFee", **commitment),
+        cur2_line(**at, cost="20", kind="RIFee", **unused),
     ]
     cur2_export.deliver(LAST, lines)
 
