@@ -7,8 +7,8 @@ before net cost was. The load runs with the triggers off and the secondary index
 sums the rollups (`collection.rollups.rebuild_sql`) and runs VACUUM ANALYZE, as a restored database would be.
 
 It then times, uncached (the costs dataset version is bumped before each request, as a finished collection does):
-monthly x service over every whole month (the monthly rollup) and to the last day (part of a month: the daily
-one); daily x service for one month; the top 10 accounts of a month; one account's last 12 months by service:
+monthly x service over every whole month and to the last day (the monthly rollup both: no day is stored after
+the last); daily x service for one month; the top 10 accounts of a month; one account's last 12 months by service:
 through /api/costs (target <= 100 ms each; the first page, of the API's default size API_PAGE_SIZE, the top 10 a
 page of 10), and as SQL: the selector's query (a rollup where one answers) and the same question on the detail rows.
 

@@ -66,8 +66,9 @@ def _money(expression: str) -> str:
 
 
 def _cur2_metrics(query: Query) -> dict[str, str]:
-    # A line's amortized cost only where its type moves cost (CUR2_AMORTIZED), NULL where it is its unblended cost:
-    # the grain sums that once per row of its own (`_amortized_sums`) instead of casting every line again.
+    # A line's amortized cost only where its type moves cost (CUR2_AMORTIZED), NULL where it is its unblended cost,
+    # for the queries that sum line items (`cost_aggregates`); the grain sums each type's own expression instead
+    # (`amortized_<index>`, `_amortized_sums`), and an engine that inlines `items` reads no column it does not use.
     gross = " ".join(f"WHEN '{kind}' THEN COALESCE({_money(g)}, 0)" for kind, (g, _) in CUR2_AMORTIZED.items())
     net = " ".join(f"WHEN '{kind}' THEN COALESCE({_money(n)}, 0)" for kind, (_, n) in CUR2_AMORTIZED.items())
     components = {

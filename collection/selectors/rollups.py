@@ -25,9 +25,9 @@ class Rollup:
 
 # Smallest first: a large organization has about 200 services and 1,000 accounts, 14 months or 425 days of them.
 # Account x service is the detail rows' own grain (their covering index answers one account's history). Kept by
-# month as a rollup of its own, it would be written about as often as they are: one new day of every account and
-# service updates as many monthly groups: bench/scale.py measured the ingest with it at 0.46-0.73x of main's
-# schema (0.92-0.99x with these four).
+# month as a rollup of its own, it would be written about as often as they are (one new day of every account and
+# service updates as many monthly groups): bench/scale.py measured the ingest with it at 0.46-0.73x of main's
+# schema, 0.92-0.99x with these four.
 MONTHLY = (
     Rollup(CostMonthByService, frozenset({"service"}), "month"),
     Rollup(CostMonthByAccount, frozenset({"account"}), "month"),
