@@ -43,11 +43,12 @@ def answering_rollup(*, dimensions: Collection[str], granularity: str | None, st
     window) over [start, end), or None: the detail rows answer. A monthly rollup answers a window that holds the
     whole of each month it touches (`holds_whole_months`); its reader takes those months from the first day of
     `start`'s."""
-    whole_months = granularity != "daily" and holds_whole_months(start=start, end=end)
-    for rollup in (*MONTHLY, *DAILY) if whole_months else DAILY:
-        if rollup.held.issuperset(dimensions):
-            return rollup
-    return None
+    if granularity != "daily":
+        monthly = next((rollup for rollup in MONTHLY if rollup.held.issuperset(dimensions)), None)
+        # The stored days are read only where a monthly rollup could answer at all.
+        if monthly is not None and holds_whole_months(start=start, end=end):
+            return monthly
+    return next((rollup for rollup in DAILY if rollup.held.issuperset(dimensions)), None)
 
 
 def holds_whole_months(*, start: date, end: date) -> bool:

@@ -187,3 +187,12 @@ def test_the_rebuild_sums_every_rollup_again(accounts):
         for statement in rollups.rebuild_sql(connection.vendor):
             cursor.execute(statement)
     assert_rollups_exact()
+
+
+def test_the_stored_days_are_read_only_where_a_monthly_rollup_could_answer(accounts, django_assert_num_queries):
+    write([row(MONTH, A, "EC2", "3")])
+    window = {"start": MONTH, "end": MONTH + dt.timedelta(days=2), "granularity": "monthly"}
+    with django_assert_num_queries(1):  # account x service: the detail rows, whatever the stored days
+        assert len(cost_breakdown(**window, group_by=["account", "service"])) == 1
+    with django_assert_num_queries(2):  # by service: the stored days, then the monthly rollup
+        assert len(cost_breakdown(**window, group_by=["service"])) == 1

@@ -163,7 +163,8 @@ def test_an_export_over_the_row_cap_is_refused_before_any_row_is_sent(api_client
     assert "a month at a time" in found["message"]
     response = api_client.get(f"/api/costs?{window(costs, format='csv', granularity='monthly')}")
     assert response["Content-Type"].startswith("text/csv")
-    months = {(costs + dt.timedelta(days=day)).replace(day=1) for day in range(3)}  # two on a month's first days
+    # Two months when the three days cross a month's end.
+    months = {(costs + dt.timedelta(days=day)).replace(day=1) for day in range(3)}
     assert len(b"".join(response.streaming_content).splitlines()) == 1 + 2 * len(months)
 
 
